@@ -1,0 +1,188 @@
+// integrate(): the typed driver over the kernels' Dormand–Prince 5(4). The whole step loop — right-hand side,
+// error control, dense output, event location — runs inside WASM; this file validates, lays out memory,
+// makes one call and decodes the result.
+import { ArgumentError, MarginflowError, checkAllFinite, checkF64, checkFinite, checkInt, checkPositive } from "../errors.js";
+import type { Runtime } from "../runtime/kernels.js";
+
+/** Right-hand sides built into the kernels (flows.ts). */
+export type OdeRhs =
+  | { kind: "linear"; /** n×n row-major: y' = A·y */ matrix: Float64Array }
+  | { kind: "logistic"; /** y_i' = r·y_i·(1 − y_i) */ rate: number }
+  | { kind: "quadratic" /** y_i' = y_i² */ };
+
+/** An event g(t, y) = 0 located on the dense output. */
+export type OdeEvent = (
+  | { kind: "linear"; /** g = Σ c_i y_i − level */ coefficients: Float64Array; level?: number }
+  | { kind: "time"; /** g = t − at */ at: number }
+) & {
+  /** +1: only rising zero crossings, −1: only falling, 0 (default): both. */
+  direction?: -1 | 0 | 1;
+  /** Stop the integration at the first root (default false). */
+  terminal?: boolean;
+};
+
+export interface IntegrateOptions {
+  /** Relative tolerance (required: there is no silent default). */
+  rtol: number;
+  /** Absolute tolerance (required). */
+  atol: number;
+  /** Times at which to report y (dense output), sorted in the direction of integration, inside [t0, t1]. */
+  tOut?: ArrayLike<number>;
+  events?: readonly OdeEvent[];
+  /** First step size; default: chosen automatically (Hairer's HINIT). */
+  h0?: number;
+  /** Largest step size; default: no limit. */
+  hmax?: number;
+  /** Most steps (accepted + rejected) before giving up; default 1 000 000. */
+  maxSteps?: number;
+  /** Most event records kept; default 1000. */
+  maxEventRecords?: number;
+}
+
+export type IntegrationStatus = "done" | "event" | "max-steps" | "step-too-small" | "nonfinite";
+
+export interface OdeSolution {
+  status: IntegrationStatus;
+  /** Time reached (t1, an event time, or where the integration stopped). */
+  t: number;
+  /** State at t. */
+  y: Float64Array;
+  /** The requested output times that were reached, with their states. */
+  tOut: Float64Array;
+  yOut: Float64Array[];
+  /** Every root located, in order: which event, when, and the state there. */
+  events: { index: number; t: number; y: Float64Array }[];
+  stats: { accepted: number; rejected: number; nfev: number; lastStep: number };
+}
+
+const STATUS: Record<number, IntegrationStatus> = {};
+
+function rhsKind(rt: Runtime, rhs: OdeRhs, n: number): { kind: number; params: Float64Array } {
+  switch (rhs?.kind) {
+    case "linear":
+      checkF64("rhs.matrix", rhs.matrix, n * n);
+      checkAllFinite("rhs.matrix", rhs.matrix);
+      return { kind: rt.constant("RHS_LINEAR"), params: rhs.matrix };
+    case "logistic":
+      return { kind: rt.constant("RHS_LOGISTIC"), params: Float64Array.of(checkFinite("rhs.rate", rhs.rate)) };
+    case "quadratic":
+      return { kind: rt.constant("RHS_QUADRATIC"), params: new Float64Array(1) };
+    default:
+      throw new ArgumentError("rhs.kind", (rhs as { kind?: unknown })?.kind, '"linear", "logistic" or "quadratic"');
+  }
+}
+
+function encodeEvents(rt: Runtime, events: readonly OdeEvent[], n: number): Float64Array {
+  const stride = 5 + n;
+  const out = new Float64Array(events.length * stride);
+  events.forEach((ev, i) => {
+    const at = `options.events[${i}]`;
+    const dir = ev.direction ?? 0;
+    if (dir !== -1 && dir !== 0 && dir !== 1) throw new ArgumentError(`${at}.direction`, dir, "-1, 0 or 1");
+    const rec = out.subarray(i * stride, (i + 1) * stride);
+    rec[1] = dir;
+    rec[2] = ev.terminal ? 1 : 0;
+    if (ev.kind === "linear") {
+      checkF64(`${at}.coefficients`, ev.coefficients, n);
+      checkAllFinite(`${at}.coefficients`, ev.coefficients);
+      rec[0] = rt.constant("EVENT_LINEAR");
+      rec[4] = checkFinite(`${at}.level`, ev.level ?? 0);
+      rec.set(ev.coefficients, 5);
+    } else if (ev.kind === "time") {
+      rec[0] = rt.constant("EVENT_TIME");
+      rec[4] = checkFinite(`${at}.at`, ev.at);
+    } else {
+      throw new ArgumentError(`${at}.kind`, (ev as { kind?: unknown }).kind, '"linear" or "time"');
+    }
+  });
+  return out;
+}
+
+/**
+ * Integrates y' = f(t, y) from t0 to t1 with Dormand–Prince 5(4), PI step control, dense output and events.
+ * Example: `integrate(rt, { kind: "linear", matrix }, y0, 0, 10, { rtol: 1e-8, atol: 1e-10 })`.
+ */
+export function integrate(rt: Runtime, rhs: OdeRhs, y0: Float64Array, t0: number, t1: number, options: IntegrateOptions): OdeSolution {
+  checkF64("y0", y0);
+  const n = y0.length;
+  if (n === 0) throw new ArgumentError("y0", y0, "a non-empty Float64Array");
+  checkAllFinite("y0", y0);
+  checkFinite("t0", t0);
+  checkFinite("t1", t1);
+  if (typeof options !== "object" || options === null || options.rtol === undefined || options.atol === undefined) {
+    throw new ArgumentError(
+      "options",
+      options,
+      "tolerances, e.g. integrate(rt, rhs, y0, t0, t1, { rtol: 1e-8, atol: 1e-10 }) — there are no silent defaults",
+    );
+  }
+  const rtol = checkPositive("options.rtol", options.rtol);
+  const atol = checkPositive("options.atol", options.atol);
+  if (rtol < 1e-15) throw new ArgumentError("options.rtol", rtol, "≥ 1e-15 (below that f64 rounding dominates)");
+  const h0 = options.h0 === undefined ? 0 : checkPositive("options.h0", options.h0);
+  const hmax = options.hmax === undefined ? 0 : checkPositive("options.hmax", options.hmax);
+  const maxSteps = checkInt("options.maxSteps", options.maxSteps ?? 1_000_000, 1, 2 ** 31 - 1);
+  const evCap = checkInt("options.maxEventRecords", options.maxEventRecords ?? 1000, 0, 1e7);
+  const tOut = Float64Array.from(options.tOut ?? []);
+  const dir = t1 >= t0 ? 1 : -1;
+  for (let i = 0; i < tOut.length; i++) {
+    const v = tOut[i]!;
+    if (!Number.isFinite(v) || dir * (v - t0) < 0 || dir * (v - t1) > 0) {
+      throw new ArgumentError(`options.tOut[${i}]`, v, `a time in [${Math.min(t0, t1)}, ${Math.max(t0, t1)}]`);
+    }
+    if (i > 0 && dir * (v - tOut[i - 1]!) < 0) {
+      throw new ArgumentError(`options.tOut[${i}]`, v, `times sorted in the direction of integration (after ${tOut[i - 1]})`);
+    }
+  }
+  const { kind, params } = rhsKind(rt, rhs, n);
+  const events = options.events ?? [];
+  const evSpec = encodeEvents(rt, events, n);
+
+  if (Object.keys(STATUS).length === 0) {
+    STATUS[rt.constant("STATUS_DONE")] = "done";
+    STATUS[rt.constant("STATUS_EVENT")] = "event";
+    STATUS[rt.constant("STATUS_MAX_STEPS")] = "max-steps";
+    STATUS[rt.constant("STATUS_STEP_TOO_SMALL")] = "step-too-small";
+    STATUS[rt.constant("STATUS_NONFINITE")] = "nonfinite";
+  }
+  const e = rt.exports;
+  return rt.arena.scope((a) => {
+    const pb = a.f64(params.length, params);
+    const yb = a.f64(n, y0);
+    const tb = a.f64(tOut.length, tOut);
+    const yOutB = a.f64(tOut.length * n);
+    const evB = a.f64(evSpec.length, evSpec);
+    const evOutB = a.f64(evCap * (2 + n));
+    const work = a.allocBytes(e.dopri5_workspace_bytes(n, events.length));
+    const statsLen = rt.constant("STATS_LEN");
+    const st = a.f64(statsLen);
+    const code = e.dopri5_solve(
+      n, kind, pb.ptr, t0, t1, yb.ptr, rtol, atol, h0, hmax, maxSteps,
+      tb.ptr, tOut.length, yOutB.ptr, evB.ptr, events.length, evOutB.ptr, evCap, work, st.ptr,
+    );
+    const status = STATUS[code];
+    if (status === undefined) throw new MarginflowError("E_KERNEL", `dopri5_solve returned unknown status ${code}`);
+    const s = st.toArray();
+    const filled = s[rt.constant("STAT_OUT_FILLED")]!;
+    const nev = s[rt.constant("STAT_EVENTS")]!;
+    const yOutAll = yOutB.view;
+    const evAll = evOutB.view;
+    return {
+      status,
+      t: s[rt.constant("STAT_T")]!,
+      y: yb.toArray(),
+      tOut: tOut.slice(0, filled),
+      yOut: Array.from({ length: filled }, (_, i) => yOutAll.slice(i * n, (i + 1) * n)),
+      events: Array.from({ length: nev }, (_, i) => {
+        const r = evAll.subarray(i * (2 + n), (i + 1) * (2 + n));
+        return { t: r[0]!, index: r[1]!, y: r.slice(2) };
+      }),
+      stats: {
+        accepted: s[rt.constant("STAT_ACCEPTED")]!,
+        rejected: s[rt.constant("STAT_REJECTED")]!,
+        nfev: s[rt.constant("STAT_NFEV")]!,
+        lastStep: s[rt.constant("STAT_H")]!,
+      },
+    };
+  });
+}

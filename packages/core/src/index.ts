@@ -1,0 +1,15 @@
+// @marginflow/core — the typed library. Environment-free: runs in Node, browsers and workers alike.
+export { MarginflowError, ArgumentError } from "./errors.js";
+export { Runtime, runtime, compileKernels } from "./runtime/kernels.js";
+export { Arena, F64Buffer } from "./runtime/arena.js";
+export { Rng, philox4x32 } from "./runtime/rng.js";
+export { matrix, type Matrix } from "./linalg/matrix.js";
+export { Blas } from "./linalg/blas.js";
+export {
+  integrate,
+  type OdeRhs,
+  type OdeEvent,
+  type IntegrateOptions,
+  type IntegrationStatus,
+  type OdeSolution,
+} from "./dynamics/ode.js";

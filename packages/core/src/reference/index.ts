@@ -1,0 +1,2 @@
+// Plain-TS references of the WASM kernels (for tests and benchmarks only).
+export * as blas from "./blas.js";

@@ -1,0 +1,204 @@
+// BLAS-3: C ← α·op(A)·op(B) + β·C, row-major, cache-blocked in the Goto/BLIS style:
+//   for each NC-wide column block of op(B), for each KC-deep slice: pack that slice of op(B) into NR-wide
+//   micro-panels; for each MC-tall block of op(A): pack it into MR-tall micro-panels; run the MR×NR
+//   f64x2 micro-kernel over every (micro-panel of A, micro-panel of B) pair.
+// The packed B micro-panel (KC·NR·8 = 8 KiB) stays in L1, the packed A block (MC·KC·8 = 128 KiB) in L2.
+// Pointer conventions: see blas1.ts. `work` must hold gemm_workspace_bytes() bytes; nothing is allocated.
+
+const MR: i32 = 4;
+const NR: i32 = 4;
+const KC: i32 = 256;
+const MC: i32 = 64;
+const NC: i32 = 1024;
+
+/** Bytes of scratch memory gemm_f64 needs at `work` (independent of the shapes). */
+export function gemm_workspace_bytes(): i32 {
+  return (MC * KC + KC * NC) << 3;
+}
+
+// Scratch for edge tiles (MR×NR doubles), in the module's static data.
+const EDGE: usize = memory.data(MR * NR * 8, 16);
+
+// Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into MR-row micro-panels, zero-padding the last one.
+function packA(transA: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
+  for (let ip = 0; ip < mc; ip += MR) {
+    const rows = min<i32>(MR, mc - ip);
+    for (let p = 0; p < kc; p++) {
+      for (let ii = 0; ii < MR; ii++) {
+        let v: f64 = 0.0;
+        if (ii < rows) {
+          const i = i0 + ip + ii;
+          const q = p0 + p;
+          v = transA ? load<f64>(a + ((<usize>q * lda + i) << 3)) : load<f64>(a + ((<usize>i * lda + q) << 3));
+        }
+        store<f64>(dst, v);
+        dst += 8;
+      }
+    }
+  }
+}
+
+// Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into NR-column micro-panels, zero-padding the last one.
+function packB(transB: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  for (let jp = 0; jp < nc; jp += NR) {
+    const cols = min<i32>(NR, nc - jp);
+    for (let p = 0; p < kc; p++) {
+      const q = p0 + p;
+      if (!transB && cols == NR) {
+        v128.store(dst, v128.load(b + ((<usize>q * ldb + j0 + jp) << 3)));
+        v128.store(dst, v128.load(b + ((<usize>q * ldb + j0 + jp) << 3), 16), 16);
+        dst += 32;
+        continue;
+      }
+      for (let jj = 0; jj < NR; jj++) {
+        let v: f64 = 0.0;
+        if (jj < cols) {
+          const j = j0 + jp + jj;
+          v = transB ? load<f64>(b + ((<usize>j * ldb + q) << 3)) : load<f64>(b + ((<usize>q * ldb + j) << 3));
+        }
+        store<f64>(dst, v);
+        dst += 8;
+      }
+    }
+  }
+}
+
+// C[0..mr, 0..nr] += α · (packed A micro-panel) · (packed B micro-panel), over kc.
+// @ts-ignore: decorator
+@inline
+function microKernel(kc: i32, ap: usize, bp: usize, alpha: f64, c: usize, ldc: i32, mr: i32, nr: i32): void {
+  let c00 = f64x2.splat(0.0), c01 = f64x2.splat(0.0);
+  let c10 = f64x2.splat(0.0), c11 = f64x2.splat(0.0);
+  let c20 = f64x2.splat(0.0), c21 = f64x2.splat(0.0);
+  let c30 = f64x2.splat(0.0), c31 = f64x2.splat(0.0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load64_splat(ap);
+    c00 = f64x2.add(c00, f64x2.mul(a, b0));
+    c01 = f64x2.add(c01, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 8);
+    c10 = f64x2.add(c10, f64x2.mul(a, b0));
+    c11 = f64x2.add(c11, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 16);
+    c20 = f64x2.add(c20, f64x2.mul(a, b0));
+    c21 = f64x2.add(c21, f64x2.mul(a, b1));
+    a = v128.load64_splat(ap, 24);
+    c30 = f64x2.add(c30, f64x2.mul(a, b0));
+    c31 = f64x2.add(c31, f64x2.mul(a, b1));
+    ap += 32;
+    bp += 32;
+  }
+  const av = f64x2.splat(alpha);
+  const rs = <usize>ldc << 3;
+  if (mr == MR && nr == NR) {
+    let r = c;
+    v128.store(r, f64x2.add(v128.load(r), f64x2.mul(av, c00)));
+    v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(av, c01)), 16);
+    r += rs;
+    v128.store(r, f64x2.add(v128.load(r), f64x2.mul(av, c10)));
+    v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(av, c11)), 16);
+    r += rs;
+    v128.store(r, f64x2.add(v128.load(r), f64x2.mul(av, c20)));
+    v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(av, c21)), 16);
+    r += rs;
+    v128.store(r, f64x2.add(v128.load(r), f64x2.mul(av, c30)));
+    v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(av, c31)), 16);
+    return;
+  }
+  v128.store(EDGE, c00, 0);
+  v128.store(EDGE, c01, 16);
+  v128.store(EDGE, c10, 32);
+  v128.store(EDGE, c11, 48);
+  v128.store(EDGE, c20, 64);
+  v128.store(EDGE, c21, 80);
+  v128.store(EDGE, c30, 96);
+  v128.store(EDGE, c31, 112);
+  for (let i = 0; i < mr; i++) {
+    for (let j = 0; j < nr; j++) {
+      const cp = c + <usize>i * rs + (<usize>j << 3);
+      store<f64>(cp, load<f64>(cp) + alpha * load<f64>(EDGE + ((<usize>(i * NR + j)) << 3)));
+    }
+  }
+}
+
+/**
+ * C ← α·op(A)·op(B) + β·C with op(A) m×k, op(B) k×n, C m×n, all row-major.
+ * transA ≠ 0: A is stored k×m (lda ≥ m) and used transposed; likewise transB (B stored n×k).
+ * β = 0 overwrites C without reading it. C must not overlap A, B or `work`.
+ */
+export function gemm_f64(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32,
+  alpha: f64, a: usize, lda: i32, b: usize, ldb: i32, beta: f64, c: usize, ldc: i32, work: usize,
+): void {
+  const rs = <usize>ldc << 3;
+  if (beta != 1.0) {
+    for (let i = 0; i < m; i++) {
+      const row = c + <usize>i * rs;
+      if (beta == 0.0) memory.fill(row, 0, <usize>n << 3);
+      else for (let j = 0; j < n; j++) store<f64>(row + (<usize>j << 3), beta * load<f64>(row + (<usize>j << 3)));
+    }
+  }
+  if (alpha == 0.0 || k == 0) return;
+  const packedA = work;
+  const packedB = work + (<usize>(MC * KC) << 3);
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min<i32>(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min<i32>(KC, k - pc);
+      packB(transB != 0, b, ldb, pc, jc, kc, nc, packedB);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min<i32>(MC, m - ic);
+        packA(transA != 0, a, lda, ic, pc, mc, kc, packedA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min<i32>(NR, nc - jr);
+          const bp = packedB + (<usize>(jr * kc) << 3);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min<i32>(MR, mc - ir);
+            const ap = packedA + (<usize>(ir * kc) << 3);
+            microKernel(kc, ap, bp, alpha, c + <usize>(ic + ir) * rs + (<usize>(jc + jr) << 3), ldc, mr, nr);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Practical f64x2 peak: a register-only multiply-add loop. Twelve accumulators in two banks update each other
+ * (a_i += m·b_i, b_i += m·a_i), so every round executes 12 f64x2.mul + 12 f64x2.add = 48 flops that no
+ * compiler can fold, with enough independent chains to keep both the multiply and the add pipes busy.
+ * (Loops of the form acc += x·y with loop-invariant x·y are CSE'd by Binaryen and would overstate the peak.)
+ * Returns a value depending on every lane so nothing is optimized away.
+ */
+export function simd_peak_f64(iters: i32, x: f64): f64 {
+  const m = f64x2.splat(1e-9);
+  let a0 = f64x2.splat(x), a1 = f64x2.splat(x + 1), a2 = f64x2.splat(x + 2);
+  let a3 = f64x2.splat(x + 3), a4 = f64x2.splat(x + 4), a5 = f64x2.splat(x + 5);
+  let b0 = f64x2.splat(x + 6), b1 = f64x2.splat(x + 7), b2 = f64x2.splat(x + 8);
+  let b3 = f64x2.splat(x + 9), b4 = f64x2.splat(x + 10), b5 = f64x2.splat(x + 11);
+  for (let i = 0; i < iters; i++) {
+    const t0 = f64x2.add(a0, f64x2.mul(m, b0));
+    const t1 = f64x2.add(a1, f64x2.mul(m, b1));
+    const t2 = f64x2.add(a2, f64x2.mul(m, b2));
+    const t3 = f64x2.add(a3, f64x2.mul(m, b3));
+    const t4 = f64x2.add(a4, f64x2.mul(m, b4));
+    const t5 = f64x2.add(a5, f64x2.mul(m, b5));
+    b0 = f64x2.add(b0, f64x2.mul(m, a0));
+    b1 = f64x2.add(b1, f64x2.mul(m, a1));
+    b2 = f64x2.add(b2, f64x2.mul(m, a2));
+    b3 = f64x2.add(b3, f64x2.mul(m, a3));
+    b4 = f64x2.add(b4, f64x2.mul(m, a4));
+    b5 = f64x2.add(b5, f64x2.mul(m, a5));
+    a0 = t0; a1 = t1; a2 = t2; a3 = t3; a4 = t4; a5 = t5;
+  }
+  const a = f64x2.add(f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3)), f64x2.add(a4, a5));
+  const b = f64x2.add(f64x2.add(f64x2.add(b0, b1), f64x2.add(b2, b3)), f64x2.add(b4, b5));
+  const s = f64x2.add(a, b);
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+}
+
+/** Flops one round of simd_peak_f64 executes. */
+export function simd_peak_flops_per_iter(): i32 {
+  return 48;
+}
