@@ -13,3 +13,7 @@ export {
   type IntegrationStatus,
   type OdeSolution,
 } from "./dynamics/ode.js";
+export { runSpec, createLab, RESULT_SCHEMA_VERSION, type Lab, type Spec, type Result, type OdeSpec, type OdeResult } from "./lab.js";
+export { LabPool, ItemError, AbortedError, type WorkerHandle, type WorkerFactory, type MapOptions } from "./pool.js";
+export { benchKernels, type KernelBenchResult, type KernelBenchOptions, type RateRow } from "./bench/kernels.js";
+export { time, type Timing } from "./bench/timing.js";

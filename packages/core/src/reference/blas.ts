@@ -58,7 +58,7 @@ export function gemm(A: Matrix, B: Matrix, transA = false, transB = false, alpha
     for (let p = 0; p < k; p++) {
       const a = alpha * at(A, transA, i, p);
       const row = i * n;
-      for (let j = 0; j < n; j++) C[row + j] += a * at(B, transB, p, j);
+      for (let j = 0; j < n; j++) C[row + j] = C[row + j]! + a * at(B, transB, p, j);
     }
   }
   return { rows: m, cols: n, data: C };
@@ -72,7 +72,7 @@ export function gemmPlain(m: number, n: number, k: number, a: Float64Array, b: F
     for (let p = 0; p < k; p++) {
       const aip = a[i * k + p]!;
       const brow = p * n;
-      for (let j = 0; j < n; j++) c[row + j] += aip * b[brow + j]!;
+      for (let j = 0; j < n; j++) c[row + j] = c[row + j]! + aip * b[brow + j]!;
     }
   }
 }

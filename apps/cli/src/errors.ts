@@ -1,0 +1,17 @@
+/** An error the CLI reports as one line (with exit code 2 for usage, 1 otherwise). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = "CliError";
+  }
+}
+
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(`${message} (see marginflow --help)`, 2);
+    this.name = "UsageError";
+  }
+}
