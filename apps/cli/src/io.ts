@@ -1,7 +1,23 @@
 // Files: every output is written whole or not at all (temp file + rename).
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { CliError } from "./errors.js";
+
+const REASONS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EEXIST: "a parent path is not a directory",
+  ENOTDIR: "a parent path is not a directory",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on device",
+  EISDIR: "it is a directory",
+};
+
+function cannotWrite(path: string, e: unknown): CliError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = (code && REASONS[code]) ?? code ?? (e as Error).message;
+  return new CliError(`cannot write ${path}: ${why} — choose a writable path`);
+}
 
 export function writeFileAtomic(path: string, data: string): void {
   try {
@@ -10,10 +26,22 @@ export function writeFileAtomic(path: string, data: string): void {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
-    throw new CliError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} — choose a writable path`);
+    throw cannotWrite(path, e);
   }
 }
 
 export function writeJson(path: string, value: unknown): void {
   writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
+}
+
+/** Fails early (before any long computation) when `path` cannot be written. */
+export function checkWritable(path: string): void {
+  const probe = `${path}.probe-${process.pid}`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(probe, "");
+    rmSync(probe);
+  } catch (e) {
+    throw cannotWrite(path, e);
+  }
 }

@@ -48,11 +48,6 @@ export function scal_f64(n: i32, a: f64, x: usize): void {
   if (i < n) store<f64>(x + (<usize>i << 3), a * load<f64>(x + (<usize>i << 3)));
 }
 
-/** y ← x (non-overlapping or identical). */
-export function copy_f64(n: i32, x: usize, y: usize): void {
-  memory.copy(y, x, <usize>n << 3);
-}
-
 /** Largest |x_i|; NaN if any x_i is NaN; 0 for n = 0. */
 export function amax_f64(n: i32, x: usize): f64 {
   let m0 = f64x2.splat(0.0);

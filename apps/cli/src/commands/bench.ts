@@ -1,6 +1,6 @@
 import { Runtime, benchKernels, type KernelBenchResult } from "@marginflow/core";
 import { UsageError } from "../errors.js";
-import { writeJson } from "../io.js";
+import { checkWritable, writeJson } from "../io.js";
 import type { Command } from "../main.js";
 import { cpus } from "node:os";
 
@@ -27,6 +27,7 @@ export const benchCommand: Command = {
   async run(positionals, values) {
     const [what] = positionals;
     if (what !== "kernels") throw new UsageError(`bench: unknown benchmark ${JSON.stringify(what ?? "")}; available: kernels`);
+    if (typeof values.json === "string") checkWritable(values.json);
     const rt = await Runtime.create();
     const tty = process.stderr.isTTY;
     const result = benchKernels(rt, {

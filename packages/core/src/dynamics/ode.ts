@@ -37,6 +37,11 @@ export interface IntegrateOptions {
   maxSteps?: number;
   /** Most event records kept; default 1000. */
   maxEventRecords?: number;
+  /**
+   * Take steps of exactly this size with no error control (convergence-order studies); rtol and atol are then
+   * not used and may be omitted.
+   */
+  fixedStep?: number;
 }
 
 export type IntegrationStatus = "done" | "event" | "max-steps" | "step-too-small" | "nonfinite";
@@ -109,18 +114,21 @@ export function integrate(rt: Runtime, rhs: OdeRhs, y0: Float64Array, t0: number
   checkAllFinite("y0", y0);
   checkFinite("t0", t0);
   checkFinite("t1", t1);
-  if (typeof options !== "object" || options === null || options.rtol === undefined || options.atol === undefined) {
+  if (typeof options !== "object" || options === null) throw new ArgumentError("options", options, "an options object");
+  const fixed = options.fixedStep === undefined ? 0 : checkPositive("options.fixedStep", options.fixedStep);
+  if (!fixed && (options.rtol === undefined || options.atol === undefined)) {
     throw new ArgumentError(
       "options",
       options,
       "tolerances, e.g. integrate(rt, rhs, y0, t0, t1, { rtol: 1e-8, atol: 1e-10 }) — there are no silent defaults",
     );
   }
-  const rtol = checkPositive("options.rtol", options.rtol);
-  const atol = checkPositive("options.atol", options.atol);
-  if (rtol < 1e-15) throw new ArgumentError("options.rtol", rtol, "≥ 1e-15 (below that f64 rounding dominates)");
-  const h0 = options.h0 === undefined ? 0 : checkPositive("options.h0", options.h0);
-  const hmax = options.hmax === undefined ? 0 : checkPositive("options.hmax", options.hmax);
+  // A fixed step: every error norm is 0 (atol = ∞), so every step is accepted and h stays at hmax.
+  const rtol = fixed ? 0 : checkPositive("options.rtol", options.rtol);
+  const atol = fixed ? Infinity : checkPositive("options.atol", options.atol);
+  if (!fixed && rtol < 1e-15) throw new ArgumentError("options.rtol", rtol, "≥ 1e-15 (below that f64 rounding dominates)");
+  const h0 = fixed || (options.h0 === undefined ? 0 : checkPositive("options.h0", options.h0));
+  const hmax = fixed || (options.hmax === undefined ? 0 : checkPositive("options.hmax", options.hmax));
   const maxSteps = checkInt("options.maxSteps", options.maxSteps ?? 1_000_000, 1, 2 ** 31 - 1);
   const evCap = checkInt("options.maxEventRecords", options.maxEventRecords ?? 1000, 0, 1e7);
   const tOut = Float64Array.from(options.tOut ?? []);

@@ -26,13 +26,16 @@ export class F64Buffer {
 }
 
 export class Arena {
+  /** First byte the arena hands out (the module's heap base, aligned). */
+  readonly base: number;
   private top: number;
   private highWater: number;
   constructor(
     readonly memory: WebAssembly.Memory,
-    readonly base: number,
+    heapBase: number,
   ) {
-    this.top = align(base);
+    this.base = align(heapBase);
+    this.top = this.base;
     this.highWater = this.top;
   }
 

@@ -37,11 +37,6 @@ export function eval_rhs(kind: i32, n: i32, t: f64, y: usize, dy: usize, params:
   return false;
 }
 
-/** Does `kind` name a right-hand side (for the host's validation)? */
-export function rhs_kind_known(kind: i32): bool {
-  return kind >= RHS_LINEAR && kind <= RHS_QUADRATIC;
-}
-
 // Event records: EVENT_STRIDE(n) f64s each — [kind, direction, terminal, reserved, c0, c_0 … c_{n−1}].
 /** g(t, y) = Σ c_i y_i − c0 (a component crossing a level, a linear functional crossing zero). */
 export const EVENT_LINEAR: i32 = 0;

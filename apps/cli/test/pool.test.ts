@@ -1,0 +1,81 @@
+// The worker pool over node:worker_threads: results identical (bitwise) for any number of workers, crashed
+// workers replaced and their items retried, item errors reported by index, cancellation.
+import { Worker } from "node:worker_threads";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
+import { describe, expect, it } from "vitest";
+import { AbortedError, ItemError, LabPool, type OdeSpec, type WorkerHandle } from "@marginflow/core";
+import { createPool } from "../dist/pool.js";
+
+const specs: OdeSpec[] = Array.from({ length: 12 }, (_, i) => ({
+  kind: "ode",
+  rhs: { kind: "linear", matrix: [0, 1 + i / 10, -(1 + i / 10), 0] },
+  y0: [1, 0],
+  t0: 0,
+  t1: 10 + i,
+  options: { rtol: 1e-9, atol: 1e-11, tOut: [1, 2, 3] },
+}));
+
+function crashyWorker(marker: string): () => WorkerHandle {
+  return () => {
+    const w = new Worker(new URL("./fixtures/crashy-worker.mjs", import.meta.url), { workerData: { marker } });
+    return {
+      endpoint: nodeEndpoint(w),
+      terminate: () => w.terminate(),
+      onExit: (cb) => {
+        w.on("error", cb);
+        w.on("exit", (code) => cb(new Error(`exit ${code}`)));
+      },
+    };
+  };
+}
+
+describe("LabPool over node:worker_threads", () => {
+  it("gives bitwise-identical results with 1, 2 and 3 workers, in spec order", async () => {
+    const runs = [];
+    for (const n of [1, 2, 3]) {
+      const pool = createPool(n);
+      runs.push(JSON.stringify(await pool.map(specs)));
+      await pool.close();
+    }
+    expect(runs[1]).toBe(runs[0]);
+    expect(runs[2]).toBe(runs[0]);
+    const parsed = JSON.parse(runs[0]!);
+    expect(parsed.map((r: { t: number }) => r.t)).toEqual(specs.map((s) => s.t1));
+  });
+  it("replaces a crashed worker and retries its item", async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), "mf-")), "crashed");
+    const pool = new LabPool(crashyWorker(marker), 2);
+    const s = specs.map((sp, i) => (i === 3 ? { ...sp, t1: 1013 } : sp));
+    const results = await pool.map(s);
+    expect(results[3]!.t).toBe(1013);
+    expect(results).toHaveLength(specs.length);
+    await pool.close();
+  });
+  it("reports a bad item by index with the typed message, and the pool stays usable", async () => {
+    const pool = createPool(2);
+    const bad = specs.map((sp, i) => (i === 5 ? { ...sp, options: { rtol: -1, atol: 1 } } : sp));
+    const err = await pool.map(bad).catch((e) => e);
+    expect(err).toBeInstanceOf(ItemError);
+    expect(err.index).toBe(5);
+    expect(err.message).toMatch(/^item 5: options\.rtol: expected a finite number > 0, got -1/);
+    const ok = await pool.map(specs.slice(0, 2));
+    expect(ok).toHaveLength(2);
+    await pool.close();
+  });
+  it("cancels on abort, keeping the items that finished", async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), "mf-")), "unused");
+    const pool = new LabPool(crashyWorker(marker), 2);
+    const slow = [specs[0]!, { ...specs[1]!, t1: 1014 }, specs[2]!];
+    const finished: number[] = [];
+    const ac = new AbortController();
+    const p = pool.map(slow, { signal: ac.signal, onResult: (i) => finished.push(i) });
+    setTimeout(() => ac.abort(), 1500);
+    await expect(p).rejects.toBeInstanceOf(AbortedError);
+    expect(finished).toContain(0);
+    expect(finished).not.toContain(1);
+    await pool.close();
+  });
+});
