@@ -5,6 +5,7 @@ export { Arena, F64Buffer } from "./runtime/arena.js";
 export { Rng, philox4x32 } from "./runtime/rng.js";
 export { matrix, type Matrix } from "./linalg/matrix.js";
 export { Blas } from "./linalg/blas.js";
+export { Special } from "./linalg/special.js";
 export {
   integrate,
   type OdeRhs,

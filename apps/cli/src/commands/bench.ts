@@ -16,7 +16,7 @@ export function formatKernelBench(r: KernelBenchResult): string {
   for (const g of r.gemm) {
     lines.push(`${" ".repeat(28)}${String(g.n).padStart(5)} ${f(g.wasm)}  ${f(g.ts)} ${f(g.ratio, 1)}× ${f(100 * g.fractionOfPeak, 0)}%`);
   }
-  if (r.exp) lines.push(`exp, M evaluations/s (n = ${r.exp.n}): wasm ${r.exp.wasm.toFixed(1)}, Math.exp loop ${r.exp.ts.toFixed(1)}, ratio ${r.exp.ratio.toFixed(2)}×`);
+  lines.push(`exp, M evaluations/s (n = ${r.exp.n}): wasm ${r.exp.wasm.toFixed(1)}, Math.exp loop ${r.exp.ts.toFixed(1)}, ratio ${r.exp.ratio.toFixed(2)}×`);
   lines.push("");
   for (const t of r.targets) lines.push(`${t.met ? "met " : "MISS"}  ${t.name}: ${t.value.toFixed(2)} (need ≥ ${t.need})`);
   return lines.join("\n") + "\n";

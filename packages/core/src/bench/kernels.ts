@@ -16,7 +16,7 @@ export interface KernelBenchOptions {
 
 export interface RateRow {
   n: number;
-  /** GFLOP/s (gemv, gemm) of the WASM kernel and of the plain-TS loop, from median times. */
+  /** GFLOP/s (gemv, gemm) of the WASM kernel and of the plain-TS loop, from median times (peak: fastest run). */
   wasm: number;
   ts: number;
   ratio: number;
@@ -28,7 +28,7 @@ export interface KernelBenchResult {
   gemv: RateRow[];
   gemm: (RateRow & { fractionOfPeak: number })[];
   /** Millions of exp evaluations per second. */
-  exp: { n: number; wasm: number; ts: number; ratio: number } | null;
+  exp: { n: number; wasm: number; ts: number; ratio: number };
   targets: { name: string; value: number; need: number; met: boolean }[];
 }
 
@@ -46,10 +46,15 @@ export function benchKernels(rt: Runtime, options: KernelBenchOptions = {}): Ker
   const e = rt.exports;
   const arena = rt.arena;
 
-  onProgress?.("simd peak");
+  // The practical peak is the best the loop can do: its fastest run, measured before and after the sweep
+  // (a shared machine can slow any one measurement; a peak read low would flatter gemm's fraction of it).
   const iters = 2_000_000;
-  const tp = time(() => void e.simd_peak_f64(iters, 1.0), { minRuns: 7, budget });
-  const peakGflops = (iters * e.simd_peak_flops_per_iter()) / tp.median / 1e9;
+  const peakRun = () => {
+    onProgress?.("simd peak");
+    const tp = time(() => void e.simd_peak_f64(iters, 1.0), { minRuns: 9, budget });
+    return (iters * e.simd_peak_flops_per_iter()) / tp.min / 1e9;
+  };
+  let peakGflops = peakRun();
 
   const gemv: RateRow[] = [];
   const gemm: KernelBenchResult["gemm"] = [];
@@ -80,27 +85,26 @@ export function benchKernels(rt: Runtime, options: KernelBenchOptions = {}): Ker
       const gw = time(() => e.gemm_f64(0, 0, n, n, n, 1, A.ptr, n, B.ptr, n, 0, C.ptr, n, work), { budget });
       const gt = time(() => gemmPlain(n, n, n, Ats, Bts, Cts), { minRuns: n >= 512 ? 3 : 5, budget });
       const gf = (2 * n * n * n) / 1e9;
-      const wasm = gf / gw.median;
-      gemm.push({ n, wasm, ts: gf / gt.median, ratio: gt.median / gw.median, fractionOfPeak: wasm / peakGflops });
+      gemm.push({ n, wasm: gf / gw.median, ts: gf / gt.median, ratio: gt.median / gw.median, fractionOfPeak: 0 });
     });
   }
 
-  let exp: KernelBenchResult["exp"] = null;
-  if ("exp_f64" in e) {
-    onProgress?.("exp");
-    const n = expLength;
-    exp = arena.scope((a) => {
-      const xs = fillRandom(new Float64Array(n), 7).map((v) => v * 1400); // [-700, 700]
-      const x = a.f64(n, xs);
-      const y = a.f64(n);
-      const ys = new Float64Array(n);
-      const ew = time(() => (e as unknown as { exp_f64(n: number, x: number, y: number): void }).exp_f64(n, x.ptr, y.ptr), { minRuns: 9, budget });
-      const et = time(() => {
-        for (let i = 0; i < n; i++) ys[i] = Math.exp(xs[i]!);
-      }, { minRuns: 9, budget });
-      return { n, wasm: n / ew.median / 1e6, ts: n / et.median / 1e6, ratio: et.median / ew.median };
-    });
-  }
+  peakGflops = Math.max(peakGflops, peakRun());
+  for (const g of gemm) g.fractionOfPeak = g.wasm / peakGflops;
+
+  onProgress?.("exp");
+  const n = expLength;
+  const exp = arena.scope((a) => {
+    const xs = fillRandom(new Float64Array(n), 7).map((v) => v * 1400); // [-700, 700]
+    const x = a.f64(n, xs);
+    const y = a.f64(n);
+    const ys = new Float64Array(n);
+    const ew = time(() => e.exp_f64(n, x.ptr, y.ptr), { minRuns: 9, budget });
+    const et = time(() => {
+      for (let i = 0; i < n; i++) ys[i] = Math.exp(xs[i]!);
+    }, { minRuns: 9, budget });
+    return { n, wasm: n / ew.median / 1e6, ts: n / et.median / 1e6, ratio: et.median / ew.median };
+  });
 
   const g512 = gemm.find((r) => r.n === 512);
   const targets: KernelBenchResult["targets"] = [];
@@ -108,6 +112,6 @@ export function benchKernels(rt: Runtime, options: KernelBenchOptions = {}): Ker
     targets.push({ name: "gemm n=512 vs plain-TS triple loop", value: g512.ratio, need: 8, met: g512.ratio >= 8 });
     targets.push({ name: "gemm n=512 fraction of SIMD peak", value: g512.fractionOfPeak, need: 0.6, met: g512.fractionOfPeak >= 0.6 });
   }
-  if (exp) targets.push({ name: "vectorized exp vs Math.exp loop", value: exp.ratio, need: 3, met: exp.ratio >= 3 });
+  targets.push({ name: "vectorized exp vs Math.exp loop", value: exp.ratio, need: 3, met: exp.ratio >= 3 });
   return { schema: 1, peakGflops, gemv, gemm, exp, targets };
 }
