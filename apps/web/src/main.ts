@@ -1,7 +1,6 @@
 // The demo page: reads the form, sends plain specs to a comlink Worker running core's Lab (the kernels live
 // there), and shows numbers and a figure. The main thread only parses input, formats and draws.
-import { wrap, type Remote } from "comlink";
-import type { Lab, OdeResult, OdeSpec } from "@marginflow/core";
+import { ItemError, LabPool, type OdeResult, type OdeSpec, type WorkerHandle } from "@marginflow/core";
 import { decaySpec, oscillatorError, oscillatorExact, oscillatorProblem, specForDisplay, type OscillatorProblem } from "./specs.js";
 import { clearCanvas, drawPanels } from "./plot.js";
 
@@ -22,21 +21,27 @@ const inputs = ["omega", "periods", "rtol", "atol", "maxSteps"].map((id) => $<HT
 const OUTPUT_IDS = ["osc-status", "final-t", "final-y0", "final-y1", "exact-y0", "exact-y1", "error", "dense-error",
   "nfev", "steps", "elapsed", "event-status", "event-t", "event-error", "event-nfev"];
 
-// ---- the worker: one Lab; cancelling terminates it and starts a fresh one ----
-let worker: Worker;
-let lab: Remote<Lab>;
-let abort: ((reason: Error) => void) | undefined;
-
-function startWorker(): void {
-  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-  worker.addEventListener("error", (e) => abort?.(new Error(`the worker failed: ${e.message || "could not load worker.js"}`)));
-  lab = wrap<Lab>(worker);
+// ---- the workers: core's LabPool over browser Workers (the same scheduler the CLI runs over
+// node:worker_threads); cancelling aborts the pool, which terminates its workers and respawns them on demand ----
+function browserWorker(): WorkerHandle {
+  const w = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  return {
+    endpoint: w,
+    terminate: () => w.terminate(),
+    onExit: (cb) => w.addEventListener("error", (e) => cb(new Error(`the worker failed: ${e.message || "could not load worker.js"}`))),
+  };
 }
+const pool = new LabPool(browserWorker, Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1)));
+let controller = new AbortController();
 
-/** Runs one spec in the worker; rejects at once if the run is cancelled or the worker dies. */
-function runInWorker(spec: OdeSpec): Promise<OdeResult> {
-  const stopped = new Promise<never>((_, reject) => (abort = reject));
-  return Promise.race([lab.run(spec), stopped]).finally(() => (abort = undefined));
+/** Runs one spec on the pool; rejects at once if the run is cancelled or its worker dies. */
+async function runInWorker(spec: OdeSpec): Promise<OdeResult> {
+  try {
+    const [result] = await pool.map([spec], { signal: controller.signal });
+    return result as OdeResult;
+  } catch (e) {
+    throw e instanceof ItemError ? e.cause : e; // show the item's own typed error
+  }
 }
 
 // ---- page state ----
@@ -170,9 +175,8 @@ async function run(): Promise<void> {
 function cancel(): void {
   if (document.body.dataset.state !== "running") return;
   runs++;
-  worker.terminate();
-  abort?.(new Error("cancelled"));
-  startWorker();
+  controller.abort();
+  controller = new AbortController();
   setState("cancelled", "cancelled — the worker was terminated and restarted");
 }
 
@@ -181,5 +185,4 @@ form.addEventListener("submit", (e) => {
   void run();
 });
 cancelButton.addEventListener("click", cancel);
-startWorker();
 void run();
