@@ -6,6 +6,12 @@ export { Rng, philox4x32 } from "./runtime/rng.js";
 export { matrix, type Matrix } from "./linalg/matrix.js";
 export { Blas } from "./linalg/blas.js";
 export { Special } from "./linalg/special.js";
+export { checkModelSpec, type ModelSpec } from "./models/spec.js";
+export { compileModel, expandRates, type CompiledModel, type ParamGroup, type RateConstraint } from "./models/compile.js";
+export { ModelEvaluator } from "./models/evaluate.js";
+export { BoundProblem, checkTrainingSet, type TrainingSet, type LossName } from "./dynamics/problem.js";
+export { gradientFlow, type GradientFlowOptions, type GradientFlowResult, type FlowCheckpoint } from "./dynamics/flow.js";
+export type { Method, SolverStats } from "./dynamics/solver.js";
 export {
   integrate,
   type OdeRhs,
@@ -18,3 +24,5 @@ export { runSpec, createLab, RESULT_SCHEMA_VERSION, type Lab, type Spec, type Re
 export { LabPool, ItemError, AbortedError, type WorkerHandle, type WorkerFactory, type MapOptions } from "./pool.js";
 export { benchKernels, type KernelBenchResult, type KernelBenchOptions, type RateRow } from "./bench/kernels.js";
 export { time, type Timing } from "./bench/timing.js";
+export * from "./geometry/index.js";
+export * from "./losses/index.js";

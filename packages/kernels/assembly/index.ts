@@ -4,7 +4,19 @@ export * from "./memory";
 export * from "./blas1";
 export * from "./blas2";
 export * from "./blas3";
-export { RHS_LINEAR, RHS_LOGISTIC, RHS_QUADRATIC, EVENT_LINEAR, EVENT_TIME } from "./integrate/flows";
+export {
+  RHS_LINEAR, RHS_LOGISTIC, RHS_QUADRATIC, RHS_GF_TIME, RHS_GF_LOGS,
+  EVENT_LINEAR, EVENT_TIME, EVENT_LOG_LOSS, EVENT_MARGIN,
+} from "./integrate/flows";
+export {
+  radau5_solve, radau5_workspace_bytes, STATUS_DEADLINE, STAT_NJEV, STAT_NFEV_JAC, STAT_NLU, RADAU_STATS_LEN,
+} from "./integrate/radau5";
+export {
+  gf_grad_log_loss, GF_PROG, GF_M, GF_X, GF_LABELS, GF_N, GF_LOSS, GF_WORK, GF_F, GF_G, GF_Z, GF_LOGL, GF_QMIN,
+  GF_LAST, GF_VALID, GF_BLOCK_LEN,
+} from "./integrate/gradflow";
+export { model_forward, model_backward, model_workspace_bytes, OP_DENSE, OP_RELU, OP_SAVE, OP_ADD, OP_LNORM, OP_DIAG } from "./models/program";
+export { loss_eval, min_margin, LOSS_EXP, LOSS_LOGISTIC, LOSS_SQUARE } from "./losses";
 export {
   dopri5_solve, dopri5_workspace_bytes,
   STATUS_DONE, STATUS_EVENT, STATUS_MAX_STEPS, STATUS_STEP_TOO_SMALL, STATUS_NONFINITE, STATUS_BAD_RHS,

@@ -1,8 +1,11 @@
 // integrate(): the typed driver over the kernels' Dormand–Prince 5(4). The whole step loop — right-hand side,
 // error control, dense output, event location — runs inside WASM; this file validates, lays out memory,
 // makes one call and decodes the result.
-import { ArgumentError, MarginflowError, checkAllFinite, checkF64, checkFinite, checkInt, checkPositive } from "../errors.js";
+import { ArgumentError, checkAllFinite, checkF64, checkFinite, checkInt, checkPositive } from "../errors.js";
 import type { Runtime } from "../runtime/kernels.js";
+import { eventRecord, runSolver, type IntegrationStatus, type Method, type SolverStats } from "./solver.js";
+
+export type { IntegrationStatus, Method, SolverStats } from "./solver.js";
 
 /** Right-hand sides built into the kernels (flows.ts). */
 export type OdeRhs =
@@ -22,6 +25,8 @@ export type OdeEvent = (
 };
 
 export interface IntegrateOptions {
+  /** "dopri5" (default): explicit Dormand–Prince 5(4); "radau5": implicit Radau IIA(5) for stiff problems. */
+  method?: Method;
   /** Relative tolerance (required: there is no silent default). */
   rtol: number;
   /** Absolute tolerance (required). */
@@ -44,8 +49,6 @@ export interface IntegrateOptions {
   fixedStep?: number;
 }
 
-export type IntegrationStatus = "done" | "event" | "max-steps" | "step-too-small" | "nonfinite";
-
 export interface OdeSolution {
   status: IntegrationStatus;
   /** Time reached (t1, an event time, or where the integration stopped). */
@@ -57,10 +60,8 @@ export interface OdeSolution {
   yOut: Float64Array[];
   /** Every root located, in order: which event, when, and the state there. */
   events: { index: number; t: number; y: Float64Array }[];
-  stats: { accepted: number; rejected: number; nfev: number; lastStep: number };
+  stats: SolverStats;
 }
-
-const STATUS: Record<number, IntegrationStatus> = {};
 
 function rhsKind(rt: Runtime, rhs: OdeRhs, n: number): { kind: number; params: Float64Array } {
   switch (rhs?.kind) {
@@ -84,21 +85,17 @@ function encodeEvents(rt: Runtime, events: readonly OdeEvent[], n: number): Floa
     const at = `options.events[${i}]`;
     const dir = ev.direction ?? 0;
     if (dir !== -1 && dir !== 0 && dir !== 1) throw new ArgumentError(`${at}.direction`, dir, "-1, 0 or 1");
-    const rec = out.subarray(i * stride, (i + 1) * stride);
-    rec[1] = dir;
-    rec[2] = ev.terminal ? 1 : 0;
+    let rec: Float64Array;
     if (ev.kind === "linear") {
       checkF64(`${at}.coefficients`, ev.coefficients, n);
       checkAllFinite(`${at}.coefficients`, ev.coefficients);
-      rec[0] = rt.constant("EVENT_LINEAR");
-      rec[4] = checkFinite(`${at}.level`, ev.level ?? 0);
-      rec.set(ev.coefficients, 5);
+      rec = eventRecord(n, rt.constant("EVENT_LINEAR"), dir, !!ev.terminal, checkFinite(`${at}.level`, ev.level ?? 0), ev.coefficients);
     } else if (ev.kind === "time") {
-      rec[0] = rt.constant("EVENT_TIME");
-      rec[4] = checkFinite(`${at}.at`, ev.at);
+      rec = eventRecord(n, rt.constant("EVENT_TIME"), dir, !!ev.terminal, checkFinite(`${at}.at`, ev.at));
     } else {
       throw new ArgumentError(`${at}.kind`, (ev as { kind?: unknown }).kind, '"linear" or "time"');
     }
+    out.set(rec, i * stride);
   });
   return out;
 }
@@ -146,51 +143,17 @@ export function integrate(rt: Runtime, rhs: OdeRhs, y0: Float64Array, t0: number
   const events = options.events ?? [];
   const evSpec = encodeEvents(rt, events, n);
 
-  if (Object.keys(STATUS).length === 0) {
-    STATUS[rt.constant("STATUS_DONE")] = "done";
-    STATUS[rt.constant("STATUS_EVENT")] = "event";
-    STATUS[rt.constant("STATUS_MAX_STEPS")] = "max-steps";
-    STATUS[rt.constant("STATUS_STEP_TOO_SMALL")] = "step-too-small";
-    STATUS[rt.constant("STATUS_NONFINITE")] = "nonfinite";
-  }
-  const e = rt.exports;
+  const method = options.method ?? "dopri5";
+  if (method !== "dopri5" && method !== "radau5") throw new ArgumentError("options.method", method, '"dopri5" or "radau5"');
   return rt.arena.scope((a) => {
     const pb = a.f64(params.length, params);
-    const yb = a.f64(n, y0);
-    const tb = a.f64(tOut.length, tOut);
-    const yOutB = a.f64(tOut.length * n);
-    const evB = a.f64(evSpec.length, evSpec);
-    const evOutB = a.f64(evCap * (2 + n));
-    const work = a.allocBytes(e.dopri5_workspace_bytes(n, events.length));
-    const statsLen = rt.constant("STATS_LEN");
-    const st = a.f64(statsLen);
-    const code = e.dopri5_solve(
-      n, kind, pb.ptr, t0, t1, yb.ptr, rtol, atol, h0, hmax, maxSteps,
-      tb.ptr, tOut.length, yOutB.ptr, evB.ptr, events.length, evOutB.ptr, evCap, work, st.ptr,
-    );
-    const status = STATUS[code];
-    if (status === undefined) throw new MarginflowError("E_KERNEL", `dopri5_solve returned unknown status ${code}`);
-    const s = st.toArray();
-    const filled = s[rt.constant("STAT_OUT_FILLED")]!;
-    const nev = s[rt.constant("STAT_EVENTS")]!;
-    const yOutAll = yOutB.view;
-    const evAll = evOutB.view;
-    return {
-      status,
-      t: s[rt.constant("STAT_T")]!,
-      y: yb.toArray(),
-      tOut: tOut.slice(0, filled),
-      yOut: Array.from({ length: filled }, (_, i) => yOutAll.slice(i * n, (i + 1) * n)),
-      events: Array.from({ length: nev }, (_, i) => {
-        const r = evAll.subarray(i * (2 + n), (i + 1) * (2 + n));
-        return { t: r[0]!, index: r[1]!, y: r.slice(2) };
-      }),
-      stats: {
-        accepted: s[rt.constant("STAT_ACCEPTED")]!,
-        rejected: s[rt.constant("STAT_REJECTED")]!,
-        nfev: s[rt.constant("STAT_NFEV")]!,
-        lastStep: s[rt.constant("STAT_H")]!,
-      },
-    };
+    return runSolver(rt, a, {
+      method, n, rhs: kind, paramsPtr: pb.ptr, t0, t1, y0,
+      // Radau with fixed steps still solves its Newton systems to a tight tolerance
+      rtol: fixed && method === "radau5" ? 1e-13 : rtol,
+      atol: fixed && method === "radau5" ? 1e-13 : atol,
+      h0: h0 as number, hmax: hmax as number, maxSteps, tOut,
+      events: evSpec, nEvents: events.length, evCap, deadline: 0, fixed: fixed > 0,
+    });
   });
 }

@@ -24,6 +24,8 @@ export class Runtime {
         abort(_msg: number, _file: number, line: number, col: number): never {
           throw new Error(`kernels: abort at ${line}:${col}`);
         },
+        // wall-clock deadlines of long integrations (milliseconds, monotonic)
+        now: () => performance.now(),
       },
     });
     return new Runtime(instance.exports as unknown as KernelExports);

@@ -53,6 +53,7 @@ let gH: f64 = 0.0;
 let gRc: usize = 0; // rcont1..5, 5n
 let gScratch: usize = 0; // n
 let gEvent: usize = 0;
+let gParams: usize = 0;
 
 function dense(t: f64, out: usize): void {
   const n = gN;
@@ -70,7 +71,7 @@ function dense(t: f64, out: usize): void {
 
 function eventPhi(t: f64): f64 {
   dense(t, gScratch);
-  return eval_event(gEvent, gN, t, gScratch);
+  return eval_event(gEvent, gN, t, gScratch, gParams);
 }
 
 function allFinite(n: i32, y: usize): bool {
@@ -114,7 +115,7 @@ export function dopri5_solve(
   const scratch = rc + 5 * vb;
   const gOld = scratch + vb; // nEvents
   const gNew = gOld + (<usize>nEvents << 3);
-  gN = n; gRc = rc; gScratch = scratch;
+  gN = n; gRc = rc; gScratch = scratch; gParams = params;
 
   let nfev = 0, naccept = 0, nreject = 0, outIdx = 0, evCount = 0;
   let status = STATUS_DONE;
@@ -135,7 +136,7 @@ export function dopri5_solve(
   nfev++;
   if (!allFinite(n, y) || !allFinite(n, k1)) status = STATUS_NONFINITE;
   for (let e = 0; e < nEvents; e++) {
-    store<f64>(gOld + (<usize>e << 3), eval_event(events + <usize>(e * event_stride(n)) * 8, n, t, y));
+    store<f64>(gOld + (<usize>e << 3), eval_event(events + <usize>(e * event_stride(n)) * 8, n, t, y, params));
   }
 
   // Initial step (Hairer's HINIT): balance ‖y0‖, ‖f(y0)‖ and an estimate of the second derivative.
@@ -240,7 +241,7 @@ export function dopri5_solve(
     let terminalHit = false;
     for (let e = 0; e < nEvents; e++) {
       const ev = events + <usize>(e * event_stride(n)) * 8;
-      const gb = eval_event(ev, n, tnew, y1);
+      const gb = eval_event(ev, n, tnew, y1, gParams);
       store<f64>(gNew + (<usize>e << 3), gb);
       const ga = load<f64>(gOld + (<usize>e << 3));
       if (!crosses(ga, gb, <i32>load<f64>(ev, 8))) continue;

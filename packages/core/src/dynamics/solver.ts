@@ -1,0 +1,130 @@
+// One call into a WASM integrator (Dormand–Prince 5(4) or Radau IIA(5)) on data already laid out in the
+// arena, and the decoding of its result. integrate() and gradientFlow() both go through here.
+import { MarginflowError } from "../errors.js";
+import type { Arena } from "../runtime/arena.js";
+import type { Runtime } from "../runtime/kernels.js";
+
+export type Method = "dopri5" | "radau5";
+export type IntegrationStatus = "done" | "event" | "max-steps" | "step-too-small" | "nonfinite" | "deadline";
+
+export interface SolverStats {
+  accepted: number;
+  rejected: number;
+  /** right-hand-side evaluations by the stepper */
+  nfev: number;
+  lastStep: number;
+  /** Radau only: Jacobians formed, RHS evaluations spent forming them, LU factorizations (pairs) */
+  jacobians: number;
+  nfevJacobian: number;
+  lu: number;
+}
+
+export interface RawSolution {
+  status: IntegrationStatus;
+  t: number;
+  y: Float64Array;
+  tOut: Float64Array;
+  yOut: Float64Array[];
+  events: { index: number; t: number; y: Float64Array }[];
+  stats: SolverStats;
+}
+
+export interface RawRun {
+  method: Method;
+  n: number;
+  rhs: number;
+  paramsPtr: number;
+  t0: number;
+  t1: number;
+  y0: Float64Array;
+  rtol: number;
+  atol: number;
+  /** 0: automatic */
+  h0: number;
+  /** 0: none */
+  hmax: number;
+  maxSteps: number;
+  tOut: Float64Array;
+  /** encoded event records (eventRecord) */
+  events: Float64Array;
+  nEvents: number;
+  evCap: number;
+  /** absolute performance.now() milliseconds; 0: none */
+  deadline: number;
+  /** Radau: fixed steps of h0 */
+  fixed: boolean;
+}
+
+/** One event record as the kernels read it: [kind, direction, terminal, 0, c0, coefficients…]. */
+export function eventRecord(n: number, kind: number, direction: number, terminal: boolean, c0: number, coefficients?: ArrayLike<number>): Float64Array {
+  const r = new Float64Array(5 + n);
+  r[0] = kind;
+  r[1] = direction;
+  r[2] = terminal ? 1 : 0;
+  r[4] = c0;
+  if (coefficients) r.set(coefficients, 5);
+  return r;
+}
+
+let statusNames: Map<number, IntegrationStatus> | undefined;
+
+export function runSolver(rt: Runtime, a: Arena, run: RawRun): RawSolution {
+  const e = rt.exports;
+  const n = run.n;
+  statusNames ??= new Map([
+    [rt.constant("STATUS_DONE"), "done"],
+    [rt.constant("STATUS_EVENT"), "event"],
+    [rt.constant("STATUS_MAX_STEPS"), "max-steps"],
+    [rt.constant("STATUS_STEP_TOO_SMALL"), "step-too-small"],
+    [rt.constant("STATUS_NONFINITE"), "nonfinite"],
+    [rt.constant("STATUS_DEADLINE"), "deadline"],
+  ]);
+  const yb = a.f64(n, run.y0);
+  const tb = a.f64(run.tOut.length, run.tOut);
+  const yOutB = a.f64(run.tOut.length * n);
+  const evB = a.f64(run.events.length, run.events);
+  const evOutB = a.f64(run.evCap * (2 + n));
+  const st = a.f64(rt.constant("RADAU_STATS_LEN"));
+  let code: number;
+  if (run.method === "radau5") {
+    const work = a.allocBytes(e.radau5_workspace_bytes(n, run.nEvents));
+    code = e.radau5_solve(
+      n, run.rhs, run.paramsPtr, run.t0, run.t1, yb.ptr, run.rtol, run.atol, run.h0, run.hmax, run.maxSteps,
+      tb.ptr, run.tOut.length, yOutB.ptr, evB.ptr, run.nEvents, evOutB.ptr, run.evCap, work, st.ptr, run.deadline, +run.fixed,
+    );
+  } else {
+    const work = a.allocBytes(e.dopri5_workspace_bytes(n, run.nEvents));
+    code = e.dopri5_solve(
+      n, run.rhs, run.paramsPtr, run.t0, run.t1, yb.ptr, run.rtol, run.atol, run.h0, run.hmax, run.maxSteps,
+      tb.ptr, run.tOut.length, yOutB.ptr, evB.ptr, run.nEvents, evOutB.ptr, run.evCap, work, st.ptr,
+    );
+  }
+  const status = statusNames.get(code);
+  if (status === undefined) throw new MarginflowError("E_KERNEL", `${run.method}_solve returned unknown status ${code}`);
+  const s = st.toArray();
+  const filled = s[rt.constant("STAT_OUT_FILLED")]!;
+  const nev = s[rt.constant("STAT_EVENTS")]!;
+  const yOutAll = yOutB.view;
+  const evAll = evOutB.view;
+  const radau = run.method === "radau5";
+  return {
+    status,
+    t: s[rt.constant("STAT_T")]!,
+    y: yb.toArray(),
+    tOut: run.tOut.slice(0, filled),
+    yOut: Array.from({ length: filled }, (_, i) => yOutAll.slice(i * n, (i + 1) * n)),
+    events: Array.from({ length: nev }, (_, i) => {
+      const r = evAll.subarray(i * (2 + n), (i + 1) * (2 + n));
+      return { t: r[0]!, index: r[1]!, y: r.slice(2) };
+    }),
+    stats: {
+      accepted: s[rt.constant("STAT_ACCEPTED")]!,
+      rejected: s[rt.constant("STAT_REJECTED")]!,
+      nfev: s[rt.constant("STAT_NFEV")]!,
+      lastStep: s[rt.constant("STAT_H")]!,
+      jacobians: radau ? s[rt.constant("STAT_NJEV")]! : 0,
+      nfevJacobian: radau ? s[rt.constant("STAT_NFEV_JAC")]! : 0,
+      lu: radau ? s[rt.constant("STAT_NLU")]! : 0,
+    },
+  };
+}

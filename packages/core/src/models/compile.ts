@@ -1,0 +1,152 @@
+// Compiles a ModelSpec into the kernels' model program (models/program.ts in @marginflow/kernels), the named
+// parameter groups of the flat θ, and the scale-propagation equalities whose lexicographic-minimax solution is
+// the proper Λ (App. B): each activation's rate is an affine function of the groups' rates; a bias must match
+// the rate of what it is added to, a residual connection equates two rates, a normalization resets the rate to
+// 0, and every branch output has rate 1.
+import { checkModelSpec, type ModelSpec } from "./spec.js";
+
+export interface ParamGroup {
+  /** e.g. "layer2.bias", "diag.coord1", "m0.layer1.weight" */
+  name: string;
+  offset: number;
+  size: number;
+  shape: number[];
+}
+
+/** Σ coef·λ_group = rhs */
+export interface RateConstraint {
+  terms: { index: number; coef: number }[];
+  rhs: number;
+  /** what imposes it, for error messages */
+  why: string;
+}
+
+export interface CompiledModel {
+  spec: ModelSpec;
+  inputs: number;
+  outputs: number;
+  /** number of parameters m */
+  size: number;
+  groups: ParamGroup[];
+  program: Int32Array;
+  constraints: RateConstraint[];
+}
+
+const OP = { DENSE: 1, RELU: 2, SAVE: 3, ADD: 4, LNORM: 5, DIAG: 6 } as const;
+
+/** An activation's rate: Σ coef·λ_g + c. */
+type Rate = { terms: Map<number, number>; c: number };
+const rate0 = (): Rate => ({ terms: new Map(), c: 0 });
+const plus = (r: Rate, g: number, k = 1): Rate => {
+  const terms = new Map(r.terms);
+  terms.set(g, (terms.get(g) ?? 0) + k);
+  return { terms, c: r.c };
+};
+
+class Builder {
+  words: number[] = [];
+  groups: ParamGroup[] = [];
+  constraints: RateConstraint[] = [];
+  size = 0;
+  private slots = 0;
+  private ops = 0;
+
+  private op(...w: number[]): void {
+    this.words.push(...w);
+    this.ops++;
+  }
+
+  group(name: string, shape: number[]): number {
+    const size = shape.reduce((a, b) => a * b, 1);
+    this.groups.push({ name, offset: this.size, size, shape });
+    this.size += size;
+    return this.groups.length - 1;
+  }
+
+  equal(a: Rate, b: Rate, why: string): void {
+    const terms = new Map(a.terms);
+    for (const [g, k] of b.terms) terms.set(g, (terms.get(g) ?? 0) - k);
+    const list = [...terms].filter(([, k]) => k !== 0).map(([index, coef]) => ({ index, coef }));
+    this.constraints.push({ terms: list, rhs: b.c - a.c, why });
+  }
+
+  dense(prefix: string, inp: number, out: number, bias: boolean, r: Rate): Rate {
+    const w = this.group(`${prefix}.weight`, [out, inp]);
+    const b = bias ? this.group(`${prefix}.bias`, [out]) : -1;
+    this.op(OP.DENSE, inp, out, this.groups[w]!.offset, b >= 0 ? this.groups[b]!.offset : -1);
+    const ro = plus(r, w);
+    if (b >= 0) this.equal(plus(rate0(), b), ro, `${prefix}.bias is added to ${prefix}.weight·input`);
+    return ro;
+  }
+
+  /** One branch: [op count, ops…]; its output must have rate 1. */
+  branch(spec: ModelSpec, prefix: string, outputs: number): void {
+    const head = this.words.length;
+    this.words.push(0);
+    this.ops = 0;
+    let r = rate0();
+    const p = prefix ? `${prefix}.` : "";
+    switch (spec.kind) {
+      case "linear":
+        r = this.dense(`${p}linear`, spec.inputs, outputs, spec.bias ?? false, r);
+        break;
+      case "diagonal": {
+        const gs = spec.depths.map((D, i) => this.group(`${p}diag.coord${i}`, [D]));
+        this.op(OP.DIAG, spec.depths.length, this.groups[gs[0]!]!.offset, ...spec.depths);
+        const rc = gs.map((g, i) => plus(rate0(), g, spec.depths[i]!));
+        rc.forEach((x, i) => i > 0 && this.equal(x, rc[0]!, `coordinates 0 and ${i} of the diagonal network add into one output`));
+        r = rc[0]!;
+        break;
+      }
+      case "deepLinear":
+      case "mlp": {
+        const widths = [spec.inputs, ...spec.hidden];
+        const bias = spec.kind === "mlp" && (spec.bias ?? false);
+        const residual = spec.kind === "mlp" && (spec.residual ?? false);
+        for (let l = 0; l < spec.hidden.length; l++) {
+          const skip = residual && widths[l] === widths[l + 1];
+          const slot = this.slots++;
+          const rin = r;
+          if (skip) this.op(OP.SAVE, slot);
+          r = this.dense(`${p}layer${l + 1}`, widths[l]!, widths[l + 1]!, bias, r);
+          if (spec.kind === "mlp") this.op(OP.RELU);
+          if (skip) {
+            this.op(OP.ADD, slot);
+            this.equal(r, rin, `the residual connection around ${p}layer${l + 1}`);
+          }
+        }
+        if (spec.kind === "mlp" && spec.layerNorm) {
+          this.op(OP.LNORM);
+          r = rate0(); // normalized features do not scale
+        }
+        r = this.dense(`${p}layer${spec.hidden.length + 1}`, widths[widths.length - 1]!, outputs, bias, r);
+        break;
+      }
+      case "ensemble":
+        throw new Error("nested ensembles are flattened by compileModel");
+    }
+    this.equal(r, { terms: new Map(), c: 1 }, `the output of ${prefix || "the model"} scales like e^α`);
+    this.words[head] = this.ops;
+  }
+}
+
+function flatten(spec: ModelSpec, prefix: string): { spec: ModelSpec; prefix: string }[] {
+  if (spec.kind !== "ensemble") return [{ spec, prefix }];
+  return spec.members.flatMap((m, i) => flatten(m, prefix ? `${prefix}.m${i}` : `m${i}`));
+}
+
+export function compileModel(spec: ModelSpec): CompiledModel {
+  const { inputs, outputs } = checkModelSpec(spec);
+  const members = flatten(spec, "");
+  const b = new Builder();
+  b.words.push(outputs, members.length, inputs);
+  for (const m of members) b.branch(m.spec, m.prefix, outputs);
+  return { spec, inputs, outputs, size: b.size, groups: b.groups, program: Int32Array.from(b.words), constraints: b.constraints };
+}
+
+/** Per-parameter rates from per-group rates. */
+export function expandRates(model: CompiledModel, groupRates: ArrayLike<number>): Float64Array {
+  const lam = new Float64Array(model.size);
+  model.groups.forEach((g, i) => lam.fill(groupRates[i]!, g.offset, g.offset + g.size));
+  return lam;
+}

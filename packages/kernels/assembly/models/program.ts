@@ -1,0 +1,317 @@
+// Models as small programs over a batch: forward (outputs f, n×C) and backward (∇θ of Σ_ij G_ij f_ij for a
+// given G = ∂objective/∂f) with each op's backward beside its forward. The host encodes a model spec as i32
+// words; the parameters θ are one flat f64 vector and every op names its parameters by offset into it.
+//
+// Program layout (i32 words):
+//   header  [C, nBranches, dIn]
+//   branch  [nOps, op…]            every branch reads the input X (n×dIn); its last activation (n×C) is
+//                                  added into f — so an ensemble is several branches
+//   ops     DENSE  [1, in, out, wOff, bOff]   h' = h·Wᵀ + b, W out×in row-major at θ[wOff], b at θ[bOff] (−1: none)
+//           RELU   [2]
+//           SAVE   [3, slot]                   remember h (for a residual connection)
+//           ADD    [4, slot]                   h' = h + saved[slot]
+//           LNORM  [5]                         h' = c/‖c‖, c = h − mean(h)  (zero mean, unit norm; seed 000 §6)
+//           DIAG   [6, in, off, D_0 … D_in−1]  h' = h·β (one column), β_i = Π_{j<D_i} θ[off_i + j]
+// Memory: `work` holds model_workspace_bytes(prog, n); activations of the last forward stay there for backward.
+import { gemm_f64, gemm_workspace_bytes } from "../blas3";
+
+export const OP_DENSE: i32 = 1;
+export const OP_RELU: i32 = 2;
+export const OP_SAVE: i32 = 3;
+export const OP_ADD: i32 = 4;
+export const OP_LNORM: i32 = 5;
+export const OP_DIAG: i32 = 6;
+
+const MAX_OPS: i32 = 256;
+const MAX_SLOTS: i32 = 16;
+// Per op: pointer to its INPUT activation, the input width, and the op's word offset in the program.
+const OP_IN: usize = memory.data(MAX_OPS * 8, 8);
+const OP_W: usize = memory.data(MAX_OPS * 4, 4);
+const OP_AT: usize = memory.data(MAX_OPS * 4, 4);
+const SLOT_PTR: usize = memory.data(MAX_SLOTS * 8, 8);
+const LAST_FREE: usize = memory.data(8, 8); // first free byte after the last forward's activations
+const LAST_OPS: usize = memory.data(4, 4); // ops run by the last forward
+
+// @ts-ignore: decorator
+@inline function word(prog: usize, i: i32): i32 {
+  return load<i32>(prog + (<usize>i << 2));
+}
+// @ts-ignore: decorator
+@inline function th(theta: usize, i: i32): f64 {
+  return load<f64>(theta + (<usize>i << 3));
+}
+
+/** Number of words an op occupies. */
+function opLen(prog: usize, at: i32): i32 {
+  const op = word(prog, at);
+  if (op == OP_DENSE) return 5;
+  if (op == OP_SAVE || op == OP_ADD) return 2;
+  if (op == OP_DIAG) return 3 + word(prog, at + 1);
+  return 1;
+}
+
+/** Output width of an op given its input width. */
+function opOut(prog: usize, at: i32, w: i32): i32 {
+  const op = word(prog, at);
+  if (op == OP_DENSE) return word(prog, at + 2);
+  if (op == OP_DIAG) return 1;
+  return w;
+}
+
+/** Bytes of workspace forward/backward need for n samples (0 if the program is malformed). */
+export function model_workspace_bytes(prog: usize, n: i32): i32 {
+  const C = word(prog, 0), nb = word(prog, 1), dIn = word(prog, 2);
+  let at = 3, total: i64 = 0, maxW = max<i32>(C, dIn), ops = 0;
+  for (let b = 0; b < nb; b++) {
+    const nOps = word(prog, at++);
+    let w = dIn;
+    for (let k = 0; k < nOps; k++) {
+      const o = opOut(prog, at, w);
+      total += <i64>n * o; // each op's output activation
+      maxW = max<i32>(maxW, o);
+      if (word(prog, at) == OP_SAVE) total += <i64>n * w; // the slot's gradient accumulator
+      at += opLen(prog, at);
+      w = o;
+      if (++ops > MAX_OPS) return 0;
+    }
+    if (w != C) return 0;
+  }
+  total += <i64>2 * n * maxW; // two gradient buffers for backward
+  const bytes = (total << 3) + gemm_workspace_bytes();
+  return bytes > 0x7fffffff ? 0 : <i32>bytes;
+}
+
+/** f (n×C) ← model outputs for inputs X (n×dIn). Keeps the activations in `work` for model_backward. */
+export function model_forward(prog: usize, theta: usize, x: usize, n: i32, f: usize, work: usize): void {
+  const C = word(prog, 0), nb = word(prog, 1), dIn = word(prog, 2);
+  const gw = work; // gemm packing space first
+  let free = work + <usize>gemm_workspace_bytes();
+  memory.fill(f, 0, (<usize>n * C) << 3);
+  let at = 3, opIdx = 0;
+  for (let b = 0; b < nb; b++) {
+    const nOps = word(prog, at++);
+    let h = x, w = dIn;
+    for (let k = 0; k < nOps; k++, opIdx++) {
+      store<usize>(OP_IN + (<usize>opIdx << 3), h);
+      store<i32>(OP_W + (<usize>opIdx << 2), w);
+      store<i32>(OP_AT + (<usize>opIdx << 2), at);
+      const op = word(prog, at);
+      const o = opOut(prog, at, w);
+      const out = free;
+      free += (<usize>n * o) << 3;
+      store<usize>(OP_OUT + (<usize>opIdx << 3), out);
+      if (op == OP_DENSE) {
+        const wOff = word(prog, at + 3), bOff = word(prog, at + 4);
+        gemm_f64(0, 1, n, o, w, 1.0, h, w, theta + (<usize>wOff << 3), w, 0.0, out, o, gw);
+        if (bOff >= 0) {
+          for (let i = 0; i < n; i++) {
+            const row = out + ((<usize>i * o) << 3);
+            for (let j = 0; j < o; j++) store<f64>(row + (<usize>j << 3), load<f64>(row + (<usize>j << 3)) + th(theta, bOff + j));
+          }
+        }
+      } else if (op == OP_RELU) {
+        const len = n * w;
+        for (let i = 0; i < len; i++) {
+          const v = load<f64>(h + (<usize>i << 3));
+          store<f64>(out + (<usize>i << 3), v > 0.0 ? v : 0.0);
+        }
+      } else if (op == OP_SAVE) {
+        memory.copy(out, h, (<usize>n * w) << 3);
+        store<usize>(SLOT_PTR + (<usize>word(prog, at + 1) << 3), h);
+        free += (<usize>n * w) << 3; // reserve the slot's gradient accumulator (used by backward)
+      } else if (op == OP_ADD) {
+        const s = load<usize>(SLOT_PTR + (<usize>word(prog, at + 1) << 3));
+        const len = n * w;
+        for (let i = 0; i < len; i++) {
+          const o8 = <usize>i << 3;
+          store<f64>(out + o8, load<f64>(h + o8) + load<f64>(s + o8));
+        }
+      } else if (op == OP_LNORM) {
+        for (let i = 0; i < n; i++) {
+          const src = h + ((<usize>i * w) << 3), dst = out + ((<usize>i * w) << 3);
+          let mean: f64 = 0.0;
+          for (let j = 0; j < w; j++) mean += load<f64>(src + (<usize>j << 3));
+          mean /= <f64>w;
+          let ss: f64 = 0.0;
+          for (let j = 0; j < w; j++) {
+            const c = load<f64>(src + (<usize>j << 3)) - mean;
+            store<f64>(dst + (<usize>j << 3), c);
+            ss += c * c;
+          }
+          const inv = ss > 0.0 ? 1.0 / Math.sqrt(ss) : 0.0;
+          for (let j = 0; j < w; j++) store<f64>(dst + (<usize>j << 3), load<f64>(dst + (<usize>j << 3)) * inv);
+        }
+      } else if (op == OP_DIAG) {
+        const off0 = word(prog, at + 2);
+        for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), 0.0);
+        let off = off0;
+        for (let c = 0; c < w; c++) {
+          const D = word(prog, at + 3 + c);
+          let beta: f64 = 1.0;
+          for (let j = 0; j < D; j++) beta *= th(theta, off + j);
+          off += D;
+          for (let i = 0; i < n; i++) {
+            const p = out + (<usize>i << 3);
+            store<f64>(p, load<f64>(p) + beta * load<f64>(h + ((<usize>i * w + c) << 3)));
+          }
+        }
+      }
+      at += opLen(prog, at);
+      h = out;
+      w = o;
+    }
+    // add the branch output into f
+    const len = n * C;
+    for (let i = 0; i < len; i++) {
+      const o8 = <usize>i << 3;
+      store<f64>(f + o8, load<f64>(f + o8) + load<f64>(h + o8));
+    }
+  }
+  store<usize>(LAST_FREE, free);
+  store<i32>(LAST_OPS, opIdx);
+}
+
+
+/**
+ * grad (m) ← ∇θ Σ_ij g_ij f_ij at the θ and X of the last model_forward (g: n×C). Overwrites grad.
+ * With g = ∂objective/∂f this is the gradient of the objective.
+ */
+export function model_backward(prog: usize, theta: usize, n: i32, g: usize, grad: usize, m: i32, work: usize): void {
+  const C = word(prog, 0), nb = word(prog, 1);
+  const gw = work;
+  memory.fill(grad, 0, <usize>m << 3);
+  // two ping-pong gradient buffers after the activations
+  let maxW = C;
+  const nOpsTotal = load<i32>(LAST_OPS);
+  for (let k = 0; k < nOpsTotal; k++) maxW = max<i32>(maxW, load<i32>(OP_W + (<usize>k << 2)));
+  const bufA = load<usize>(LAST_FREE);
+  const bufB = bufA + ((<usize>n * maxW) << 3);
+  // walk branches; op indices of branch b are contiguous, so find each branch's range first
+  let at = 3, first = 0;
+  for (let b = 0; b < nb; b++) {
+    const nOps = word(prog, at++);
+    for (let k = 0; k < nOps; k++) at += opLen(prog, at);
+    // zero this branch's slot-gradient accumulators (they sit right after each SAVE's output)
+    for (let k = first; k < first + nOps; k++) {
+      const a = load<i32>(OP_AT + (<usize>k << 2));
+      if (word(prog, a) == OP_SAVE) {
+        const w = load<i32>(OP_W + (<usize>k << 2));
+        memory.fill(slotGrad(k, n, w), 0, (<usize>n * w) << 3);
+      }
+    }
+    let gcur = bufA, gnext = bufB;
+    memory.copy(gcur, g, (<usize>n * C) << 3);
+    for (let k = first + nOps - 1; k >= first; k--) {
+      const a = load<i32>(OP_AT + (<usize>k << 2));
+      const h = load<usize>(OP_IN + (<usize>k << 3));
+      const w = load<i32>(OP_W + (<usize>k << 2));
+      const op = word(prog, a);
+      const o = opOut(prog, a, w);
+      const out = outputOf(k);
+      if (op == OP_DENSE) {
+        const wOff = word(prog, a + 3), bOff = word(prog, a + 4);
+        // dW (o×w) = gcurᵀ·h ; db = column sums ; gnext (n×w) = gcur·W
+        gemm_f64(1, 0, o, w, n, 1.0, gcur, o, h, w, 1.0, grad + (<usize>wOff << 3), w, gw);
+        if (bOff >= 0) {
+          for (let i = 0; i < n; i++) {
+            const row = gcur + ((<usize>i * o) << 3);
+            for (let j = 0; j < o; j++) {
+              const p = grad + (<usize>(bOff + j) << 3);
+              store<f64>(p, load<f64>(p) + load<f64>(row + (<usize>j << 3)));
+            }
+          }
+        }
+        if (k > first) gemm_f64(0, 0, n, w, o, 1.0, gcur, o, theta + (<usize>wOff << 3), w, 0.0, gnext, w, gw);
+      } else if (op == OP_RELU) {
+        const len = n * w;
+        for (let i = 0; i < len; i++) {
+          const o8 = <usize>i << 3;
+          store<f64>(gnext + o8, load<f64>(h + o8) > 0.0 ? load<f64>(gcur + o8) : 0.0);
+        }
+      } else if (op == OP_SAVE) {
+        const sg = slotGrad(k, n, w);
+        const len = n * w;
+        for (let i = 0; i < len; i++) {
+          const o8 = <usize>i << 3;
+          store<f64>(gnext + o8, load<f64>(gcur + o8) + load<f64>(sg + o8));
+        }
+      } else if (op == OP_ADD) {
+        const slot = word(prog, a + 1);
+        // find the SAVE op of this slot in this branch
+        let sk = first;
+        for (; sk < k; sk++) {
+          const sa = load<i32>(OP_AT + (<usize>sk << 2));
+          if (word(prog, sa) == OP_SAVE && word(prog, sa + 1) == slot) break;
+        }
+        const sg = slotGrad(sk, n, w);
+        const len = n * w;
+        for (let i = 0; i < len; i++) {
+          const o8 = <usize>i << 3;
+          const v = load<f64>(gcur + o8);
+          store<f64>(sg + o8, load<f64>(sg + o8) + v);
+          store<f64>(gnext + o8, v);
+        }
+      } else if (op == OP_LNORM) {
+        // h' = c/‖c‖: dc = (dh' − h'(h'·dh'))/‖c‖, dh = dc − mean(dc)
+        for (let i = 0; i < n; i++) {
+          const src = h + ((<usize>i * w) << 3), hp = out + ((<usize>i * w) << 3);
+          const gi = gcur + ((<usize>i * w) << 3), go = gnext + ((<usize>i * w) << 3);
+          let mean: f64 = 0.0;
+          for (let j = 0; j < w; j++) mean += load<f64>(src + (<usize>j << 3));
+          mean /= <f64>w;
+          let ss: f64 = 0.0, dot: f64 = 0.0;
+          for (let j = 0; j < w; j++) {
+            const c = load<f64>(src + (<usize>j << 3)) - mean;
+            ss += c * c;
+            dot += load<f64>(hp + (<usize>j << 3)) * load<f64>(gi + (<usize>j << 3));
+          }
+          const inv = ss > 0.0 ? 1.0 / Math.sqrt(ss) : 0.0;
+          let mdc: f64 = 0.0;
+          for (let j = 0; j < w; j++) {
+            const dc = (load<f64>(gi + (<usize>j << 3)) - load<f64>(hp + (<usize>j << 3)) * dot) * inv;
+            store<f64>(go + (<usize>j << 3), dc);
+            mdc += dc;
+          }
+          mdc /= <f64>w;
+          for (let j = 0; j < w; j++) store<f64>(go + (<usize>j << 3), load<f64>(go + (<usize>j << 3)) - mdc);
+        }
+      } else if (op == OP_DIAG) {
+        // out_i = Σ_c h_ic β_c: dβ_c = Σ_i g_i h_ic ; dθ_cj = dβ_c Π_{l≠j} θ_cl ; dh_ic = g_i β_c
+        let off = word(prog, a + 2);
+        for (let c = 0; c < w; c++) {
+          const D = word(prog, a + 3 + c);
+          let dbeta: f64 = 0.0;
+          for (let i = 0; i < n; i++) dbeta += load<f64>(gcur + (<usize>i << 3)) * load<f64>(h + ((<usize>i * w + c) << 3));
+          let beta: f64 = 1.0;
+          for (let j = 0; j < D; j++) {
+            let others: f64 = 1.0;
+            for (let l = 0; l < D; l++) if (l != j) others *= th(theta, off + l);
+            const p = grad + (<usize>(off + j) << 3);
+            store<f64>(p, load<f64>(p) + dbeta * others);
+            beta *= th(theta, off + j);
+          }
+          if (k > first) {
+            for (let i = 0; i < n; i++) store<f64>(gnext + ((<usize>i * w + c) << 3), load<f64>(gcur + (<usize>i << 3)) * beta);
+          }
+          off += D;
+        }
+      }
+      const t = gcur;
+      gcur = gnext;
+      gnext = t;
+    }
+    first += nOps;
+  }
+}
+
+// Output activation of op k in the last forward, and (for SAVE ops) the slot's gradient accumulator after it.
+const OP_OUT: usize = memory.data(MAX_OPS * 8, 8);
+
+// @ts-ignore: decorator
+@inline function outputOf(k: i32): usize {
+  return load<usize>(OP_OUT + (<usize>k << 3));
+}
+
+function slotGrad(k: i32, n: i32, w: i32): usize {
+  return outputOf(k) + ((<usize>n * w) << 3);
+}
