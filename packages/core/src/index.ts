@@ -9,9 +9,11 @@ export { Special } from "./linalg/special.js";
 export { checkModelSpec, type ModelSpec } from "./models/spec.js";
 export { compileModel, expandRates, type CompiledModel, type ParamGroup, type RateConstraint } from "./models/compile.js";
 export { ModelEvaluator } from "./models/evaluate.js";
+export { ballSurfaces, gaussianPair, gaussianClasses } from "./data/datasets.js";
 export { BoundProblem, checkTrainingSet, type TrainingSet, type LossName } from "./dynamics/problem.js";
 export { gradientFlow, type GradientFlowOptions, type GradientFlowResult, type FlowCheckpoint } from "./dynamics/flow.js";
 export type { Method, SolverStats } from "./dynamics/solver.js";
+export { pointMonitors, type PointMonitors } from "./dynamics/monitors.js";
 export {
   integrate,
   type OdeRhs,
@@ -26,3 +28,5 @@ export { benchKernels, type KernelBenchResult, type KernelBenchOptions, type Rat
 export { time, type Timing } from "./bench/timing.js";
 export * from "./geometry/index.js";
 export * from "./losses/index.js";
+export * from "./certify/index.js";
+export * from "./models/lambda-index.js";

@@ -10,6 +10,7 @@ import type { Runtime } from "../runtime/kernels.js";
 import type { CompiledModel } from "../models/compile.js";
 import { BoundProblem, type LossName, type TrainingSet } from "./problem.js";
 import { eventRecord, runSolver, type IntegrationStatus, type Method, type SolverStats } from "./solver.js";
+import { checkLambdaVector, pointMonitors, type PointMonitors } from "./monitors.js";
 
 export interface GradientFlowOptions {
   /** Tolerances (required; used in both phases). */
@@ -21,20 +22,25 @@ export interface GradientFlowOptions {
   checkpoints?: number[];
   /** "auto" (default): enter the terminal-phase clock once A5 holds; "off": ordinary time only. */
   terminal?: "auto" | "off";
-  /** Integrator of phase 1 (default "dopri5"); the terminal phase always uses Radau IIA. */
+  /** Integrator of phase 1 (default "dopri5"). */
   method?: Method;
+  /** Integrator of the terminal phase (default "radau5": its flow is stiff). */
+  terminalMethod?: Method;
   /** Stop once log L falls below this. */
   stopLogLoss?: number;
   /** Wall-clock budget in milliseconds. */
   budgetMs?: number;
   /** Step limit per phase (default 1e6). */
   maxSteps?: number;
+  /** Per-parameter Λ: when given, every checkpoint carries its monitors (margins, Lemma 4.1 slacks, …). */
+  lambda?: Float64Array;
 }
 
 export interface FlowCheckpoint {
   log10t: number;
   theta: Float64Array;
   phase: "time" | "terminal";
+  monitors?: PointMonitors;
 }
 
 export interface GradientFlowResult {
@@ -84,9 +90,14 @@ export function gradientFlow(
   });
   const deadline = options.budgetMs === undefined ? 0 : performance.now() + checkPositive("options.budgetMs", options.budgetMs);
   const stopLogLoss = options.stopLogLoss === undefined ? undefined : checkFinite("options.stopLogLoss", options.stopLogLoss);
+  const lambda = options.lambda === undefined ? undefined : checkLambdaVector(model, options.lambda);
 
   return rt.arena.scope((a) => {
     const p = new BoundProblem(rt, a, model, data, loss);
+    const withMonitors = (r: GradientFlowResult): GradientFlowResult => {
+      if (lambda) for (const c of r.checkpoints) c.monitors = pointMonitors(p, model, data, lambda, c.theta);
+      return r;
+    };
     const m = model.size, n = p.n, dim = m + 1;
     const start = p.evaluate(theta0);
     const milestones: GradientFlowResult["milestones"] = {};
@@ -131,7 +142,7 @@ export function gradientFlow(
     // A checkpoint exactly at the switch time belongs to phase 1 (dense output); later ones to phase 2.
     if (r1.status !== "event" || switchedAt === undefined || lossStop) {
       const reached = Math.log10(r1.t);
-      return {
+      return withMonitors({
         status: r1.status,
         stop: lossStop ? "loss" : r1.status === "done" ? "horizon" : r1.status === "deadline" ? "budget" : "failure",
         log10t: reached,
@@ -139,7 +150,7 @@ export function gradientFlow(
         checkpoints: out,
         milestones,
         stats: { time: r1.stats, rhsEvaluations: r1.stats.nfev },
-      };
+      });
     }
 
     // ---- phase 2: σ = log s, y = (θ, log t) ----
@@ -159,7 +170,7 @@ export function gradientFlow(
     if (A5b >= 0) ev2.push(eventRecord(dim, rt.constant("EVENT_LOG_LOSS"), -1, false, a5Level));
     const sigma0 = Math.log(s);
     const r2 = runSolver(rt, a, {
-      method: "radau5", n: dim, rhs: rt.constant("RHS_GF_LOGS"), paramsPtr: p.block.ptr, t0: sigma0, t1: sigma0 + 700, y0: y2,
+      method: options.terminalMethod ?? "radau5", n: dim, rhs: rt.constant("RHS_GF_LOGS"), paramsPtr: p.block.ptr, t0: sigma0, t1: sigma0 + 700, y0: y2,
       rtol, atol, h0: 0, hmax: 0, maxSteps, tOut: new Float64Array(0), events: concat(ev2), nEvents: ev2.length,
       evCap: later.length + 4, deadline, fixed: false,
     });
@@ -172,7 +183,7 @@ export function gradientFlow(
     }
     if (reachedEnd) out.push({ log10t: log10T, theta: r2.y.slice(0, m), phase: "terminal" });
     const stats = { time: r1.stats, terminal: r2.stats, rhsEvaluations: r1.stats.nfev + r2.stats.nfev + r2.stats.nfevJacobian };
-    return {
+    return withMonitors({
       status: r2.status,
       stop: reachedEnd ? "horizon" : lossStop ? "loss" : r2.status === "deadline" ? "budget" : "failure",
       log10t: r2.y[m]! / LN10,
@@ -180,7 +191,7 @@ export function gradientFlow(
       checkpoints: dedupe(out),
       milestones,
       stats,
-    };
+    });
   });
 }
 

@@ -1,3 +1,4 @@
 // Plain-TS references of the WASM kernels (for tests and benchmarks only).
 export * as blas from "./blas.js";
 export * as special from "./special.js";
+export * as models from "./models.js";

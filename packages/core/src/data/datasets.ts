@@ -1,0 +1,83 @@
+// Seeded datasets. Every sample i draws from the stream rng.split(i), so a dataset is the same whatever part
+// of it is generated, in whichever worker.
+import { ArgumentError, checkFinite, checkInt } from "../errors.js";
+import { Rng } from "../runtime/rng.js";
+import type { TrainingSet } from "../dynamics/problem.js";
+
+function unitVector(mu: readonly number[], path: string): number[] {
+  mu.forEach((v, i) => checkFinite(`${path}[${i}]`, v));
+  const nrm = Math.hypot(...mu);
+  if (!(nrm > 0)) throw new ArgumentError(path, mu, "a non-zero vector");
+  return [...mu];
+}
+
+/**
+ * n points on the SURFACES of the balls B(±µ, r) (seed 000, Fig. 4): the first ⌈n/2⌉ with label +1 on the
+ * sphere around +µ, the rest with label −1 around −µ; directions uniform on the sphere.
+ */
+export function ballSurfaces(opts: { mu: readonly number[]; r: number; n: number; seed: number }): TrainingSet {
+  const mu = unitVector(opts.mu, "mu");
+  const r = checkFinite("r", opts.r);
+  if (!(r > 0)) throw new ArgumentError("r", r, "a radius > 0");
+  const n = checkInt("n", opts.n, 2);
+  const d = mu.length;
+  const root = Rng.fromSeed(opts.seed);
+  const X = new Float64Array(n * d);
+  const labels = new Float64Array(n);
+  const u = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const rng = root.split(i);
+    let s = 0;
+    do {
+      rng.fillNormal(u);
+      s = Math.hypot(...u);
+    } while (s === 0);
+    const y = i < Math.ceil(n / 2) ? 1 : -1;
+    labels[i] = y;
+    for (let k = 0; k < d; k++) X[i * d + k] = y * mu[k]! + (r * u[k]!) / s;
+  }
+  return { X: { rows: n, cols: d, data: X }, labels };
+}
+
+/** n samples from N(±µ, σ²I) (binary, labels ±1) — seed 000, Fig. 1. */
+export function gaussianPair(opts: { mu: readonly number[]; sigma: number; n: number; seed: number }): TrainingSet {
+  const mu = unitVector(opts.mu, "mu");
+  const sigma = checkFinite("sigma", opts.sigma);
+  if (!(sigma >= 0)) throw new ArgumentError("sigma", sigma, "a standard deviation ≥ 0");
+  const n = checkInt("n", opts.n, 2);
+  const d = mu.length;
+  const root = Rng.fromSeed(opts.seed);
+  const X = new Float64Array(n * d);
+  const labels = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const rng = root.split(i);
+    const y = i < Math.ceil(n / 2) ? 1 : -1;
+    labels[i] = y;
+    for (let k = 0; k < d; k++) X[i * d + k] = y * mu[k]! + sigma * rng.normal();
+  }
+  return { X: { rows: n, cols: d, data: X }, labels };
+}
+
+/** C classes in R^d, n samples each around means drawn uniformly on the unit sphere (class index labels). */
+export function gaussianClasses(opts: { classes: number; dim: number; perClass: number; sigma: number; seed: number }): TrainingSet {
+  const C = checkInt("classes", opts.classes, 2);
+  const d = checkInt("dim", opts.dim, 1);
+  const k = checkInt("perClass", opts.perClass, 1);
+  const sigma = checkFinite("sigma", opts.sigma);
+  const root = Rng.fromSeed(opts.seed);
+  const means = Array.from({ length: C }, (_, c) => {
+    const v = root.split(1_000_000 + c).fillNormal(new Float64Array(d));
+    const s = Math.hypot(...v);
+    return v.map((x) => x / s);
+  });
+  const n = C * k;
+  const X = new Float64Array(n * d);
+  const labels = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const rng = root.split(i);
+    const c = i % C;
+    labels[i] = c;
+    for (let j = 0; j < d; j++) X[i * d + j] = means[c]![j]! + sigma * rng.normal();
+  }
+  return { X: { rows: n, cols: d, data: X }, labels };
+}

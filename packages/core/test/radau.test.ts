@@ -1,0 +1,61 @@
+// Radau IIA(5) in WASM: convergence order 5 on the harmonic oscillator (fixed steps), accuracy against
+// closed forms with adaptive steps, a stiff linear system where the explicit method cannot compete, events
+// and dense output on its collocation polynomial.
+import { beforeAll, describe, expect, it } from "vitest";
+import { Runtime, integrate } from "../src/index.js";
+
+let rt: Runtime;
+beforeAll(async () => {
+  rt = await Runtime.create();
+});
+
+const osc = { kind: "linear" as const, matrix: Float64Array.of(0, 1, -1, 0) };
+const oscErr = (y: ArrayLike<number>, t: number) => Math.hypot(y[0]! - Math.cos(t), y[1]! + Math.sin(t));
+
+describe("Radau IIA(5)", () => {
+  it("convergence order: the slope of log error vs log h is 5 (fixed steps, closed form of the oscillator)", () => {
+    const T = 10, Ns = [20, 40, 80, 160];
+    const err = Ns.map((N) => oscErr(integrate(rt, osc, Float64Array.of(1, 0), 0, T, { method: "radau5", fixedStep: T / N }).y, T));
+    const slopes = err.slice(1).map((e, i) => Math.log(err[i]! / e) / Math.LN2);
+    for (const p of slopes) {
+      expect(p).toBeGreaterThan(4.7);
+      expect(p).toBeLessThan(5.3);
+    }
+  });
+  it("the collocation dense output is 3rd order or better between steps", () => {
+    const T = 10, Ns = [40, 80, 160];
+    const tOut = Array.from({ length: 50 }, (_, i) => (i + 0.41) * (T / 50.2));
+    const err = Ns.map((N) => {
+      const s = integrate(rt, osc, Float64Array.of(1, 0), 0, T, { method: "radau5", fixedStep: T / N, tOut });
+      return Math.max(...s.yOut.map((y, i) => oscErr(y, s.tOut[i]!)));
+    });
+    expect(Math.log(err[0]! / err[2]!) / Math.log(4)).toBeGreaterThan(2.8);
+  });
+  it("adaptive: the global error shrinks with the tolerance (closed form of the oscillator)", () => {
+    const T = 20 * Math.PI;
+    const errs = [1e-5, 1e-7, 1e-9].map((tol) => oscErr(integrate(rt, osc, Float64Array.of(1, 0), 0, T, { method: "radau5", rtol: tol, atol: tol }).y, T));
+    expect(errs[1]!).toBeLessThan(errs[0]! / 10);
+    expect(errs[2]!).toBeLessThan(errs[1]! / 10);
+    expect(errs[2]!).toBeLessThan(1e-7);
+  });
+  it("stiff decay (eigenvalues −1 and −1e6): accurate in a few thousand evaluations where DOPRI5 runs out of steps", () => {
+    const A = { kind: "linear" as const, matrix: Float64Array.of(-1, 0, 0, -1e6) };
+    const r = integrate(rt, A, Float64Array.of(1, 1), 0, 10, { method: "radau5", rtol: 1e-8, atol: 1e-12 });
+    expect(r.status).toBe("done");
+    expect(Math.abs(r.y[0]! - Math.exp(-10)) / Math.exp(-10)).toBeLessThan(1e-6);
+    expect(Math.abs(r.y[1]!)).toBeLessThan(1e-12);
+    expect(r.stats.nfev + r.stats.nfevJacobian).toBeLessThan(10_000);
+    const d = integrate(rt, A, Float64Array.of(1, 1), 0, 10, { method: "dopri5", rtol: 1e-8, atol: 1e-12, maxSteps: 100_000 });
+    expect(d.status).toBe("max-steps");
+  });
+  it("a terminal event at t = ln 2 and dense output at requested times, both on the collocation polynomial", () => {
+    const r = integrate(rt, { kind: "linear", matrix: Float64Array.of(-1) }, Float64Array.of(1), 0, 10, {
+      method: "radau5", rtol: 1e-10, atol: 1e-12, tOut: [0.1, 0.3, 0.5],
+      events: [{ kind: "linear", coefficients: Float64Array.of(1), level: 0.5, terminal: true }],
+    });
+    expect(r.status).toBe("event");
+    expect(Math.abs(r.t - Math.LN2)).toBeLessThan(1e-9);
+    r.yOut.forEach((y, i) => expect(Math.abs(y[0]! - Math.exp(-r.tOut[i]!))).toBeLessThan(1e-10));
+    expect(r.stats.jacobians).toBeGreaterThanOrEqual(1);
+  });
+});
