@@ -115,7 +115,7 @@ class Builder {
             this.equal(r, rin, `the residual connection around ${p}layer${l + 1}`);
           }
         }
-        if (spec.kind === "mlp" && spec.layerNorm) {
+        if (spec.layerNorm) {
           this.op(OP.LNORM);
           r = rate0(); // normalized features do not scale
         }

@@ -6,7 +6,14 @@ import { ArgumentError } from "../errors.js";
 export type ModelSpec =
   | { kind: "linear"; inputs: number; outputs?: number; bias?: boolean }
   | { kind: "diagonal"; /** depth D_i of coordinate i: β_i = Π_{j<D_i} θ_ij */ depths: number[] }
-  | { kind: "deepLinear"; inputs: number; hidden: number[]; outputs?: number }
+  | {
+      kind: "deepLinear";
+      inputs: number;
+      hidden: number[];
+      outputs?: number;
+      /** the last hidden layer is layer-normalized (a smooth normalized network; default false) */
+      layerNorm?: boolean;
+    }
   | {
       kind: "mlp";
       inputs: number;
@@ -47,7 +54,7 @@ export function checkModelSpec(spec: unknown, path = "model"): { inputs: number;
       const inputs = dim(`${path}.inputs`, s.inputs);
       if (!Array.isArray(s.hidden)) throw new ArgumentError(`${path}.hidden`, s.hidden, "an array of hidden widths");
       s.hidden.forEach((w, i) => dim(`${path}.hidden[${i}]`, w));
-      if (s.kind === "mlp" && s.layerNorm && s.hidden.length === 0) {
+      if (s.layerNorm && s.hidden.length === 0) {
         throw new ArgumentError(`${path}.hidden`, s.hidden, "at least one hidden layer when layerNorm is set");
       }
       return { inputs, outputs: dim(`${path}.outputs`, s.outputs ?? 1) };
