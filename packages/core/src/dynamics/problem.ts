@@ -92,6 +92,25 @@ export class BoundProblem {
     b[rt.constant("GF_VALID")] = 0;
   }
 
+  /** Replaces the bound rows (same count n): minibatches of SGD. Invalidates the kernels' evaluation cache. */
+  setRows(X: Float64Array, labels: Float64Array): void {
+    const b = this.block.view, mem = this.rt.exports.memory.buffer;
+    new Float64Array(mem, b[this.rt.constant("GF_X")]!, X.length).set(X);
+    new Float64Array(mem, b[this.rt.constant("GF_LABELS")]!, labels.length).set(labels);
+    b[this.rt.constant("GF_VALID")] = 0;
+  }
+
+  /** log L at θ, leaving ∇θ log L in `grad` (no copies: the inner loop of gradient descent). */
+  gradLogLoss(theta: Float64Array): number {
+    this.theta.set(theta);
+    return this.rt.exports.gf_grad_log_loss(this.block.ptr, this.theta.ptr, this.grad.ptr);
+  }
+
+  /** q_min of the last evaluation. */
+  get qmin(): number {
+    return this.block.view[this.rt.constant("GF_QMIN")]!;
+  }
+
   /** log L, q_min, ∇θ log L and the outputs f (n×C) at θ. */
   evaluate(theta: ArrayLike<number>): { logL: number; qmin: number; grad: Float64Array; outputs: Float64Array } {
     this.theta.set(theta);
