@@ -9,9 +9,11 @@ export { Special } from "./linalg/special.js";
 export { checkModelSpec, type ModelSpec } from "./models/spec.js";
 export { compileModel, expandRates, type CompiledModel, type ParamGroup, type RateConstraint } from "./models/compile.js";
 export { ModelEvaluator } from "./models/evaluate.js";
+export { inferLambda, lambdaFromNames, lambdaModel, checkModelLambda, assertModelLambda, type ModelLambda } from "./models/infer.js";
 export { ballSurfaces, gaussianPair, gaussianClasses } from "./data/datasets.js";
 export { BoundProblem, checkTrainingSet, type TrainingSet, type LossName } from "./dynamics/problem.js";
 export { gradientFlow, type GradientFlowOptions, type GradientFlowResult, type FlowCheckpoint } from "./dynamics/flow.js";
+export { gradientDescent, type DescentOptions, type DescentResult, type DescentCheckpoint } from "./dynamics/descent.js";
 export type { Method, SolverStats } from "./dynamics/solver.js";
 export { pointMonitors, type PointMonitors } from "./dynamics/monitors.js";
 export {

@@ -52,6 +52,8 @@ export interface GradientFlowResult {
   checkpoints: FlowCheckpoint[];
   /** log10 t of: the first zero training error (−Infinity: separated at t = 0), A5, entering the terminal phase */
   milestones: { firstZeroError?: number; a5?: number; terminalFrom?: number };
+  /** why a run ended in "failure", when the cause is known */
+  note?: string;
   stats: {
     time: SolverStats;
     terminal?: SolverStats;
@@ -183,9 +185,13 @@ export function gradientFlow(
     }
     if (reachedEnd) out.push({ log10t: log10T, theta: r2.y.slice(0, m), phase: "terminal" });
     const stats = { time: r1.stats, terminal: r2.stats, rhsEvaluations: r1.stats.nfev + r2.stats.nfev + r2.stats.nfevJacobian };
+    const stop = reachedEnd ? "horizon" : lossStop ? "loss" : r2.status === "deadline" ? "budget" : "failure";
     return withMonitors({
       status: r2.status,
-      stop: reachedEnd ? "horizon" : lossStop ? "loss" : r2.status === "deadline" ? "budget" : "failure",
+      stop,
+      ...(stop === "failure" && hasKinks(model.spec) && (r2.status === "step-too-small" || r2.status === "max-steps")
+        ? { note: `the integrator stalled (${r2.status}) at log10 t = ${(r2.y[m]! / LN10).toFixed(3)}: the gradient flow of a ReLU network is not smooth, and a trajectory that slides along a kink (a pre-activation held at 0) cannot be followed by an adaptive ODE method — gradientDescent with adaptive: "loss" follows such runs` }
+        : {}),
       log10t: r2.y[m]! / LN10,
       theta: r2.y.slice(0, m),
       checkpoints: dedupe(out),
@@ -193,6 +199,10 @@ export function gradientFlow(
       stats,
     });
   });
+}
+
+function hasKinks(spec: CompiledModel["spec"]): boolean {
+  return spec.kind === "mlp" || (spec.kind === "ensemble" && spec.members.some(hasKinks));
 }
 
 function concat(records: Float64Array[]): Float64Array {

@@ -22,8 +22,8 @@ export interface PointMonitors {
   cosOmega: number;
   /** Lemma 4.1 (a) left − right, divided by L (≥ 0 always) */
   lemma41a: number;
-  /** Lemma 4.1 (b) left − right, divided by L (≥ 0 after separation; NaN before) */
-  lemma41b: number;
+  /** Lemma 4.1 (b) left − right, divided by L (≥ 0 after separation, L < 1/n; null before: it is not stated there) */
+  lemma41b: number | null;
   /** samples whose margin is within log 10^k of the smallest, k = 1, 2, 3 */
   supportVectors: [number, number, number];
   /** Euclidean norm of each parameter group */
@@ -67,7 +67,7 @@ export function pointMonitors(p: BoundProblem, model: CompiledModel, data: Train
     lambdaNorm: Math.sqrt(nrm2),
     cosOmega: cos,
     lemma41a,
-    lemma41b: lhs - rhs,
+    lemma41b: gap > 0 ? lhs - rhs : null,
     supportVectors: [supportVectorCount(q, 1), supportVectorCount(q, 2), supportVectorCount(q, 3)],
     groupNorms,
   };

@@ -96,7 +96,7 @@ export function runSolver(rt: Runtime, a: Arena, run: RawRun): RawSolution {
     const work = a.allocBytes(e.dopri5_workspace_bytes(n, run.nEvents));
     code = e.dopri5_solve(
       n, run.rhs, run.paramsPtr, run.t0, run.t1, yb.ptr, run.rtol, run.atol, run.h0, run.hmax, run.maxSteps,
-      tb.ptr, run.tOut.length, yOutB.ptr, evB.ptr, run.nEvents, evOutB.ptr, run.evCap, work, st.ptr,
+      tb.ptr, run.tOut.length, yOutB.ptr, evB.ptr, run.nEvents, evOutB.ptr, run.evCap, work, st.ptr, run.deadline,
     );
   }
   const status = statusNames.get(code);

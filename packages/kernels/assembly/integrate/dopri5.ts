@@ -30,6 +30,11 @@ export const STATUS_MAX_STEPS: i32 = 2;
 export const STATUS_STEP_TOO_SMALL: i32 = 3;
 export const STATUS_NONFINITE: i32 = 4;
 export const STATUS_BAD_RHS: i32 = 5;
+/** The integration ran past its wall-clock deadline (env.now, milliseconds). */
+export const STATUS_DEADLINE: i32 = 6;
+
+@external("env", "now")
+export declare function host_now(): f64;
 
 /** Layout of the stats block (f64 slots). */
 export const STAT_T: i32 = 0; // time reached
@@ -106,7 +111,7 @@ function stage(n: i32, y: usize, h: f64, out: usize,
 export function dopri5_solve(
   n: i32, rhs: i32, params: usize, t0: f64, t1: f64, y: usize, rtol: f64, atol: f64, h0: f64, hmax: f64,
   maxSteps: i32, tOut: usize, nOut: i32, yOut: usize, events: usize, nEvents: i32, evOut: usize, evCap: i32,
-  work: usize, stats: usize,
+  work: usize, stats: usize, deadline: f64,
 ): i32 {
   const vb = <usize>n << 3;
   const k1 = work, k2 = k1 + vb, k3 = k2 + vb, k4 = k3 + vb, k5 = k4 + vb, k6 = k5 + vb, k7 = k6 + vb;
@@ -179,6 +184,7 @@ export function dopri5_solve(
   while (status == STATUS_DONE && dir * (t1 - t) > 0.0) {
     if (steps >= maxSteps) { status = STATUS_MAX_STEPS; break; }
     if (0.1 * h <= abs<f64>(t) * f64.EPSILON) { status = STATUS_STEP_TOO_SMALL; break; }
+    if (deadline > 0.0 && (steps & 15) == 0 && host_now() > deadline) { status = STATUS_DEADLINE; break; }
     let last = false;
     if (dir * (t + dir * h - t1) >= 0.0) { h = abs<f64>(t1 - t); last = true; }
     const hs = dir * h;

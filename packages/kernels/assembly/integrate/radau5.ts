@@ -7,13 +7,8 @@
 import { eval_rhs, eval_event, event_stride, RHS_GF_LOGS } from "./flows";
 import { lu_real, lu_solve_real, lu_complex, lu_solve_complex } from "./linsolve";
 import { brent, crosses } from "./events";
-import { STATUS_DONE, STATUS_EVENT, STATUS_MAX_STEPS, STATUS_STEP_TOO_SMALL, STATUS_NONFINITE, STATUS_BAD_RHS } from "./dopri5";
-
-@external("env", "now")
-declare function host_now(): f64;
-
-/** The integration ran past its wall-clock deadline. */
-export const STATUS_DEADLINE: i32 = 6;
+import { STATUS_DONE, STATUS_EVENT, STATUS_MAX_STEPS, STATUS_STEP_TOO_SMALL, STATUS_NONFINITE, STATUS_BAD_RHS, STATUS_DEADLINE, host_now } from "./dopri5";
+export { STATUS_DEADLINE };
 /** Extra stats slots of radau5_solve (after dopri5's): Jacobians, RHS evaluations spent in them, LU pairs. */
 export const STAT_NJEV: i32 = 7;
 export const STAT_NFEV_JAC: i32 = 8;
