@@ -1,6 +1,6 @@
 // Gradient flow into the terminal phase on the ball problem of seed 000 (Fig. 4: µ = [0.8660254, 0.4330127,
-// 0.25], D = (1, 5, 10), all-ones init, r = 0.75; 2000 samples where the figure is not the issue's, 1e4 for
-// the cost ratio). Checks: the terminal-phase clock follows the same
+// 0.25], D = (1, 5, 10), all-ones init, r = 0.75; the issue's 1e4 samples for its figures (exactness, cost),
+// 2000 elsewhere). Checks: the terminal-phase clock follows the same
 // trajectory as a tight ordinary-time integration; reaching 1e100 costs ≤ 3× reaching 1e5; t = 10^1000 is
 // reachable; Lemma 4.1 holds at every checkpoint for several architectures; γ̃ is monotone after separation.
 import { beforeAll, describe, expect, it } from "vitest";
@@ -30,8 +30,8 @@ function relDiff(a: Float64Array, b: Float64Array): number {
 const at = (r: GradientFlowResult, c: number) => r.checkpoints.find((x) => x.log10t === c)!;
 
 describe("the terminal-phase clock σ = log s follows the same trajectory", () => {
-  it("passes through t = 1e5 and 1e10 within 1e-6 (relative) of a tight (1e-12) ordinary-time integration", () => {
-    const data = ball();
+  it("passes through t = 1e5 and 1e10 within 1e-6 (relative) of a tight (1e-12) ordinary-time integration (1e4 samples)", () => {
+    const data = ballSurfaces({ mu: [0.8660254, 0.4330127, 0.25], r: 0.75, n: 10_000, seed: 0 });
     const cps = [1, 3, 5, 10];
     const ref = gradientFlow(rt, diag, data, "exp", ones(), { rtol: 1e-12, atol: 1e-12, log10T: 10, checkpoints: cps, terminal: "off", maxSteps: 5e6 });
     const run = gradientFlow(rt, diag, data, "exp", ones(), { rtol: 1e-6, atol: 1e-6, log10T: 10, checkpoints: cps });
@@ -40,7 +40,9 @@ describe("the terminal-phase clock σ = log s follows the same trajectory", () =
     expect(run.milestones.terminalFrom).toBeLessThan(1);
     for (const c of [5, 10]) {
       expect(at(run, c).phase).toBe("terminal");
-      expect(relDiff(at(ref, c).theta, at(run, c).theta)).toBeLessThan(1e-6);
+      const d = relDiff(at(ref, c).theta, at(run, c).theta);
+      console.log(`terminal-phase run vs ordinary time at 1e${c}: relative difference ${d.toExponential(2)}`);
+      expect(d).toBeLessThan(1e-6);
     }
   });
 });
@@ -104,6 +106,34 @@ describe("Lemma 4.1 holds at every checkpoint; γ̃ increases after separation",
     // inequalities up to rounding of the terms (relative 1e-9 of O(1) quantities)
     expect(smallestA).toBeGreaterThan(-1e-9);
     expect(smallestB).toBeGreaterThan(-1e-9);
+  });
+});
+
+describe("Jacobian-free Newton–Krylov (GMRES on Hessian-vector products) for large models", () => {
+  it("follows the same trajectory as the dense Radau on the ball problem (1e5, 1e10, 1e100)", () => {
+    const data = ball();
+    const opts = { rtol: 1e-8, atol: 1e-10, log10T: 100, checkpoints: [5, 10, 100] };
+    const dense = gradientFlow(rt, diag, data, "exp", ones(), { ...opts, linearSolver: "dense" });
+    const krylov = gradientFlow(rt, diag, data, "exp", ones(), { ...opts, linearSolver: "krylov" });
+    expect(krylov.stats.terminal!.jacobians).toBe(0);
+    for (const c of [5, 10, 100]) expect(relDiff(at(dense, c).theta, at(krylov, c).theta), `1e${c}`).toBeLessThan(1e-6);
+  });
+  it("a 5440-parameter deep linear network (where a dense Jacobian would take 0.9 GB) reaches 1e30, matching a tight ordinary-time run at 1e5", () => {
+    const model = compileModel({ kind: "deepLinear", inputs: 20, hidden: [64, 64] });
+    const data = gaussianPair({ mu: Array.from({ length: 20 }, (_, i) => (i < 2 ? Math.SQRT1_2 : 0)), sigma: 0.25, n: 200, seed: 1 });
+    const theta0 = Rng.fromSeed(2).fillNormal(new Float64Array(model.size), 0, 0.3);
+    const lambda = inferLambda(model).lambda;
+    const run = gradientFlow(rt, model, data, "exp", theta0, { rtol: 1e-8, atol: 1e-10, log10T: 30, checkpoints: [5, 30], lambda }); // "auto" → krylov
+    expect(run.stop).toBe("horizon");
+    expect(run.stats.terminal!.jacobians).toBe(0);
+    expect(run.stats.terminal!.nfevJacobian).toBeGreaterThan(0);
+    const ref = gradientFlow(rt, model, data, "exp", theta0, { rtol: 1e-11, atol: 1e-12, log10T: 5, checkpoints: [5], terminal: "off" });
+    expect(relDiff(ref.theta, at(run, 5).theta)).toBeLessThan(1e-6);
+    for (const c of run.checkpoints) {
+      expect(c.monitors!.lemma41a).toBeGreaterThan(-1e-9);
+      if (c.monitors!.lemma41b !== null) expect(c.monitors!.lemma41b).toBeGreaterThan(-1e-9);
+    }
+    console.log(`JFNK, m = ${model.size}: ${run.stats.rhsEvaluations} RHS evaluations to 1e30 (${run.stats.terminal!.nfevJacobian} in J·v products); rel. diff. at 1e5 vs DOPRI5 1e-11: ${relDiff(ref.theta, at(run, 5).theta).toExponential(2)}`);
   });
 });
 

@@ -26,6 +26,9 @@ export interface GradientFlowOptions {
   method?: Method;
   /** Integrator of the terminal phase (default "radau5": its flow is stiff). */
   terminalMethod?: Method;
+  /** Radau's linear algebra: "dense" (finite-difference Jacobian, LU), "krylov" (Jacobian-free Newton–Krylov:
+   *  GMRES on Hessian-vector products, no m² storage), or "auto" (default): krylov beyond 400 parameters. */
+  linearSolver?: "auto" | "dense" | "krylov";
   /** Stop once log L falls below this. */
   stopLogLoss?: number;
   /** Wall-clock budget in milliseconds. */
@@ -63,6 +66,9 @@ export interface GradientFlowResult {
 }
 
 const LN10 = Math.LN10;
+/** Parameters beyond which "auto" solves Radau's systems matrix-free, and the GMRES restart length. */
+const KRYLOV_ABOVE = 400;
+const KRYLOV_RESTART = 30;
 
 export function gradientFlow(
   rt: Runtime,
@@ -93,6 +99,9 @@ export function gradientFlow(
   const deadline = options.budgetMs === undefined ? 0 : performance.now() + checkPositive("options.budgetMs", options.budgetMs);
   const stopLogLoss = options.stopLogLoss === undefined ? undefined : checkFinite("options.stopLogLoss", options.stopLogLoss);
   const lambda = options.lambda === undefined ? undefined : checkLambdaVector(model, options.lambda);
+  const linearSolver = options.linearSolver ?? "auto";
+  if (!["auto", "dense", "krylov"].includes(linearSolver)) throw new ArgumentError("options.linearSolver", linearSolver, '"auto", "dense" or "krylov"');
+  const krylov = linearSolver === "krylov" || (linearSolver === "auto" && model.size > KRYLOV_ABOVE) ? KRYLOV_RESTART : 0;
 
   return rt.arena.scope((a) => {
     const p = new BoundProblem(rt, a, model, data, loss);
@@ -174,7 +183,7 @@ export function gradientFlow(
     const r2 = runSolver(rt, a, {
       method: options.terminalMethod ?? "radau5", n: dim, rhs: rt.constant("RHS_GF_LOGS"), paramsPtr: p.block.ptr, t0: sigma0, t1: sigma0 + 700, y0: y2,
       rtol, atol, h0: 0, hmax: 0, maxSteps, tOut: new Float64Array(0), events: concat(ev2), nEvents: ev2.length,
-      evCap: later.length + 4, deadline, fixed: false,
+      evCap: later.length + 4, deadline, fixed: false, krylov,
     });
     let reachedEnd = false;
     for (const e of r2.events) {

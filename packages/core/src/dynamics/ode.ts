@@ -47,6 +47,9 @@ export interface IntegrateOptions {
    * not used and may be omitted.
    */
   fixedStep?: number;
+  /** Radau's linear algebra: "dense" (default; finite-difference Jacobian and LU) or "krylov" (matrix-free GMRES on
+   *  J·v products: no n² storage, for large systems). */
+  linearSolver?: "dense" | "krylov";
 }
 
 export interface OdeSolution {
@@ -145,6 +148,8 @@ export function integrate(rt: Runtime, rhs: OdeRhs, y0: Float64Array, t0: number
 
   const method = options.method ?? "dopri5";
   if (method !== "dopri5" && method !== "radau5") throw new ArgumentError("options.method", method, '"dopri5" or "radau5"');
+  const linearSolver = options.linearSolver ?? "dense";
+  if (linearSolver !== "dense" && linearSolver !== "krylov") throw new ArgumentError("options.linearSolver", linearSolver, '"dense" or "krylov"');
   return rt.arena.scope((a) => {
     const pb = a.f64(params.length, params);
     return runSolver(rt, a, {
@@ -153,7 +158,7 @@ export function integrate(rt: Runtime, rhs: OdeRhs, y0: Float64Array, t0: number
       rtol: fixed && method === "radau5" ? 1e-13 : rtol,
       atol: fixed && method === "radau5" ? 1e-13 : atol,
       h0: h0 as number, hmax: hmax as number, maxSteps, tOut,
-      events: evSpec, nEvents: events.length, evCap, deadline: 0, fixed: fixed > 0,
+      events: evSpec, nEvents: events.length, evCap, deadline: 0, fixed: fixed > 0, krylov: linearSolver === "krylov" ? 30 : 0,
     });
   });
 }

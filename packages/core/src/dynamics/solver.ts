@@ -53,6 +53,8 @@ export interface RawRun {
   deadline: number;
   /** Radau: fixed steps of h0 */
   fixed: boolean;
+  /** Radau: GMRES restart length of the matrix-free (Jacobian-free Newton–Krylov) mode; 0 or absent: dense */
+  krylov?: number;
 }
 
 /** One event record as the kernels read it: [kind, direction, terminal, 0, c0, coefficients…]. */
@@ -87,10 +89,11 @@ export function runSolver(rt: Runtime, a: Arena, run: RawRun): RawSolution {
   const st = a.f64(rt.constant("RADAU_STATS_LEN"));
   let code: number;
   if (run.method === "radau5") {
-    const work = a.allocBytes(e.radau5_workspace_bytes(n, run.nEvents));
+    const krylov = run.krylov ?? 0;
+    const work = a.allocBytes(e.radau5_workspace_bytes(n, run.nEvents, krylov));
     code = e.radau5_solve(
       n, run.rhs, run.paramsPtr, run.t0, run.t1, yb.ptr, run.rtol, run.atol, run.h0, run.hmax, run.maxSteps,
-      tb.ptr, run.tOut.length, yOutB.ptr, evB.ptr, run.nEvents, evOutB.ptr, run.evCap, work, st.ptr, run.deadline, +run.fixed,
+      tb.ptr, run.tOut.length, yOutB.ptr, evB.ptr, run.nEvents, evOutB.ptr, run.evCap, work, st.ptr, run.deadline, +run.fixed, krylov,
     );
   } else {
     const work = a.allocBytes(e.dopri5_workspace_bytes(n, run.nEvents));

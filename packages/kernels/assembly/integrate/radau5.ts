@@ -3,13 +3,16 @@
 // Simplified Newton on the transformed stage system: one real LU of (μ_r/h − J) and one complex LU of
 // (μ_c/h − J); the Jacobian (forward differences of the right-hand side, every evaluation counted) is reused
 // across steps while Newton converges fast. Embedded 3rd-order error estimate filtered through (μ_r/h − J)⁻¹,
-// Gustafsson's predictive step control, the collocation polynomial as dense output, events on it.
+// Gustafsson's predictive step control, the collocation polynomial as dense output, events on it. For large
+// systems (krylov > 0) the same iteration runs matrix-free: GMRES with J·v products (krylov.ts).
 import { eval_rhs, eval_event, event_stride, RHS_GF_LOGS } from "./flows";
 import { lu_real, lu_solve_real, lu_complex, lu_solve_complex } from "./linsolve";
+import { krylov_bytes, krylov_base, krylov_solve } from "./krylov";
 import { brent, crosses } from "./events";
 import { STATUS_DONE, STATUS_EVENT, STATUS_MAX_STEPS, STATUS_STEP_TOO_SMALL, STATUS_NONFINITE, STATUS_BAD_RHS, STATUS_DEADLINE, host_now } from "./dopri5";
 export { STATUS_DEADLINE };
-/** Extra stats slots of radau5_solve (after dopri5's): Jacobians, RHS evaluations spent in them, LU pairs. */
+/** Extra stats slots of radau5_solve (after dopri5's): Jacobians, RHS evaluations spent in them (or in the
+ *  J·v products of the matrix-free mode), LU pairs. */
 export const STAT_NJEV: i32 = 7;
 export const STAT_NFEV_JAC: i32 = 8;
 export const STAT_NLU: i32 = 9;
@@ -36,11 +39,17 @@ const P20: f64 = 15.580782047249228, P21: f64 = -8.91411538058256, P22: f64 = 3.
 
 const MAXITER: i32 = 6;
 
-/** Bytes of workspace radau5_solve needs for dimension n with nEvents events. */
-export function radau5_workspace_bytes(n: i32, nEvents: i32): i32 {
-  // J, LUr: n² each; LUc: 2n²; vectors: 21n; two pivot arrays of n i32 (= n f64); events: 2·nEvents
-  return (4 * n * n + 22 * n + 2 * nEvents) << 3;
+/** Bytes of workspace radau5_solve needs for dimension n with nEvents events; krylov > 0: the GMRES restart
+ *  length of the matrix-free mode (no n² storage), 0: dense Jacobian and LU. */
+export function radau5_workspace_bytes(n: i32, nEvents: i32, krylov: i32): i32 {
+  // dense: J, LUr: n² each; LUc: 2n²; vectors: 21n; two pivot arrays of n i32 (= n f64); events: 2·nEvents
+  const matrices = krylov > 0 ? 0 : 4 * n * n;
+  return ((matrices + 22 * n + 2 * nEvents) << 3) + (krylov > 0 ? krylov_bytes(n, krylov) + 16 * n : 0); // + kb: 2n
 }
+
+/** Relative residual of the GMRES solves, and their product budget (per solve). */
+const KRYLOV_RTOL: f64 = 1e-7;
+const KRYLOV_MAXITER: i32 = 200;
 
 // Dense output of the last accepted step (module state; one solve at a time).
 let dN: i32 = 0;
@@ -100,10 +109,10 @@ function jacobian(n: i32, rhs: i32, params: usize, t: f64, y: usize, f0: usize, 
 export function radau5_solve(
   n: i32, rhs: i32, params: usize, t0: f64, t1: f64, y: usize, rtol: f64, atol: f64, h0: f64, hmax: f64,
   maxSteps: i32, tOut: usize, nOut: i32, yOut: usize, events: usize, nEvents: i32, evOut: usize, evCap: i32,
-  work: usize, stats: usize, deadline: f64, fixed: bool,
+  work: usize, stats: usize, deadline: f64, fixed: bool, krylov: i32,
 ): i32 {
   const vb = <usize>n << 3;
-  const mb = <usize>n * vb;
+  const mb: usize = krylov > 0 ? 0 : <usize>n * vb;
   const J = work, LUr = J + mb, LUc = LUr + mb; // LUc: 2n²
   let p = LUc + 2 * mb;
   const f0 = p; p += vb;
@@ -121,7 +130,10 @@ export function radau5_solve(
   const pivR = p; p += vb >> 1;
   const pivC = p; p += vb >> 1;
   const gOld = p; p += <usize>nEvents << 3;
-  const gNew = p;
+  const gNew = p; p += <usize>nEvents << 3;
+  const kb = p; p += 2 * vb; // complex right-hand side as [Re; Im] for GMRES
+  const kScratch = p;
+  let nKrylov = 0;
   dN = n; dQ = Q; dY = yold; dScratch = scratch; dParams = params;
 
   let nfev = 0, njev = 0, nfevJac = 0, nlu = 0, naccept = 0, nreject = 0, outIdx = 0, evCount = 0, steps = 0;
@@ -157,7 +169,7 @@ export function radau5_solve(
   }
   h = min<f64>(h, hmax);
 
-  if (status == STATUS_DONE) {
+  if (status == STATUS_DONE && krylov == 0) {
     jacobian(n, rhs, params, t, y, f0, J, tmp);
     njev++; nfevJac += n;
   }
@@ -180,6 +192,10 @@ export function radau5_solve(
     if (dir * (t + dir * h - t1) >= 0.0) { h = abs<f64>(t1 - t); last = true; luReady = false; }
     const hs = dir * h;
     steps++;
+    if (!luReady && krylov > 0) {
+      krylov_base(n, rhs, params, t, y, f0, kScratch); // J·v products at the step's base point: always current
+      luReady = true;
+    }
     if (!luReady) {
       const ar = MU_R / hs, cr = MU_CR / hs, ci = MU_CI / hs;
       const js = expScaled ? Math.exp(t - tJ) : 1.0;
@@ -244,8 +260,23 @@ export function radau5_solve(
         store<f64>(R + (o << 1), TI10 * F0 + TI11 * F1 + TI12 * F2 - (MU_CR * w1 - MU_CI * w2) / hs);
         store<f64>(R + (o << 1), TI20 * F0 + TI21 * F1 + TI22 * F2 - (MU_CI * w1 + MU_CR * w2) / hs, 8);
       }
-      lu_solve_real(n, LUr, pivR, dW0);
-      lu_solve_complex(n, LUc, pivC, R);
+      if (krylov > 0) {
+        nKrylov += krylov_solve(MU_R / hs, 0.0, dW0, krylov, KRYLOV_RTOL, KRYLOV_MAXITER, kScratch);
+        for (let i = 0; i < n; i++) {
+          const o = <usize>i << 3;
+          store<f64>(kb + o, load<f64>(R + (o << 1)));
+          store<f64>(kb + vb + o, load<f64>(R + (o << 1), 8));
+        }
+        nKrylov += 2 * krylov_solve(MU_CR / hs, MU_CI / hs, kb, krylov, KRYLOV_RTOL, KRYLOV_MAXITER, kScratch);
+        for (let i = 0; i < n; i++) {
+          const o = <usize>i << 3;
+          store<f64>(R + (o << 1), load<f64>(kb + o));
+          store<f64>(R + (o << 1), load<f64>(kb + vb + o), 8);
+        }
+      } else {
+        lu_solve_real(n, LUr, pivR, dW0);
+        lu_solve_complex(n, LUc, pivC, R);
+      }
       for (let i = 0; i < n; i++) {
         const o = <usize>i << 3;
         const sk = atol + rtol * abs<f64>(load<f64>(y + o));
@@ -269,7 +300,7 @@ export function radau5_solve(
     }
     if (!converged) {
       nreject++;
-      if (!jacCurrent) {
+      if (krylov == 0 && !jacCurrent) {
         jacobian(n, rhs, params, t, y, f0, J, tmp);
         njev++; nfevJac += n;
         tJ = t;
@@ -286,7 +317,8 @@ export function radau5_solve(
       store<f64>(F + o, ze); // keep Σ E Z / h for a possible second estimate
       store<f64>(err + o, load<f64>(f0 + o) + ze);
     }
-    lu_solve_real(n, LUr, pivR, err);
+    if (krylov > 0) nKrylov += krylov_solve(MU_R / hs, 0.0, err, krylov, KRYLOV_RTOL, KRYLOV_MAXITER, kScratch);
+    else lu_solve_real(n, LUr, pivR, err);
     let en = fixed ? 0.0 : scaledMax(n, err, y, ynew, rtol, atol);
     if (en > 1.0 && (first || rejectedLast)) {
       for (let i = 0; i < n; i++) {
@@ -299,7 +331,8 @@ export function radau5_solve(
         const o = <usize>i << 3;
         store<f64>(err + o, load<f64>(err + o) + load<f64>(F + o));
       }
-      lu_solve_real(n, LUr, pivR, err);
+      if (krylov > 0) nKrylov += krylov_solve(MU_R / hs, 0.0, err, krylov, KRYLOV_RTOL, KRYLOV_MAXITER, kScratch);
+      else lu_solve_real(n, LUr, pivR, err);
       en = scaledMax(n, err, y, ynew, rtol, atol);
     }
     const safety = 0.9 * <f64>(2 * MAXITER + 1) / <f64>(2 * MAXITER + nIter);
@@ -382,7 +415,7 @@ export function radau5_solve(
     rejectedLast = false;
     hOld = h;
     enOld = enc;
-    const recompute = nIter > 2 && rate > 0.3; // a Jacobian costs n evaluations, a Newton iteration 3: refresh only when Newton contracts slowly
+    const recompute = krylov == 0 && nIter > 2 && rate > 0.3; // a Jacobian costs n evaluations, a Newton iteration 3: refresh only when Newton contracts slowly
     if (recompute) {
       jacobian(n, rhs, params, t, y, f0, J, tmp);
       njev++; nfevJac += n;
@@ -390,7 +423,7 @@ export function radau5_solve(
       jacCurrent = true;
       luReady = false;
     } else jacCurrent = false;
-    if (expScaled) luReady = false;
+    if (expScaled || krylov > 0) luReady = false;
     if (fixed) factor = 1.0;
     if (!(recompute == false && !expScaled && factor >= 1.0 && factor < 1.2)) {
       h = min<f64>(hmax, h * factor);
@@ -406,7 +439,7 @@ export function radau5_solve(
   store<f64>(stats + 40, <f64>evCount);
   store<f64>(stats + 48, h);
   store<f64>(stats + (<usize>STAT_NJEV << 3), <f64>njev);
-  store<f64>(stats + (<usize>STAT_NFEV_JAC << 3), <f64>nfevJac);
+  store<f64>(stats + (<usize>STAT_NFEV_JAC << 3), <f64>(nfevJac + nKrylov));
   store<f64>(stats + (<usize>STAT_NLU << 3), <f64>nlu);
   return status;
 }
