@@ -1,5 +1,5 @@
 // Files: every output is written whole or not at all (temp file + rename).
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { CliError } from "./errors.js";
 
@@ -11,6 +11,7 @@ const REASONS: Record<string, string> = {
   EROFS: "read-only file system",
   ENOSPC: "no space left on device",
   EISDIR: "it is a directory",
+  ENOENT: "its directory cannot be created there",
 };
 
 function cannotWrite(path: string, e: unknown): CliError {
@@ -19,9 +20,22 @@ function cannotWrite(path: string, e: unknown): CliError {
   return new CliError(`cannot write ${path}: ${why} — choose a writable path`);
 }
 
+/** mkdir -p, one level at a time: Node 20's recursive mkdirSync never returns under /proc. */
+export function ensureDir(dir: string): void {
+  try {
+    if (statSync(dir).isDirectory()) return;
+    throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  const parent = dirname(dir);
+  if (parent !== dir) ensureDir(parent);
+  mkdirSync(dir);
+}
+
 export function writeFileAtomic(path: string, data: string): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    ensureDir(dirname(path));
     const tmp = `${path}.tmp-${process.pid}`;
     writeFileSync(tmp, data);
     renameSync(tmp, path);
@@ -38,7 +52,7 @@ export function writeJson(path: string, value: unknown): void {
 export function checkWritable(path: string): void {
   const probe = `${path}.probe-${process.pid}`;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    ensureDir(dirname(path));
     writeFileSync(probe, "");
     rmSync(probe);
   } catch (e) {

@@ -4,10 +4,20 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { CliError, UsageError } from "./errors.js";
 import { benchCommand } from "./commands/bench.js";
 import { demoCommand } from "./commands/demo.js";
+import { mergeCommand, reproduceCommand } from "./commands/reproduce.js";
 
 export const HELP = `marginflow — gradient flow into the terminal phase, certified.
 
 Usage:
+  marginflow reproduce <id…|all> [--out DIR] [--seed N] [--workers N] [--shard k/N] [--resume]
+                       [--radii N] [--samples N] [--horizons 5,100] [--steps N] [--classes 3-10]
+      Reproduce seed 000 (ids: fig1, fig2, fig4, thm61, appb). Each id writes DIR/<id>/result.json and SVG figures;
+      DIR/report.html shows them all. Finished items are kept on disk as they finish: Ctrl-C loses
+      nothing, --resume continues, --shard k/N runs a deterministic slice (join with merge).
+      fig4 flags: --radii (default 100), --samples (default 10000), --horizons as log10 t (default 5,100);
+      fig1: --steps of GD (default 100000); thm61: --classes (default 3-10).
+  marginflow merge DIR… --out DIR
+      Join the directories of sharded runs and assemble their results and report.
   marginflow bench kernels [--json FILE] [--quick]
       Measure the WASM SIMD kernels against plain-TS loops in the same run: GFLOP/s of gemv and gemm
       (n = 64…1024), the practical f64x2 peak, exp throughput; prints ratios and the targets.
@@ -17,6 +27,7 @@ Usage:
   marginflow --help | --version
 
 Options:
+  --out DIR       output directory (default ./marginflow-out)
   --json FILE     also write the measurements as JSON (written whole or not at all)
   --quick         smaller sizes (n ≤ 256) for a fast look
   --workers N     worker threads (default: one per core)
@@ -27,7 +38,7 @@ export interface Command {
   run(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number>;
 }
 
-const commands: Record<string, Command> = { bench: benchCommand, demo: demoCommand };
+const commands: Record<string, Command> = { reproduce: reproduceCommand, merge: mergeCommand, bench: benchCommand, demo: demoCommand };
 
 export async function run(argv: string[]): Promise<number> {
   try {

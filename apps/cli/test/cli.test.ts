@@ -1,22 +1,10 @@
 // The marginflow command as a user runs it: help, usage errors (one line, exit code 2), the demo against its
 // closed forms, and the kernel benchmark's JSON.
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, existsSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-
-const bin = new URL("../bin/marginflow.js", import.meta.url).pathname;
-const run = async (...args: string[]) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-};
+import { run } from "./helpers.js";
 
 describe("marginflow CLI", () => {
   it("--help lists the commands", async () => {
@@ -26,7 +14,7 @@ describe("marginflow CLI", () => {
     expect(r.stdout).toMatch(/marginflow demo/);
   });
   it.each([
-    [["frobnicate"], /^marginflow: unknown command "frobnicate"; commands: bench, demo \(see marginflow --help\)\n$/],
+    [["frobnicate"], /^marginflow: unknown command "frobnicate"; commands: reproduce, merge, bench, demo \(see marginflow --help\)\n$/],
     [["bench", "gpu"], /^marginflow: bench: unknown benchmark "gpu"; available: kernels/],
     [["bench", "kernels", "--jsn", "x"], /^marginflow: bench: Unknown option '--jsn'/],
     [["demo", "--workers", "0"], /^marginflow: --workers: expected an integer ≥ 1, got "0"/],

@@ -14,6 +14,8 @@ const zoo: [string, ModelSpec][] = [
   ["linear with bias, 3 classes", { kind: "linear", inputs: 4, outputs: 3, bias: true }],
   ["unbalanced diagonal network D = (1, 5, 10)", { kind: "diagonal", depths: [1, 5, 10] }],
   ["deep linear network 4-3-5-1", { kind: "deepLinear", inputs: 4, hidden: [3, 5] }],
+  ["smooth normalized network 4-6-3, output bias only (Thm 6.1's model)", { kind: "deepLinear", inputs: 4, hidden: [6], outputs: 3, layerNorm: true, bias: "last" }],
+  ["deep linear network with biases 4-3-2", { kind: "deepLinear", inputs: 4, hidden: [3], outputs: 2, bias: true }],
   ["ReLU network with biases 4-6-6-2", { kind: "mlp", inputs: 4, hidden: [6, 6], outputs: 2, bias: true }],
   ["residual ReLU network 4-4-4-1", { kind: "mlp", inputs: 4, hidden: [4, 4], residual: true, bias: true }],
   ["layer-normalized last hidden layer 4-5-6-3", { kind: "mlp", inputs: 4, hidden: [5, 6], outputs: 3, layerNorm: true, bias: true }],

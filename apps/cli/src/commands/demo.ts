@@ -39,9 +39,9 @@ export const demoCommand: Command = {
     try {
       const results = await pool.map(demoSpecs.map((d) => d.spec));
       process.stdout.write(`demo: ${demoSpecs.length} integrations on ${workers} worker thread(s), Dormand–Prince 5(4) in WASM\n`);
-      results.forEach((r, i) => {
+      (results as OdeResult[]).forEach((r, i) => {
         const d = demoSpecs[i]!;
-        const err = d.exact(r as OdeResult);
+        const err = d.exact(r);
         process.stdout.write(
           `  ${d.name}\n    status ${r.status}, t = ${r.t}, error vs closed form ${err.toExponential(2)}, ` +
             `${r.stats.nfev} f-evaluations (${r.stats.accepted} accepted, ${r.stats.rejected} rejected steps)\n`,

@@ -101,7 +101,8 @@ class Builder {
       case "deepLinear":
       case "mlp": {
         const widths = [spec.inputs, ...spec.hidden];
-        const bias = spec.kind === "mlp" && (spec.bias ?? false);
+        const bias = spec.bias === true;
+        const lastBias = spec.bias === true || spec.bias === "last";
         const residual = spec.kind === "mlp" && (spec.residual ?? false);
         for (let l = 0; l < spec.hidden.length; l++) {
           const skip = residual && widths[l] === widths[l + 1];
@@ -119,7 +120,7 @@ class Builder {
           this.op(OP.LNORM);
           r = rate0(); // normalized features do not scale
         }
-        r = this.dense(`${p}layer${spec.hidden.length + 1}`, widths[widths.length - 1]!, outputs, bias, r);
+        r = this.dense(`${p}layer${spec.hidden.length + 1}`, widths[widths.length - 1]!, outputs, lastBias, r);
         break;
       }
       case "ensemble":

@@ -11,6 +11,8 @@ export type ModelSpec =
       inputs: number;
       hidden: number[];
       outputs?: number;
+      /** biases on every layer (true), on the output layer only ("last"), or none (false, the default) */
+      bias?: boolean | "last";
       /** the last hidden layer is layer-normalized (a smooth normalized network; default false) */
       layerNorm?: boolean;
     }
@@ -19,8 +21,8 @@ export type ModelSpec =
       inputs: number;
       hidden: number[];
       outputs?: number;
-      /** biases on every layer (default false) */
-      bias?: boolean;
+      /** biases on every layer (true), on the output layer only ("last"), or none (false, the default) */
+      bias?: boolean | "last";
       /** h ← relu(W h + b) + h on hidden layers whose input and output widths match (default false) */
       residual?: boolean;
       /** the last hidden layer is layer-normalized: zero mean, unit norm (seed 000 §6; default false) */
@@ -54,6 +56,7 @@ export function checkModelSpec(spec: unknown, path = "model"): { inputs: number;
       const inputs = dim(`${path}.inputs`, s.inputs);
       if (!Array.isArray(s.hidden)) throw new ArgumentError(`${path}.hidden`, s.hidden, "an array of hidden widths");
       s.hidden.forEach((w, i) => dim(`${path}.hidden[${i}]`, w));
+      if (s.bias !== undefined && s.bias !== true && s.bias !== false && s.bias !== "last") throw new ArgumentError(`${path}.bias`, s.bias, 'true, false or "last"');
       if (s.layerNorm && s.hidden.length === 0) {
         throw new ArgumentError(`${path}.hidden`, s.hidden, "at least one hidden layer when layerNorm is set");
       }

@@ -41,20 +41,20 @@ function run(spec: ModelSpec, theta: Float64Array, x: Float64Array, state: { at:
     case "deepLinear":
     case "mlp": {
       let h = x;
-      const bias = spec.kind === "mlp" && (spec.bias ?? false);
+      const bias = spec.bias === true;
       for (const w of spec.hidden) {
         let z = dense(theta, state, h, w, bias);
         if (spec.kind === "mlp") z = z.map((v) => Math.max(0, v));
         if (spec.kind === "mlp" && spec.residual && h.length === w) z = z.map((v, i) => v + h[i]!);
         h = z;
       }
-      if (spec.kind === "mlp" && spec.layerNorm) {
+      if (spec.layerNorm) {
         const mean = h.reduce((a, b) => a + b, 0) / h.length;
         const c = h.map((v) => v - mean);
         const nrm = Math.sqrt(c.reduce((a, b) => a + b * b, 0));
         h = nrm > 0 ? c.map((v) => v / nrm) : c.map(() => 0);
       }
-      return dense(theta, state, h, spec.outputs ?? 1, bias);
+      return dense(theta, state, h, spec.outputs ?? 1, spec.bias === true || spec.bias === "last");
     }
     case "ensemble": {
       let f: Float64Array | undefined;
