@@ -284,6 +284,32 @@ export function exp_f64(n: i32, x: usize, y: usize): void {
   if (i < n) stLane0(y, i, expv(splatAt(x, i)));
 }
 
+/** y_i ← e^{x_i − shift}; returns Σ y_i (the log-sum-exp kernel of the losses). y may equal x. */
+export function exp_shift_sum(n: i32, x: usize, shift: f64, y: usize): f64 {
+  const sh = f64x2.splat(shift);
+  let acc = zero(), acc2 = zero();
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const a = expv(sub(ld(x, i), sh)), b = expv(sub(ld(x, i + 2), sh));
+    st2(y, i, a, b);
+    acc = add(acc, a);
+    acc2 = add(acc2, b);
+  }
+  for (; i + 2 <= n; i += 2) {
+    const a = expv(sub(ld(x, i), sh));
+    st(y, i, a);
+    acc = add(acc, a);
+  }
+  acc = add(acc, acc2);
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if (i < n) {
+    const v = f64x2.extract_lane(expv(f64x2.splat(load<f64>(x + (<usize>i << 3)) - shift)), 0);
+    store<f64>(y + (<usize>i << 3), v);
+    s += v;
+  }
+  return s;
+}
+
 /** y_i ← log x_i (natural). y may equal x. NaN for x_i < 0, −inf at ±0; subnormal x_i handled exactly. */
 export function log_f64(n: i32, x: usize, y: usize): void {
   let i = 0;

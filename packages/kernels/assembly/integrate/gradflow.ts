@@ -5,7 +5,7 @@
 // never forms L (only log L and the softmax-weighted gradient), so it runs where L is far below the double
 // range and t far beyond it (t is carried as log t).
 import { model_backward, model_forward } from "../models/program";
-import { loss_eval, min_margin } from "../losses";
+import { loss_eval, min_margin, LAST_BINARY_QMIN, LOSS_EXP } from "../losses";
 
 // Problem block (f64 slots; pointers and counts stored as f64).
 export const GF_PROG: i32 = 0;
@@ -45,9 +45,11 @@ export function gf_loss(p: usize, theta: usize): f64 {
   const n = <i32>slot(p, GF_N);
   const C = load<i32>(prog);
   model_forward(prog, theta, ptr(p, GF_X), n, ptr(p, GF_F), ptr(p, GF_WORK));
-  const logL = loss_eval(<i32>slot(p, GF_LOSS), n, C, ptr(p, GF_F), ptr(p, GF_LABELS), ptr(p, GF_G), ptr(p, GF_Z));
+  const kind = <i32>slot(p, GF_LOSS);
+  const logL = loss_eval(kind, n, C, ptr(p, GF_F), ptr(p, GF_LABELS), ptr(p, GF_G), ptr(p, GF_Z));
   store<f64>(p + (<usize>GF_LOGL << 3), logL);
-  store<f64>(p + (<usize>GF_QMIN << 3), min_margin(n, C, ptr(p, GF_F), ptr(p, GF_LABELS)));
+  const qmin = C == 1 && kind == LOSS_EXP ? LAST_BINARY_QMIN : min_margin(n, C, ptr(p, GF_F), ptr(p, GF_LABELS));
+  store<f64>(p + (<usize>GF_QMIN << 3), qmin);
   if (last != 0) {
     memory.copy(last, theta, <usize>m << 3);
     store<f64>(p + (<usize>GF_VALID << 3), 1.0);

@@ -142,17 +142,34 @@ export function model_forward(prog: usize, theta: usize, x: usize, n: i32, f: us
           for (let j = 0; j < w; j++) store<f64>(dst + (<usize>j << 3), load<f64>(dst + (<usize>j << 3)) * inv);
         }
       } else if (op == OP_DIAG) {
-        const off0 = word(prog, at + 2);
-        for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), 0.0);
-        let off = off0;
-        for (let c = 0; c < w; c++) {
-          const D = word(prog, at + 3 + c);
-          let beta: f64 = 1.0;
-          for (let j = 0; j < D; j++) beta *= th(theta, off + j);
-          off += D;
+        diagBetas(prog, at, theta, w);
+        if (w == 3) {
+          // the Fig. 4 workload (w = 3, n = 1e4): β in registers, one pass
+          const b0 = load<f64>(DIAG_BETA), b1 = load<f64>(DIAG_BETA, 8), b2 = load<f64>(DIAG_BETA, 16);
           for (let i = 0; i < n; i++) {
-            const p = out + (<usize>i << 3);
-            store<f64>(p, load<f64>(p) + beta * load<f64>(h + ((<usize>i * w + c) << 3)));
+            const row = h + ((<usize>i * 3) << 3);
+            store<f64>(out + (<usize>i << 3), b0 * load<f64>(row) + b1 * load<f64>(row, 8) + b2 * load<f64>(row, 16));
+          }
+        } else if (w <= DIAG_MAX) {
+          // one pass over the samples
+          for (let i = 0; i < n; i++) {
+            const row = h + ((<usize>i * w) << 3);
+            let acc: f64 = 0.0;
+            for (let c = 0; c < w; c++) acc += load<f64>(DIAG_BETA + (<usize>c << 3)) * load<f64>(row + (<usize>c << 3));
+            store<f64>(out + (<usize>i << 3), acc);
+          }
+        } else {
+          for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), 0.0);
+          let off = word(prog, at + 2);
+          for (let c = 0; c < w; c++) {
+            const D = word(prog, at + 3 + c);
+            let beta: f64 = 1.0;
+            for (let j = 0; j < D; j++) beta *= th(theta, off + j);
+            off += D;
+            for (let i = 0; i < n; i++) {
+              const p = out + (<usize>i << 3);
+              store<f64>(p, load<f64>(p) + beta * load<f64>(h + ((<usize>i * w + c) << 3)));
+            }
           }
         }
       }
@@ -278,10 +295,36 @@ export function model_backward(prog: usize, theta: usize, n: i32, g: usize, grad
       } else if (op == OP_DIAG) {
         // out_i = Σ_c h_ic β_c: dβ_c = Σ_i g_i h_ic ; dθ_cj = dβ_c Π_{l≠j} θ_cl ; dh_ic = g_i β_c
         let off = word(prog, a + 2);
+        const fused = w <= DIAG_MAX;
+        if (w == 3) {
+          let d0: f64 = 0.0, d1: f64 = 0.0, d2: f64 = 0.0;
+          for (let i = 0; i < n; i++) {
+            const gi = load<f64>(gcur + (<usize>i << 3));
+            const row = h + ((<usize>i * 3) << 3);
+            d0 += gi * load<f64>(row);
+            d1 += gi * load<f64>(row, 8);
+            d2 += gi * load<f64>(row, 16);
+          }
+          store<f64>(DIAG_DBETA, d0);
+          store<f64>(DIAG_DBETA, d1, 8);
+          store<f64>(DIAG_DBETA, d2, 16);
+        } else if (fused) {
+          // all dβ_c in one pass over the samples
+          memory.fill(DIAG_DBETA, 0, <usize>w << 3);
+          for (let i = 0; i < n; i++) {
+            const gi = load<f64>(gcur + (<usize>i << 3));
+            const row = h + ((<usize>i * w) << 3);
+            for (let c = 0; c < w; c++) {
+              const q = DIAG_DBETA + (<usize>c << 3);
+              store<f64>(q, load<f64>(q) + gi * load<f64>(row + (<usize>c << 3)));
+            }
+          }
+        }
         for (let c = 0; c < w; c++) {
           const D = word(prog, a + 3 + c);
           let dbeta: f64 = 0.0;
-          for (let i = 0; i < n; i++) dbeta += load<f64>(gcur + (<usize>i << 3)) * load<f64>(h + ((<usize>i * w + c) << 3));
+          if (fused) dbeta = load<f64>(DIAG_DBETA + (<usize>c << 3));
+          else for (let i = 0; i < n; i++) dbeta += load<f64>(gcur + (<usize>i << 3)) * load<f64>(h + ((<usize>i * w + c) << 3));
           let beta: f64 = 1.0;
           for (let j = 0; j < D; j++) {
             let others: f64 = 1.0;
@@ -301,6 +344,24 @@ export function model_backward(prog: usize, theta: usize, n: i32, g: usize, grad
       gnext = t;
     }
     first += nOps;
+  }
+}
+
+// DIAG with at most DIAG_MAX coordinates runs fused single passes over the samples.
+const DIAG_MAX: i32 = 64;
+const DIAG_BETA: usize = memory.data(DIAG_MAX * 8, 8);
+const DIAG_DBETA: usize = memory.data(DIAG_MAX * 8, 8);
+
+/** β_c = Π_j θ_cj of a DIAG op into DIAG_BETA (when w ≤ DIAG_MAX). */
+function diagBetas(prog: usize, at: i32, theta: usize, w: i32): void {
+  if (w > DIAG_MAX) return;
+  let off = word(prog, at + 2);
+  for (let c = 0; c < w; c++) {
+    const D = word(prog, at + 3 + c);
+    let beta: f64 = 1.0;
+    for (let j = 0; j < D; j++) beta *= th(theta, off + j);
+    off += D;
+    store<f64>(DIAG_BETA + (<usize>c << 3), beta);
   }
 }
 
