@@ -145,3 +145,19 @@ describe("marginflow reproduce", () => {
     expect(readdirSync(join(d, "fig2")).filter((f) => f.endsWith(".svg"))).toHaveLength(2);
   });
 });
+
+describe("marginflow bench fig4", () => {
+  it("runs marginflow and the SciPy peer on the same samples and reports times, ratio, RSS; the two agree (peer check)", async () => {
+    const json = join(tmp(), "bench.json");
+    const r = await run("bench", "fig4", "--radii", "2", "--samples", "500", "--json", json);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/marginflow .* s[\s\S]*SciPy RK45 .* s[\s\S]*ratio/);
+    const b = JSON.parse(readFileSync(json, "utf8"));
+    expect(b.marginflow.seconds).toBeGreaterThan(0);
+    expect(b.scipy.seconds).toBeGreaterThan(0);
+    expect(b.ratio).toBeCloseTo(b.scipy.seconds / b.marginflow.seconds, 10);
+    // both integrate the same flow to the same tolerances: the robustness agrees far below the figure's scale
+    expect(b.maxRobustnessDifference).toBeLessThan(1e-4);
+    expect(b.targets.map((t: { name: string }) => t.name)).toEqual(["≥ 25× faster than the SciPy peer", "peak RSS ≤ 400 MB"]);
+  }, 180_000);
+});

@@ -1,4 +1,11 @@
-import { Runtime, benchKernels, type KernelBenchResult } from "@marginflow/core";
+import { Runtime, benchKernels, ballSurfaces, FIG4_MU, type Fig4Result, type KernelBenchResult } from "@marginflow/core";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CliError } from "../errors.js";
+import { intFlag } from "../main.js";
+import { createPool, defaultWorkers } from "../pool.js";
 import { UsageError } from "../errors.js";
 import { checkWritable, writeJson } from "../io.js";
 import type { Command } from "../main.js";
@@ -23,10 +30,11 @@ export function formatKernelBench(r: KernelBenchResult): string {
 }
 
 export const benchCommand: Command = {
-  options: { json: { type: "string" }, quick: { type: "boolean" } },
+  options: { json: { type: "string" }, quick: { type: "boolean" }, radii: { type: "string" }, samples: { type: "string" }, workers: { type: "string" } },
   async run(positionals, values) {
     const [what] = positionals;
-    if (what !== "kernels") throw new UsageError(`bench: unknown benchmark ${JSON.stringify(what ?? "")}; available: kernels`);
+    if (what === "fig4") return benchFig4(values);
+    if (what !== "kernels") throw new UsageError(`bench: unknown benchmark ${JSON.stringify(what ?? "")}; available: kernels, fig4`);
     if (typeof values.json === "string") checkWritable(values.json);
     const rt = await Runtime.create();
     const tty = process.stderr.isTTY;
@@ -44,3 +52,80 @@ export const benchCommand: Command = {
     return 0;
   },
 };
+
+const ROOT = new URL("../../../../", import.meta.url).pathname;
+const PEER = join(ROOT, "bench", "peers", "fig4_scipy.py");
+
+/**
+ * The Fig. 4 sweep at T = 1e5 (rtol 1e-6, atol 1e-9, exponential loss, hom and D = (1,5,10) from all-ones) by
+ * marginflow's worker pool and by the SciPy peer (bench/peers/fig4_scipy.py) on the same samples, in one process
+ * tree: wall times, their ratio, the largest robustness difference, marginflow's peak RSS.
+ */
+async function benchFig4(values: Record<string, string | boolean | undefined>): Promise<number> {
+  const radii = intFlag("radii", values.radii, 100, 2);
+  const samples = intFlag("samples", values.samples, 10_000, 10);
+  const workers = intFlag("workers", values.workers, defaultWorkers());
+  if (typeof values.json === "string") checkWritable(values.json);
+  const deps = spawnSync(process.execPath, [join(ROOT, "scripts", "ensure-system-deps.mjs"), "python3-scipy"], { stdio: ["ignore", "inherit", "inherit"] });
+  if (deps.status !== 0) throw new CliError("bench fig4: the SciPy peer needs python3-scipy (install it: sudo apt-get install python3-scipy)");
+  if (!existsSync(PEER)) throw new CliError(`bench fig4: peer script missing at ${PEER}`);
+  const rs = Array.from({ length: radii }, (_, k) => (k + 0.5) / radii);
+  const specs = rs.map((r) => ({ kind: "fig4" as const, r, samples, seed: 0, horizons: [5], rtol: 1e-6, atol: 1e-9, certificate: false }));
+  // the peer gets the same samples: unit directions u_i (x_i = y_i µ̂ + r u_i) and labels
+  const base = ballSurfaces({ mu: FIG4_MU, r: 1, n: samples, seed: 0 });
+  const U = Float64Array.from(base.X.data, (v, k) => v - base.labels[Math.floor(k / 3)]! * FIG4_MU[k % 3]!);
+  const dir = mkdtempSync(join(tmpdir(), "mf-bench-"));
+  try {
+    writeFileSync(join(dir, "dirs.f64"), new Uint8Array(U.buffer));
+    writeFileSync(join(dir, "labels.f64"), new Uint8Array(base.labels.buffer.slice(0)));
+    process.stderr.write(`bench fig4: ${radii} radii × (hom, QH) × ${samples} samples to T = 1e5 — marginflow on ${workers} worker(s)…\n`);
+    const pool = createPool(workers);
+    let ours: Fig4Result[];
+    const t0 = performance.now();
+    try {
+      ours = (await pool.map(specs)) as unknown as Fig4Result[];
+    } finally {
+      await pool.close();
+    }
+    const mfSeconds = (performance.now() - t0) / 1000;
+    const rss = process.resourceUsage().maxRSS / 1024;
+    process.stderr.write(`bench fig4: the SciPy peer (python3, solve_ivp RK45, one process)…\n`);
+    const arg = JSON.stringify({ dirs: join(dir, "dirs.f64"), labels: join(dir, "labels.f64"), mu: FIG4_MU, radii: rs, T: 1e5, rtol: 1e-6, atol: 1e-9 });
+    const t1 = performance.now();
+    const peer = spawnSync("python3", [PEER, arg], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const peerWall = (performance.now() - t1) / 1000;
+    if (peer.status !== 0) throw new CliError(`bench fig4: the SciPy peer failed: ${(peer.stderr || peer.error?.message || "").trim().split("\n").pop()}`);
+    const p = JSON.parse(peer.stdout) as { hom: number[]; qh: number[]; nfev: { hom: number; qh: number }; seconds: number };
+    let maxDiff = 0;
+    ours.forEach((o, i) => {
+      maxDiff = Math.max(maxDiff, Math.abs(o.hom.horizons["1e5"]!.robustness - p.hom[i]!), Math.abs(o.qh.horizons["1e5"]!.robustness - p.qh[i]!));
+    });
+    const nfev = (m: "hom" | "qh") => ours.reduce((s, o) => s + o[m].horizons["1e5"]!.nfev, 0);
+    const report = {
+      radii, samples, workers, T: 1e5, rtol: 1e-6, atol: 1e-9,
+      marginflow: { seconds: mfSeconds, peakRssMB: rss, nfev: { hom: nfev("hom"), qh: nfev("qh") } },
+      scipy: { seconds: peerWall, computeSeconds: p.seconds, nfev: p.nfev },
+      ratio: peerWall / mfSeconds,
+      maxRobustnessDifference: maxDiff,
+      targets: [
+        { name: "≥ 25× faster than the SciPy peer", value: peerWall / mfSeconds, need: 25, met: peerWall / mfSeconds >= 25 },
+        { name: "peak RSS ≤ 400 MB", value: rss, need: 400, met: rss <= 400 },
+      ],
+    };
+    process.stdout.write(
+      `fig4 sweep at T = 1e5 (${radii} radii × 2 models × ${samples} samples, rtol 1e-6, atol 1e-9)\n` +
+        `  marginflow  ${mfSeconds.toFixed(2).padStart(8)} s  (${workers} workers; RHS evaluations hom ${report.marginflow.nfev.hom}, QH ${report.marginflow.nfev.qh}; peak RSS ${rss.toFixed(0)} MB)\n` +
+        `  SciPy RK45  ${peerWall.toFixed(2).padStart(8)} s  (one process, ${p.seconds.toFixed(2)} s computing; nfev hom ${p.nfev.hom}, QH ${p.nfev.qh})\n` +
+        `  ratio       ${report.ratio.toFixed(1).padStart(8)}×\n` +
+        `  largest robustness difference ${maxDiff.toExponential(2)}\n` +
+        report.targets.map((t) => `${t.met ? "met " : "MISS"}  ${t.name}: ${t.value.toFixed(1)}`).join("\n") + "\n",
+    );
+    if (typeof values.json === "string") {
+      writeJson(values.json, { ...report, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, date: new Date().toISOString() });
+      process.stdout.write(`wrote ${values.json}\n`);
+    }
+    return 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

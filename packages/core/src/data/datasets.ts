@@ -21,22 +21,40 @@ export function ballSurfaces(opts: { mu: readonly number[]; r: number; n: number
   if (!(r > 0)) throw new ArgumentError("r", r, "a radius > 0");
   const n = checkInt("n", opts.n, 2);
   const d = mu.length;
-  const root = Rng.fromSeed(opts.seed);
+  const U = sphereDirections(d, n, opts.seed);
   const X = new Float64Array(n * d);
   const labels = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const y = i < Math.ceil(n / 2) ? 1 : -1;
+    labels[i] = y;
+    for (let k = 0; k < d; k++) X[i * d + k] = y * mu[k]! + r * U[i * d + k]!;
+  }
+  return { X: { rows: n, cols: d, data: X }, labels };
+}
+
+// A sweep over radii draws the same directions for every radius: the last set is kept (per realm/worker).
+let lastDirections: { key: string; U: Float64Array } | undefined;
+
+/** n unit directions in R^d, uniform on the sphere; sample i from the stream split(i) of the seed. */
+function sphereDirections(d: number, n: number, seed: number): Float64Array {
+  const key = `${d}:${n}:${seed}`;
+  if (lastDirections?.key === key) return lastDirections.U;
+  const root = Rng.fromSeed(seed);
+  const U = new Float64Array(n * d);
   const u = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     const rng = root.split(i);
     let s = 0;
     do {
       rng.fillNormal(u);
-      s = Math.hypot(...u);
+      s = 0;
+      for (let k = 0; k < d; k++) s += u[k]! * u[k]!;
+      s = Math.sqrt(s);
     } while (s === 0);
-    const y = i < Math.ceil(n / 2) ? 1 : -1;
-    labels[i] = y;
-    for (let k = 0; k < d; k++) X[i * d + k] = y * mu[k]! + (r * u[k]!) / s;
+    for (let k = 0; k < d; k++) U[i * d + k] = u[k]! / s;
   }
-  return { X: { rows: n, cols: d, data: X }, labels };
+  lastDirections = { key, U };
+  return U;
 }
 
 /** n samples from N(±µ, σ²I) (binary, labels ±1) — seed 000, Fig. 1. */

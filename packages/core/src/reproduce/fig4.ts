@@ -29,6 +29,8 @@ export interface Fig4Spec {
   horizons?: number[];
   rtol?: number;
   atol?: number;
+  /** solve the exact empirical max-margin problems too (default true; the benchmark turns it off to time the flow alone) */
+  certificate?: boolean;
 }
 
 export interface Fig4Horizon {
@@ -49,7 +51,7 @@ export interface Fig4Horizon {
 export interface Fig4Model {
   depths: number[];
   horizons: Record<string, Fig4Horizon>;
-  /** the exact empirical max-margin problem on the same samples: the SVM (hom) or the cascaded asymmetric problem (qh) */
+  /** the exact empirical max-margin problem on the same samples: the SVM (hom) or the cascaded asymmetric problem (qh); NaN when not computed */
   certificate: { w: number[]; robustness: number; problem: string };
   /** the closed form on the exact balls */
   closedForm: { w: number[]; robustness: number; source: string };
@@ -92,28 +94,32 @@ export function checkFig4Spec(spec: Fig4Spec): Required<Fig4Spec> {
     horizons,
     rtol: checkPositive("spec.rtol", spec.rtol ?? 1e-6),
     atol: checkPositive("spec.atol", spec.atol ?? 1e-9),
+    certificate: spec.certificate ?? true,
   };
 }
 
 export function runFig4(rt: Runtime, raw: Fig4Spec): Fig4Result {
   const spec = checkFig4Spec(raw);
   const { r, samples, seed, horizons, rtol, atol } = spec;
+  const none = { w: [NaN, NaN, NaN], problem: "not computed" };
   const data = ballSurfaces({ mu: FIG4_MU, r, n: samples, seed });
   const mu = unit(FIG4_MU);
   const model = (name: "hom" | "qh"): Fig4Model => {
     const depths = [...FIG4_MODELS[name]];
     const compiled = compileModel({ kind: "diagonal", depths });
     const lambda = inferLambda(compiled).lambda;
-    const cert =
-      name === "hom"
+    const cert = !spec.certificate
+      ? none
+      : name === "hom"
         ? { w: unit(hardMarginSvm(data.X, data.labels, { bias: false }).w), problem: "max ℓ2-margin (hard-margin SVM, no bias)" }
         : (() => {
             const c = cascadedMaxMargin(data.X, data.labels, depths);
             return { w: unit(c.beta), problem: `asymmetric max-margin, cascade level ${c.level} (rate ${c.rate})` };
           })();
     const certificate = { ...cert, robustness: dot(cert.w, mu) - r };
-    const closedForm =
-      name === "hom"
+    const closedForm = !spec.certificate
+      ? { w: [NaN, NaN, NaN], robustness: NaN, source: "not computed" }
+      : name === "hom"
         ? { w: mu, robustness: 1 - r, source: "w ∝ µ (max ℓ2 margin of the balls)" }
         : (() => {
             const b = ballCascade(Float64Array.from(mu), r, depths);
