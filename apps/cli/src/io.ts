@@ -33,7 +33,7 @@ export function ensureDir(dir: string): void {
   mkdirSync(dir);
 }
 
-export function writeFileAtomic(path: string, data: string): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   try {
     ensureDir(dirname(path));
     const tmp = `${path}.tmp-${process.pid}`;

@@ -11,7 +11,7 @@ export const HELP = `marginflow — gradient flow into the terminal phase, certi
 Usage:
   marginflow reproduce <id…|all> [--out DIR] [--seed N] [--workers N] [--shard k/N] [--resume]
                        [--radii N] [--samples N] [--horizons 5,100] [--steps N] [--classes 3-10]
-      Reproduce seed 000 (ids: fig1, fig2, fig4, thm61, appb). Each id writes DIR/<id>/result.json and SVG figures;
+      Reproduce seed 000 (ids: fig1, fig2, fig4, fig4n, thm61, appb; fig4n: the finite-sample floor of fig4). Each id writes DIR/<id>/result.json and SVG figures;
       DIR/report.html shows them all. Finished items are kept on disk as they finish: Ctrl-C loses
       nothing, --resume continues, --shard k/N runs a deterministic slice (join with merge).
       fig4 flags: --radii (default 100), --samples (default 10000), --horizons as log10 t (default 5,100);

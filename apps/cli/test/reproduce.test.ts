@@ -30,7 +30,12 @@ describe("marginflow reproduce", () => {
     }
     expect(x.lemma51.qh).toBeCloseTo(x.qh.closedForm.robustness, 9);
     expect(Math.abs(x.qh.horizons["1e100"].robustness - x.lemma51.qh)).toBeLessThan(0.02);
-    for (const f of ["fig4-robustness.svg", "fig4-coordinates.svg"]) expect(readFileSync(join(a, "fig4", f), "utf8")).toMatch(/^<svg/);
+    for (const f of ["fig4-robustness", "fig4-coordinates"]) {
+      expect(readFileSync(join(a, "fig4", `${f}.svg`), "utf8")).toMatch(/^<svg/);
+      const png = readFileSync(join(a, "fig4", `${f}.png`));
+      expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]); // PNG signature
+      expect(png.readUInt32BE(16)).toBe(1280); // IHDR width: 640 px at 2×
+    }
     expect(readFileSync(join(a, "report.html"), "utf8")).toMatch(/Fig\. 4[\s\S]*<svg[\s\S]*Lemma 5\.1/);
     expect(ra.stderr).toMatch(/fig4 4\/4 r = /); // not a TTY: one line per finished item
   }, 120_000);
@@ -108,8 +113,8 @@ describe("marginflow reproduce", () => {
   }, 180_000);
 
   it.each([
-    [["reproduce"], /^marginflow: reproduce: name what to reproduce: fig1, fig2, fig4, thm61, appb or all/],
-    [["reproduce", "fig9"], /^marginflow: reproduce: unknown id "fig9"; available: fig1, fig2, fig4, thm61, appb, all/],
+    [["reproduce"], /^marginflow: reproduce: name what to reproduce: fig1, fig2, fig4, fig4n, thm61, appb or all/],
+    [["reproduce", "fig9"], /^marginflow: reproduce: unknown id "fig9"; available: fig1, fig2, fig4, fig4n, thm61, appb, all/],
     [["reproduce", "fig4", "--shard", "3/2"], /^marginflow: --shard: expected k\/N with 1 ≤ k ≤ N \(e\.g\. 2\/8\), got "3\/2"/],
     [["reproduce", "fig4", "--shard", "1-2"], /^marginflow: --shard: expected k\/N/],
     [["reproduce", "appb", "--radii", "3"], /^marginflow: reproduce: --radii applies to fig4 only/],

@@ -24,6 +24,7 @@ export {
   type IntegrationStatus,
   type OdeSolution,
 } from "./dynamics/ode.js";
+export { runFig4Gap, type Fig4GapSpec, type Fig4GapResult } from "./reproduce/fig4.js";
 export { runFig4, checkFig4Spec, FIG4_MU, FIG4_MODELS, type Fig4Spec, type Fig4Result, type Fig4Model, type Fig4Horizon } from "./reproduce/fig4.js";
 export { runFig1, FIG1_DEPTHS, type Fig1Spec, type Fig1Result, type Fig1Model, type Fig1Line } from "./reproduce/fig1.js";
 export { runThm61, type Thm61Spec, type Thm61Result, type Thm61Point } from "./reproduce/thm61.js";

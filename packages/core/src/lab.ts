@@ -3,7 +3,7 @@
 import { ArgumentError } from "./errors.js";
 import { integrate, type IntegrateOptions, type OdeEvent, type OdeRhs, type OdeSolution } from "./dynamics/ode.js";
 import { runtime } from "./runtime/kernels.js";
-import { runFig4, type Fig4Result, type Fig4Spec } from "./reproduce/fig4.js";
+import { runFig4, runFig4Gap, type Fig4GapResult, type Fig4GapSpec, type Fig4Result, type Fig4Spec } from "./reproduce/fig4.js";
 import { runThm61, type Thm61Result, type Thm61Spec } from "./reproduce/thm61.js";
 import { runFig1, type Fig1Result, type Fig1Spec } from "./reproduce/fig1.js";
 
@@ -26,7 +26,7 @@ export type OdeEventSpec = ({ kind: "linear"; coefficients: number[]; level?: nu
   terminal?: boolean;
 };
 
-export type Spec = OdeSpec | Fig1Spec | Fig4Spec | Thm61Spec;
+export type Spec = OdeSpec | Fig1Spec | Fig4Spec | Fig4GapSpec | Thm61Spec;
 
 export interface OdeResult {
   kind: "ode";
@@ -40,7 +40,7 @@ export interface OdeResult {
   stats: OdeSolution["stats"];
 }
 
-export type Result = OdeResult | (Fig4Result & { schema: number }) | (Thm61Result & { schema: number }) | (Fig1Result & { schema: number });
+export type Result = OdeResult | (Fig4Result & { schema: number }) | (Thm61Result & { schema: number }) | (Fig1Result & { schema: number }) | (Fig4GapResult & { schema: number });
 
 function toRhs(rhs: OdeSpec["rhs"]): OdeRhs {
   if (rhs?.kind === "linear") return { kind: "linear", matrix: Float64Array.from(rhs.matrix ?? []) };
@@ -76,10 +76,12 @@ export async function runSpec(spec: Spec): Promise<Result> {
       return { ...runFig4(await runtime(), spec), schema: RESULT_SCHEMA_VERSION };
     case "fig1":
       return { ...runFig1(await runtime(), spec), schema: RESULT_SCHEMA_VERSION };
+    case "fig4gap":
+      return { ...runFig4Gap(spec), schema: RESULT_SCHEMA_VERSION };
     case "thm61":
       return { ...runThm61(await runtime(), spec), schema: RESULT_SCHEMA_VERSION };
     default:
-      throw new ArgumentError("spec.kind", (spec as { kind?: unknown }).kind, '"ode", "fig1", "fig4" or "thm61"');
+      throw new ArgumentError("spec.kind", (spec as { kind?: unknown }).kind, '"ode", "fig1", "fig4", "fig4gap" or "thm61"');
   }
 }
 

@@ -8,6 +8,7 @@ import { CliError, UsageError } from "../errors.js";
 import { checkWritable, ensureDir, writeFileAtomic, writeJson } from "../io.js";
 import { intFlag, type Command } from "../main.js";
 import { createPool, defaultWorkers } from "../pool.js";
+import { svgToPng } from "../png.js";
 import { EXPERIMENTS, type Assembled, type Experiment, type Flags } from "../reproduce/experiments.js";
 import { ItemStore, RUN_SCHEMA, inShard, parseShard, readRun, type RunInfo, type Shard } from "../reproduce/store.js";
 
@@ -72,8 +73,9 @@ async function runExperiment(exp: Experiment, outDir: string, flags: Flags, seed
             signal,
             onResult: (j, result) => {
               store.save(todo[j]!, result);
-              const s = specs[todo[j]!] as Spec & { r?: number; classes?: number };
-              progress.tick(s.r !== undefined ? `r = ${s.r.toFixed(4)}` : s.classes !== undefined ? `C = ${s.classes}` : "");
+              const s = specs[todo[j]!] as Spec & { r?: number; classes?: number; samples?: number };
+              const what = [s.r !== undefined ? `r = ${s.r.toFixed(4)}` : "", s.kind === "fig4gap" ? `n = ${s.samples}` : "", s.classes !== undefined ? `C = ${s.classes}` : ""];
+              progress.tick(what.filter(Boolean).join(", "));
             },
           },
         );
@@ -91,7 +93,10 @@ function assembleIfComplete(exp: Experiment, dir: string, store: ItemStore): boo
   if (have.size < store.info.items) return false;
   const items = Array.from({ length: store.info.items }, (_, i) => have.get(i));
   const a = exp.assemble(store.info.params, items);
-  for (const [name, svg] of Object.entries(a.figures)) writeFileAtomic(join(dir, name), svg);
+  for (const [name, svg] of Object.entries(a.figures)) {
+    writeFileAtomic(join(dir, name), svg);
+    writeFileAtomic(join(dir, name.replace(/\.svg$/, ".png")), svgToPng(svg));
+  }
   writeJson(join(dir, "result.json"), a.result);
   writeJson(join(dir, "summary.json"), { id: exp.id, title: exp.title, figures: Object.keys(a.figures), numbers: a.numbers, notes: a.notes });
   return true;

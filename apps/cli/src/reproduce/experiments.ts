@@ -2,7 +2,7 @@
 // flags), the pool items, and how finished items become result.json, figures and a report section.
 import {
   FIG1_DEPTHS, FIG4_MU, compileModel, inferLambda, inferPolynomialLambda, linePlot, polynomialFromMonomials,
-  type Fig1Result, type Fig4Result, type ModelSpec, type Spec, type Thm61Result,
+  type Fig1Result, type Fig4GapResult, type Fig4Result, type ModelSpec, type Spec, type Thm61Result,
 } from "@marginflow/core";
 import { UsageError } from "../errors.js";
 import { intFlag } from "../main.js";
@@ -123,6 +123,42 @@ const fig4: Experiment = {
         "Every radius uses the same sample directions (seeded once), so the curves are not noisier than the finite sample itself. " +
         "Robustness is measured on the exact balls (w·µ − r for the unit classifier w). Below r = 0.5 the data are not conditionally separable and " +
         "Conjecture 5.1's cascade gives the closed form; the certificate is the exact solution of the (cascaded) asymmetric problem on the same samples.",
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------- fig4n
+const fig4n: Experiment = {
+  id: "fig4n",
+  title: "Fig. 4 — the finite-sample floor: exact empirical solution vs Lemma 5.1 as the sample grows",
+  flags: [],
+  params: (_f, seed) => ({ samples: [1000, 10_000, 100_000], radii: [0.65, 0.75, 0.85, 0.95], seeds: [0, 1, 2, 3].map((k) => seed + k) }),
+  specs: (p) =>
+    (p.samples as number[]).flatMap((n) =>
+      (p.radii as number[]).flatMap((r) => (p.seeds as number[]).map((seed) => ({ kind: "fig4gap" as const, r, samples: n, seed }))),
+    ),
+  assemble(p, items) {
+    const rs = items as Fig4GapResult[];
+    const sizes = p.samples as number[];
+    const mean = sizes.map((n) => {
+      const g = rs.filter((x) => x.samples === n).map((x) => x.gap);
+      return g.reduce((a, b) => a + b, 0) / g.length;
+    });
+    const plot = linePlot({
+      title: "Mean |robustness − Lemma 5.1| of the exact empirical solution, r ∈ [0.65, 0.95]",
+      xLabel: "log10 samples", yLabel: "log10 mean gap",
+      series: [
+        { label: "mean over radii and seeds", x: sizes.map(Math.log10), y: mean.map(Math.log10), color: "#d62728" },
+        { label: "each radius and seed", x: rs.map((x) => Math.log10(x.samples)), y: rs.map((x) => Math.log10(x.gap)), color: "#999", points: true },
+      ],
+    });
+    return {
+      result: { schema: RESULT_SCHEMA, id: "fig4n", params: p, meanGap: Object.fromEntries(sizes.map((n, i) => [String(n), mean[i]])), items: rs },
+      figures: { "fig4n-gap.svg": plot },
+      numbers: sizes.map((n, i): [string, string] => [`${n} samples: mean gap (${(p.radii as number[]).length} radii × ${(p.seeds as number[]).length} seeds)`, mean[i]!.toExponential(2)]),
+      notes:
+        "Fig. 4's trajectories converge to the exact max-margin solution on their own samples; that solution differs from the ball solution of " +
+        "Lemma 5.1 because the sphere surfaces are only sampled. This floor shrinks as the sample grows — the part of the Fig. 4 gap that is not the dynamics.",
     };
   },
 };
@@ -320,4 +356,4 @@ const appb: Experiment = {
   },
 };
 
-export const EXPERIMENTS: Record<string, Experiment> = { fig1, fig2, fig4, thm61, appb };
+export const EXPERIMENTS: Record<string, Experiment> = { fig1, fig2, fig4, fig4n, thm61, appb };

@@ -50,7 +50,8 @@ function extent(series: Series[], key: "x" | "y"): [number, number] {
 
 export function linePlot(o: PlotOptions): string {
   const W = o.width ?? 640, H = o.height ?? 400;
-  const L = 64, R = 16, T = 36, B = 48 + 18 * Math.ceil(o.series.filter((s) => s.label !== "").length / 3);
+  const cols = W >= 640 ? 3 : 2; // legend columns
+  const L = 64, R = 16, T = 36, B = 48 + 18 * Math.ceil(o.series.filter((s) => s.label !== "").length / cols);
   const [x0, x1] = o.xRange ?? extent(o.series, "x");
   const [y0, y1] = o.yRange ?? extent(o.series, "y");
   const px = (x: number) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
@@ -99,7 +100,7 @@ export function linePlot(o: PlotOptions): string {
   }
   parts.push(`</g>`);
   o.series.filter((s) => s.label !== "").forEach((s, i) => {
-    const lx = L + (i % 3) * ((W - L - R) / 3), ly = H - B + 50 + 18 * Math.floor(i / 3);
+    const lx = L + (i % cols) * ((W - L - R) / cols), ly = H - B + 50 + 18 * Math.floor(i / cols);
     parts.push(
       s.points
         ? `<circle cx="${lx + 10}" cy="${ly - 4}" r="3" fill="${s.color}"/>`

@@ -180,3 +180,36 @@ function betaOf(theta: Float64Array, depths: number[]): number[] {
     return p;
   });
 }
+
+/** The finite-sample floor of Fig. 4: how far the exact empirical asymmetric solution (the flow's limit on these
+ *  samples) is from Lemma 5.1's ball solution, for a sample size, radius and seed. */
+export interface Fig4GapSpec {
+  kind: "fig4gap";
+  r: number;
+  samples: number;
+  seed?: number;
+}
+
+export interface Fig4GapResult {
+  kind: "fig4gap";
+  r: number;
+  samples: number;
+  seed: number;
+  robustness: number;
+  lemma51: number;
+  gap: number;
+}
+
+export function runFig4Gap(raw: Fig4GapSpec): Fig4GapResult {
+  const r = checkFinite("spec.r", raw.r);
+  const mu = unit(FIG4_MU);
+  const rho = Math.hypot(mu[1]!, mu[2]!);
+  if (!(r > rho && r < 1)) throw new ArgumentError("spec.r", r, `a radius in (ρ, 1) = (${rho}, 1), where Lemma 5.1 holds`);
+  const samples = checkInt("spec.samples", raw.samples, 2, 10_000_000);
+  const seed = checkInt("spec.seed", raw.seed ?? 0, 0, Number.MAX_SAFE_INTEGER);
+  const data = ballSurfaces({ mu: FIG4_MU, r, n: samples, seed });
+  const w = unit(cascadedMaxMargin(data.X, data.labels, FIG4_MODELS.qh).beta);
+  const robustness = dot(w, mu) - r;
+  const l = lemma51(Float64Array.from(mu), r, 1).quasiHomogeneous.robustness;
+  return { kind: "fig4gap", r, samples, seed, robustness, lemma51: l, gap: Math.abs(robustness - l) };
+}
