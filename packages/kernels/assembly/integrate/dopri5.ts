@@ -1,7 +1,7 @@
 // Dormand–Prince 5(4) (Dormand & Prince 1980; Hairer, Nørsett & Wanner, Solving ODEs I, §II.5) with FSAL,
 // the PI controller of controller.ts, the 4th-order continuous extension (dense output) and event location
 // on that dense output. The right-hand side is a WASM function (flows.ts): the whole loop runs in WASM.
-import { eval_rhs, eval_event, event_stride } from "./flows";
+import { eval_rhs, eval_event, event_stride, RHS_GF_TIME } from "./flows";
 import { error_norm, pi_reset, pi_accept, pi_reject } from "./controller";
 import { brent, crosses } from "./events";
 
@@ -209,7 +209,9 @@ export function dopri5_solve(
       store<f64>(err + o, hs * (E1 * load<f64>(k1 + o) + E3 * load<f64>(k3 + o) + E4 * load<f64>(k4 + o)
         + E5 * load<f64>(k5 + o) + E6 * load<f64>(k6 + o) + E7 * load<f64>(k7 + o)));
     }
-    const en = error_norm(n, err, y, y1, rtol, atol);
+    // The gradient flow's last component s = ∫L dt is bookkeeping: θ(t) does not depend on it (the terminal
+    // clock σ = log s enters both dθ/dσ and d log t/dσ through the same factor s), so it is not error-controlled.
+    const en = error_norm(rhs == RHS_GF_TIME ? n - 1 : n, err, y, y1, rtol, atol);
 
     if (en != en || en == Infinity || !allFinite(n, k7)) {
       // A non-finite stage: retry with a much smaller step, and give up after a run of failures.
