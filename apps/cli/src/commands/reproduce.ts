@@ -39,10 +39,13 @@ class Progress {
     if (this.tty) this.draw(what);
     else process.stderr.write(`${this.label} ${this.done}/${this.total} ${what}\n`);
   }
+  private readonly start = this.done;
   private draw(what: string): void {
     const w = 30, f = Math.round((w * this.done) / Math.max(1, this.total));
     const s = (performance.now() - this.t0) / 1000;
-    process.stderr.write(`\r${this.label} [${"#".repeat(f)}${".".repeat(w - f)}] ${this.done}/${this.total} ${s.toFixed(0)} s ${what}`.padEnd(100));
+    const ran = this.done - this.start;
+    const eta = ran > 0 && this.done < this.total ? `, ~${Math.ceil((s / ran) * (this.total - this.done))} s left` : "";
+    process.stderr.write(`\r${this.label} [${"#".repeat(f)}${".".repeat(w - f)}] ${this.done}/${this.total} ${s.toFixed(0)} s${eta} ${what}`.padEnd(100));
   }
   end(): void {
     if (this.tty) process.stderr.write("\n");
@@ -153,7 +156,10 @@ export const reproduceCommand: Command = {
         if (ctl.signal.aborted) break;
         const state = await runExperiment(exp, outDir, flags, seed, workers, shard, values.resume === true, ctl.signal);
         if (state === "partial") partial = true;
-        else process.stdout.write(`${exp.id}: ${join(outDir, exp.id, "result.json")}\n`);
+        else {
+          const sum = JSON.parse(readFileSync(join(outDir, exp.id, "summary.json"), "utf8")) as { numbers: [string, string][] };
+          process.stdout.write(`${exp.id}: ${join(outDir, exp.id, "result.json")}\n${sum.numbers.map(([k, v]) => `  ${k}: ${v}\n`).join("")}`);
+        }
       }
     } catch (e) {
       if (e instanceof AbortedError || ctl.signal.aborted) {
