@@ -4,6 +4,7 @@
 // trajectory as a tight ordinary-time integration; reaching 1e100 costs ≤ 3× reaching 1e5; t = 10^1000 is
 // reachable; Lemma 4.1 holds at every checkpoint for several architectures; γ̃ is monotone after separation.
 import { beforeAll, describe, expect, it } from "vitest";
+import { BoundProblem } from "../src/dynamics/problem.js";
 import {
   ArgumentError, Runtime, ballSurfaces, compileModel, expandRates, gaussianClasses, gaussianPair, gradientFlow, inferLambda, Rng,
   type GradientFlowResult,
@@ -106,6 +107,45 @@ describe("Lemma 4.1 holds at every checkpoint; γ̃ increases after separation",
     // inequalities up to rounding of the terms (relative 1e-9 of O(1) quantities)
     expect(smallestA).toBeGreaterThan(-1e-9);
     expect(smallestB).toBeGreaterThan(-1e-9);
+  });
+});
+
+describe("the analytic Jacobian of the terminal-phase flow (diagonal networks, exponential loss)", () => {
+  it("matches central differences of the right-hand side (θ' = −e^σ ∇log L, (log t)' = e^{σ − log L − log t})", () => {
+    const data = ball();
+    rt.arena.scope((a) => {
+      const p = new BoundProblem(rt, a, diag, data, "exp");
+      expect(p.hasAnalyticJacobian).toBe(true);
+      const m = diag.size, N = m + 1;
+      const y = new Float64Array(N);
+      const rng = Rng.fromSeed(12);
+      for (let i = 0; i < m; i++) y[i] = 1 + 0.3 * rng.normal();
+      y[m] = 5 * Math.LN10; // t = 1e5
+      const sigma = 0.7;
+      const rhs = (v: Float64Array) => {
+        const e = p.evaluate(v.subarray(0, m));
+        const out = new Float64Array(N);
+        for (let i = 0; i < m; i++) out[i] = -Math.exp(sigma) * e.grad[i]!;
+        out[m] = Math.exp(sigma - e.logL - v[m]!);
+        return out;
+      };
+      const J = p.terminalJacobian(sigma, y);
+      let worst = 0, scale = 0;
+      for (let k = 0; k < N; k++) {
+        const h = 1e-5 * Math.max(1, Math.abs(y[k]!));
+        const yp = y.slice(), ym = y.slice();
+        yp[k]! += h;
+        ym[k]! -= h;
+        const fp = rhs(yp), fm = rhs(ym);
+        for (let i = 0; i < N; i++) {
+          const fd = (fp[i]! - fm[i]!) / (2 * h);
+          worst = Math.max(worst, Math.abs(fd - J[i * N + k]!));
+          scale = Math.max(scale, Math.abs(fd));
+        }
+      }
+      expect(worst / scale).toBeLessThan(1e-7);
+    });
+    expect(() => rt.arena.scope((a) => new BoundProblem(rt, a, compileModel({ kind: "linear", inputs: 3 }), data, "exp").terminalJacobian(0, new Float64Array(4)))).toThrow(/^problem: expected a diagonal network/);
   });
 });
 

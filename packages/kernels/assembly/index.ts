@@ -12,7 +12,7 @@ export {
   radau5_solve, radau5_workspace_bytes, STATUS_DEADLINE, STAT_NJEV, STAT_NFEV_JAC, STAT_NLU, RADAU_STATS_LEN,
 } from "./integrate/radau5";
 export {
-  gf_grad_log_loss, GF_PROG, GF_M, GF_X, GF_LABELS, GF_N, GF_LOSS, GF_WORK, GF_F, GF_G, GF_Z, GF_LOGL, GF_QMIN,
+  gf_grad_log_loss, gf_has_analytic_jacobian, gf_jacobian_logs, GF_PROG, GF_M, GF_X, GF_LABELS, GF_N, GF_LOSS, GF_WORK, GF_F, GF_G, GF_Z, GF_LOGL, GF_QMIN,
   GF_LAST, GF_VALID, GF_BLOCK_LEN,
 } from "./integrate/gradflow";
 export { model_forward, model_backward, model_workspace_bytes, OP_DENSE, OP_RELU, OP_SAVE, OP_ADD, OP_LNORM, OP_DIAG } from "./models/program";

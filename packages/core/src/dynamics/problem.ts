@@ -111,6 +111,27 @@ export class BoundProblem {
     return this.block.view[this.rt.constant("GF_QMIN")]!;
   }
 
+  /** Whether the terminal-phase flow of this problem has an analytic Jacobian (diagonal networks, exponential loss). */
+  get hasAnalyticJacobian(): boolean {
+    return this.rt.exports.gf_has_analytic_jacobian(this.block.ptr) !== 0;
+  }
+
+  /**
+   * ∂(dy/dσ)/∂y of the terminal-phase flow (y = (θ, log t), (m+1)×(m+1), row-major) at (σ, y) — the analytic
+   * Jacobian Radau uses for diagonal networks with the exponential loss. Throws for other problems.
+   */
+  terminalJacobian(sigma: number, y: Float64Array): Float64Array {
+    if (!this.hasAnalyticJacobian) throw new ArgumentError("problem", this.model.spec, "a diagonal network with the exponential loss");
+    checkF64("y", y, this.m + 1);
+    const N = this.m + 1;
+    return this.rt.arena.scope((a) => {
+      const yb = a.f64(N, y);
+      const J = a.f64(N * N);
+      this.rt.exports.gf_jacobian_logs(this.block.ptr, sigma, yb.ptr, J.ptr);
+      return J.toArray();
+    });
+  }
+
   /** log L, q_min, ∇θ log L and the outputs f (n×C) at θ. */
   evaluate(theta: ArrayLike<number>): { logL: number; qmin: number; grad: Float64Array; outputs: Float64Array } {
     this.theta.set(theta);

@@ -8,6 +8,7 @@
 import { eval_rhs, eval_event, event_stride, RHS_GF_LOGS } from "./flows";
 import { lu_real, lu_solve_real, lu_complex, lu_solve_complex } from "./linsolve";
 import { krylov_bytes, krylov_base, krylov_solve } from "./krylov";
+import { gf_has_analytic_jacobian, gf_jacobian_logs } from "./gradflow";
 import { brent, crosses } from "./events";
 import { STATUS_DONE, STATUS_EVENT, STATUS_MAX_STEPS, STATUS_STEP_TOO_SMALL, STATUS_NONFINITE, STATUS_BAD_RHS, STATUS_DEADLINE, host_now } from "./dopri5";
 export { STATUS_DEADLINE };
@@ -82,6 +83,17 @@ function finite(n: i32, v: usize): bool {
     if (x - x != 0.0) return false;
   }
   return true;
+}
+
+/** J ← ∂f/∂y at (t, y): analytic for the terminal-phase flow of diagonal networks, else forward differences.
+ *  Returns the right-hand-side evaluations it cost (1 for the analytic one: a single pass over the samples). */
+function formJacobian(n: i32, rhs: i32, params: usize, t: f64, y: usize, f0: usize, J: usize, fp: usize, analytic: bool): i32 {
+  if (analytic) {
+    gf_jacobian_logs(params, t, y, J);
+    return 1;
+  }
+  jacobian(n, rhs, params, t, y, f0, J, fp);
+  return n;
 }
 
 /** J ← ∂f/∂y at (t, y) by forward differences (n extra RHS evaluations); f0 = f(t, y). */
@@ -169,9 +181,10 @@ export function radau5_solve(
   }
   h = min<f64>(h, hmax);
 
+  const analyticJ = krylov == 0 && rhs == RHS_GF_LOGS && gf_has_analytic_jacobian(params);
   if (status == STATUS_DONE && krylov == 0) {
-    jacobian(n, rhs, params, t, y, f0, J, tmp);
-    njev++; nfevJac += n;
+    nfevJac += formJacobian(n, rhs, params, t, y, f0, J, tmp, analyticJ);
+    njev++;
   }
   let tJ0 = t;
   // Right-hand sides of the form f(t, y) = e^t·G(y) (the terminal-phase gradient flow, t = σ) have
@@ -301,8 +314,8 @@ export function radau5_solve(
     if (!converged) {
       nreject++;
       if (krylov == 0 && !jacCurrent) {
-        jacobian(n, rhs, params, t, y, f0, J, tmp);
-        njev++; nfevJac += n;
+        nfevJac += formJacobian(n, rhs, params, t, y, f0, J, tmp, analyticJ);
+        njev++;
         tJ = t;
         jacCurrent = true;
       } else h *= 0.5;
@@ -415,10 +428,11 @@ export function radau5_solve(
     rejectedLast = false;
     hOld = h;
     enOld = enc;
-    const recompute = krylov == 0 && nIter > 2 && rate > 0.3; // a Jacobian costs n evaluations, a Newton iteration 3: refresh only when Newton contracts slowly
+    // an analytic Jacobian costs about one evaluation: keep it fresh (Newton then needs ~2 iterations, not ~4)
+    const recompute = krylov == 0 && (analyticJ || (nIter > 2 && rate > 0.3)); // a Jacobian costs n evaluations, a Newton iteration 3: refresh only when Newton contracts slowly
     if (recompute) {
-      jacobian(n, rhs, params, t, y, f0, J, tmp);
-      njev++; nfevJac += n;
+      nfevJac += formJacobian(n, rhs, params, t, y, f0, J, tmp, analyticJ);
+      njev++;
       tJ = t;
       jacCurrent = true;
       luReady = false;
