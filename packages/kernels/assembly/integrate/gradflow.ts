@@ -116,7 +116,24 @@ export function gf_jacobian_logs(p: usize, sigma: f64, y: usize, J: usize): void
   const x = ptr(p, GF_X), lab = ptr(p, GF_LABELS), g = ptr(p, GF_G);
   memory.fill(JAC_M, 0, <usize>(d * d) << 3);
   memory.fill(JAC_V, 0, <usize>d << 3);
-  for (let i = 0; i < n; i++) {
+  if (d == 3) {
+    // the Fig. 4 shape: nine accumulators in registers
+    let v0: f64 = 0.0, v1: f64 = 0.0, v2: f64 = 0.0, m00: f64 = 0.0, m10: f64 = 0.0, m11: f64 = 0.0, m20: f64 = 0.0, m21: f64 = 0.0, m22: f64 = 0.0;
+    for (let i = 0; i < n; i++) {
+      const gi = load<f64>(g + (<usize>i << 3));
+      const pi = -load<f64>(lab + (<usize>i << 3)) * gi;
+      const row = x + ((<usize>i * 3) << 3);
+      const x0 = load<f64>(row), x1 = load<f64>(row, 8), x2 = load<f64>(row, 16);
+      v0 += gi * x0; v1 += gi * x1; v2 += gi * x2;
+      const p0 = pi * x0, p1 = pi * x1;
+      m00 += p0 * x0; m10 += p1 * x0; m11 += p1 * x1;
+      const p2 = pi * x2;
+      m20 += p2 * x0; m21 += p2 * x1; m22 += p2 * x2;
+    }
+    store<f64>(JAC_V, v0); store<f64>(JAC_V, v1, 8); store<f64>(JAC_V, v2, 16);
+    store<f64>(JAC_M, m00); store<f64>(JAC_M + 24, m10); store<f64>(JAC_M + 32, m11);
+    store<f64>(JAC_M + 48, m20); store<f64>(JAC_M + 56, m21); store<f64>(JAC_M + 64, m22);
+  } else for (let i = 0; i < n; i++) {
     const gi = load<f64>(g + (<usize>i << 3));
     const pi = -load<f64>(lab + (<usize>i << 3)) * gi;
     const row = x + ((<usize>i * d) << 3);

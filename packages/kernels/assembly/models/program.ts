@@ -86,7 +86,9 @@ export function model_forward(prog: usize, theta: usize, x: usize, n: i32, f: us
   const C = word(prog, 0), nb = word(prog, 1), dIn = word(prog, 2);
   const gw = work; // gemm packing space first
   let free = work + <usize>gemm_workspace_bytes();
-  memory.fill(f, 0, (<usize>n * C) << 3);
+  // one branch: its last op writes f directly (no zero-fill, no accumulation pass)
+  const direct = nb == 1;
+  if (!direct) memory.fill(f, 0, (<usize>n * C) << 3);
   let at = 3, opIdx = 0;
   for (let b = 0; b < nb; b++) {
     const nOps = word(prog, at++);
@@ -97,8 +99,9 @@ export function model_forward(prog: usize, theta: usize, x: usize, n: i32, f: us
       store<i32>(OP_AT + (<usize>opIdx << 2), at);
       const op = word(prog, at);
       const o = opOut(prog, at, w);
-      const out = free;
-      free += (<usize>n * o) << 3;
+      const toF = direct && k == nOps - 1 && word(prog, at) != OP_SAVE;
+      const out = toF ? f : free;
+      if (!toF) free += (<usize>n * o) << 3;
       store<usize>(OP_OUT + (<usize>opIdx << 3), out);
       if (op == OP_DENSE) {
         const wOff = word(prog, at + 3), bOff = word(prog, at + 4);
@@ -178,10 +181,13 @@ export function model_forward(prog: usize, theta: usize, x: usize, n: i32, f: us
       w = o;
     }
     // add the branch output into f
-    const len = n * C;
-    for (let i = 0; i < len; i++) {
-      const o8 = <usize>i << 3;
-      store<f64>(f + o8, load<f64>(f + o8) + load<f64>(h + o8));
+    if (!direct || h != f) {
+      const len = n * C;
+      if (direct) memory.copy(f, h, (<usize>len) << 3);
+      else for (let i = 0; i < len; i++) {
+        const o8 = <usize>i << 3;
+        store<f64>(f + o8, load<f64>(f + o8) + load<f64>(h + o8));
+      }
     }
   }
   store<usize>(LAST_FREE, free);
