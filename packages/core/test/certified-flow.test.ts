@@ -6,7 +6,7 @@
 // exact-ball solver (cone constraint) matches Lemma 5.1's closed form within 1e-9.
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  ModelEvaluator, Runtime, asymmetricMaxMargin, ballLimit, ballSurfaces, compileModel, gradientFlow, inferLambda, kktResiduals, lemma51,
+  ModelEvaluator, Runtime, asymmetricMaxMargin, diagonalBeta, ballLimit, ballSurfaces, compileModel, gradientFlow, inferLambda, kktResiduals, lemma51,
 } from "../src/index.js";
 
 let rt: Runtime;
@@ -20,14 +20,6 @@ const depths = [1, 5, 10];
 function unit(v: ArrayLike<number>): Float64Array {
   const n = Math.hypot(...Array.from(v));
   return Float64Array.from(v, (x) => x / n);
-}
-function betaOf(theta: Float64Array): Float64Array {
-  let o = 0;
-  return Float64Array.from(depths, (D) => {
-    let p = 1;
-    for (let j = 0; j < D; j++) p *= theta[o++]!;
-    return p;
-  });
 }
 
 describe("the terminal-phase trajectory is certified against the exact asymmetric max-margin solution", () => {
@@ -44,7 +36,7 @@ describe("the terminal-phase trajectory is certified against the exact asymmetri
     const rows: string[] = [];
     const dist: number[] = [], stat: number[] = [];
     for (const c of run.checkpoints.filter((x) => x.log10t >= 5)) {
-      const u = unit(betaOf(c.theta));
+      const u = unit(diagonalBeta(c.theta, depths));
       dist.push(Math.hypot(...Array.from(u, (x, i) => x - target[i]!)));
       const q = Float64Array.from(ev.forward(c.theta, data.X).data, (f, i) => f * data.labels[i]!);
       const k = kktResiduals(c.theta, lambda, q, ev.sampleGradients(c.theta, data.X, data.labels), { supportWindow: 0.5 });

@@ -44,6 +44,18 @@ export interface AsymmetricResult {
   skipped: { level: number; rate: number }[];
 }
 
+/** β_i = Π_{j<D_i} θ_ij of the unbalanced diagonal network (θ laid out coordinate by coordinate). */
+export function diagonalBeta(theta: ArrayLike<number>, depths: ArrayLike<number>): Float64Array {
+  const beta = new Float64Array(depths.length);
+  let o = 0;
+  for (let i = 0; i < depths.length; i++) {
+    let p = 1;
+    for (let j = 0; j < depths[i]!; j++) p *= theta[o++]!;
+    beta[i] = p;
+  }
+  return beta;
+}
+
 /** Margins q_k = y_k f(x_k; θ) and per-sample gradients G (n × Σ D_i) of the unbalanced diagonal network. */
 export function diagonalNetwork(X: Matrix, y: Float64Array, depths: ArrayLike<number>, theta: Float64Array): { q: Float64Array; G: Matrix; beta: Float64Array } {
   checkData(X);

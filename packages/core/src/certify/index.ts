@@ -8,6 +8,7 @@ export {
   asymmetricMaxMargin,
   cascadedMaxMargin,
   diagonalNetwork,
+  diagonalBeta,
   type AsymmetricResult,
 } from "./asymmetric.js";
 export { ballLimit, ballCascade, type BallLimitOptions, type BallLimitResult, type BallCascadeResult } from "./ball.js";

@@ -1,5 +1,6 @@
 // One call into a WASM integrator (Dormand–Prince 5(4) or Radau IIA(5)) on data already laid out in the
 // arena, and the decoding of its result. integrate() and gradientFlow() both go through here.
+import type { OdeSolution } from "./ode.js";
 import { MarginflowError } from "../errors.js";
 import type { Arena } from "../runtime/arena.js";
 import type { Runtime } from "../runtime/kernels.js";
@@ -19,15 +20,8 @@ export interface SolverStats {
   lu: number;
 }
 
-export interface RawSolution {
-  status: IntegrationStatus;
-  t: number;
-  y: Float64Array;
-  tOut: Float64Array;
-  yOut: Float64Array[];
-  events: { index: number; t: number; y: Float64Array }[];
-  stats: SolverStats;
-}
+/** What one kernel call returns: the same shape as ode.ts's OdeSolution. */
+export type RawSolution = OdeSolution;
 
 export interface RawRun {
   method: Method;

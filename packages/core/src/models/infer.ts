@@ -7,7 +7,7 @@ import type { Matrix } from "../linalg/matrix.js";
 import { expandRates, type CompiledModel } from "./compile.js";
 import { ModelEvaluator } from "./evaluate.js";
 import { solveRates, type RateSolution } from "./rates.js";
-import { LambdaError, verifyLambda, type LambdaCheck, type LambdaModel, type VerifyLambdaOptions } from "./verify.js";
+import { throwIfViolated, verifyLambda, type LambdaCheck, type LambdaModel, type VerifyLambdaOptions } from "./verify.js";
 
 export interface ModelLambda {
   /** rate of each parameter group, in model.groups order */
@@ -96,7 +96,5 @@ export function checkModelLambda(
 
 /** checkModelLambda, throwing a LambdaError that reports the residual when the architecture violates Λ. */
 export function assertModelLambda(...args: Parameters<typeof checkModelLambda>): LambdaCheck {
-  const check = checkModelLambda(...args);
-  if (!check.ok) throw new LambdaError(check);
-  return check;
+  return throwIfViolated(checkModelLambda(...args));
 }

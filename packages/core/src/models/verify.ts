@@ -181,14 +181,12 @@ export function verifyLambda(
 }
 
 /** verifyLambda, throwing a LambdaError (code "E_LAMBDA") naming the residual when Λ is violated. */
-export function assertLambda(
-  model: LambdaModel,
-  lambda: ArrayLike<number>,
-  thetas: Float64Array | Float64Array[],
-  xs: Float64Array[],
-  options: VerifyLambdaOptions = {},
-): LambdaCheck {
-  const check = verifyLambda(model, lambda, thetas, xs, options);
+export function assertLambda(...args: Parameters<typeof verifyLambda>): LambdaCheck {
+  return throwIfViolated(verifyLambda(...args));
+}
+
+/** The check itself, or a LambdaError naming its worst residual. */
+export function throwIfViolated(check: LambdaCheck): LambdaCheck {
   if (!check.ok) throw new LambdaError(check);
   return check;
 }

@@ -13,7 +13,7 @@ import { gaussianPair } from "../data/datasets.js";
 import { gradientDescent } from "../dynamics/descent.js";
 import { gradientFlow } from "../dynamics/flow.js";
 import { hardMarginSvm } from "../certify/svm.js";
-import { cascadedMaxMargin } from "../certify/asymmetric.js";
+import { cascadedMaxMargin, diagonalBeta } from "../certify/asymmetric.js";
 
 export const FIG1_DEPTHS = { hom: [1, 1], qh: [1, 2] } as const;
 
@@ -70,18 +70,10 @@ export function runFig1(rt: Runtime, spec: Fig1Spec): Fig1Result {
       return { ...line(c.beta), problem: `asymmetric max-margin, level ${c.level}` };
     })();
     const gd = gradientDescent(rt, m, data, "logistic", theta0, { lr: 0.5, steps });
-    const beta = (th: Float64Array) => {
-      let o = 0;
-      return depths.map((D) => {
-        let p = 1;
-        for (let j = 0; j < D; j++) p *= th[o++]!;
-        return p;
-      });
-    };
-    const g = line(beta(gd.theta));
+    const g = line(diagonalBeta(gd.theta, depths));
     // the flow continued from the GD end point: its clock starts at t = steps·lr, so t = 1e100 is 1e100 more
     const fl = gradientFlow(rt, m, data, "logistic", gd.theta, { rtol: 1e-8, atol: 1e-10, log10T: 100, checkpoints: [100], lambda: inferLambda(m).lambda });
-    const f = line(beta(fl.theta));
+    const f = line(diagonalBeta(fl.theta, depths));
     const flowLoss = fl.checkpoints[fl.checkpoints.length - 1]?.monitors?.logL ?? NaN;
     return {
       depths,

@@ -12,7 +12,7 @@ import { inferLambda } from "../models/infer.js";
 import { ballSurfaces } from "../data/datasets.js";
 import { gradientFlow } from "../dynamics/flow.js";
 import { hardMarginSvm } from "../certify/svm.js";
-import { cascadedMaxMargin } from "../certify/asymmetric.js";
+import { cascadedMaxMargin, diagonalBeta } from "../certify/asymmetric.js";
 import { ballCascade } from "../certify/ball.js";
 import { lemma51 } from "../certify/closed-forms.js";
 
@@ -131,8 +131,7 @@ export function runFig4(rt: Runtime, raw: Fig4Spec): Fig4Result {
         rtol, atol, log10T: h, checkpoints: [h], lambda,
       });
       if (run.stop !== "horizon") throw new ArgumentError("spec", { r, model: name, horizon: h }, `a run that reaches 1e${h} (it stopped: ${run.stop}${run.note ? `, ${run.note}` : ""})`);
-      const beta = betaOf(run.theta, depths);
-      const w = unit(beta);
+      const w = unit(diagonalBeta(run.theta, depths));
       let qmin = Infinity;
       for (let i = 0; i < samples; i++) {
         let s = 0;
@@ -170,15 +169,6 @@ export function runFig4(rt: Runtime, raw: Fig4Spec): Fig4Result {
 
 function dot(a: number[], b: number[]): number {
   return a.reduce((s, x, i) => s + x * b[i]!, 0);
-}
-
-function betaOf(theta: Float64Array, depths: number[]): number[] {
-  let o = 0;
-  return depths.map((D) => {
-    let p = 1;
-    for (let j = 0; j < D; j++) p *= theta[o++]!;
-    return p;
-  });
 }
 
 /** The finite-sample floor of Fig. 4: how far the exact empirical asymmetric solution (the flow's limit on these

@@ -1,9 +1,9 @@
 // Dormand–Prince 5(4) (Dormand & Prince 1980; Hairer, Nørsett & Wanner, Solving ODEs I, §II.5) with FSAL,
 // the PI controller of controller.ts, the 4th-order continuous extension (dense output) and event location
 // on that dense output. The right-hand side is a WASM function (flows.ts): the whole loop runs in WASM.
-import { eval_rhs, eval_event, event_stride, RHS_GF_TIME } from "./flows";
+import { eval_rhs, eval_event, event_stride, controlled_components } from "./flows";
 import { error_norm, pi_reset, pi_accept, pi_reject } from "./controller";
-import { brent, crosses } from "./events";
+import { finish_step, stepTerminal, stepEvCount, stepOutIdx } from "./events";
 
 // Butcher tableau.
 const C2: f64 = 1.0 / 5.0, C3: f64 = 3.0 / 10.0, C4: f64 = 4.0 / 5.0, C5: f64 = 8.0 / 9.0;
@@ -56,9 +56,6 @@ let gN: i32 = 0;
 let gT0: f64 = 0.0;
 let gH: f64 = 0.0;
 let gRc: usize = 0; // rcont1..5, 5n
-let gScratch: usize = 0; // n
-let gEvent: usize = 0;
-let gParams: usize = 0;
 
 function dense(t: f64, out: usize): void {
   const n = gN;
@@ -72,11 +69,6 @@ function dense(t: f64, out: usize): void {
     const v4 = load<f64>(r + 3 * stride), v5 = load<f64>(r + 4 * stride);
     store<f64>(out + o, v1 + s * (v2 + s1 * (v3 + s * (v4 + s1 * v5))));
   }
-}
-
-function eventPhi(t: f64): f64 {
-  dense(t, gScratch);
-  return eval_event(gEvent, gN, t, gScratch, gParams);
 }
 
 function allFinite(n: i32, y: usize): bool {
@@ -120,11 +112,12 @@ export function dopri5_solve(
   const scratch = rc + 5 * vb;
   const gOld = scratch + vb; // nEvents
   const gNew = gOld + (<usize>nEvents << 3);
-  gN = n; gRc = rc; gScratch = scratch; gParams = params;
+  gN = n; gRc = rc;
 
   let nfev = 0, naccept = 0, nreject = 0, outIdx = 0, evCount = 0;
   let status = STATUS_DONE;
   const dir: f64 = t1 >= t0 ? 1.0 : -1.0;
+  const nControlled = controlled_components(rhs, n);
   const span = abs<f64>(t1 - t0);
   hmax = hmax > 0.0 ? min<f64>(hmax, span) : span;
   let t = t0;
@@ -209,9 +202,7 @@ export function dopri5_solve(
       store<f64>(err + o, hs * (E1 * load<f64>(k1 + o) + E3 * load<f64>(k3 + o) + E4 * load<f64>(k4 + o)
         + E5 * load<f64>(k5 + o) + E6 * load<f64>(k6 + o) + E7 * load<f64>(k7 + o)));
     }
-    // The gradient flow's last component s = ∫L dt is bookkeeping: θ(t) does not depend on it (the terminal
-    // clock σ = log s enters both dθ/dσ and d log t/dσ through the same factor s), so it is not error-controlled.
-    const en = error_norm(rhs == RHS_GF_TIME ? n - 1 : n, err, y, y1, rtol, atol);
+    const en = error_norm(nControlled, err, y, y1, rtol, atol);
 
     if (en != en || en == Infinity || !allFinite(n, k7)) {
       // A non-finite stage: retry with a much smaller step, and give up after a run of failures.
@@ -244,47 +235,10 @@ export function dopri5_solve(
     }
     gT0 = t; gH = hs;
 
-    // Events: the earliest terminal root in this step ends the integration there.
-    let tEnd = tnew;
-    let terminalHit = false;
-    for (let e = 0; e < nEvents; e++) {
-      const ev = events + <usize>(e * event_stride(n)) * 8;
-      const gb = eval_event(ev, n, tnew, y1, gParams);
-      store<f64>(gNew + (<usize>e << 3), gb);
-      const ga = load<f64>(gOld + (<usize>e << 3));
-      if (!crosses(ga, gb, <i32>load<f64>(ev, 8))) continue;
-      gEvent = ev;
-      const te = brent(t, tnew, ga, gb, 0.0, eventPhi);
-      if (load<f64>(ev, 16) != 0.0 && dir * (te - tEnd) <= 0.0) {
-        tEnd = te;
-        terminalHit = true;
-      }
-    }
-    // Record every root that lies at or before the (possibly terminal) end of the step, in time order.
-    for (let e = 0; e < nEvents; e++) {
-      const ev = events + <usize>(e * event_stride(n)) * 8;
-      const ga = load<f64>(gOld + (<usize>e << 3));
-      const gb = load<f64>(gNew + (<usize>e << 3));
-      if (!crosses(ga, gb, <i32>load<f64>(ev, 8))) continue;
-      gEvent = ev;
-      const te = brent(t, tnew, ga, gb, 0.0, eventPhi);
-      if (dir * (te - tEnd) > 0.0 || evCount >= evCap) continue;
-      const rec = evOut + <usize>(evCount * (2 + n)) * 8;
-      store<f64>(rec, te);
-      store<f64>(rec, <f64>e, 8);
-      dense(te, rec + 16);
-      evCount++;
-    }
-
-    // Dense output at the requested times inside (t, tEnd].
-    while (outIdx < nOut) {
-      const to = load<f64>(tOut + (<usize>outIdx << 3));
-      if (dir * (to - tEnd) > 0.0) break;
-      if (to == tnew && !terminalHit) memory.copy(yOut + <usize>outIdx * vb, y1, vb);
-      else dense(to, yOut + <usize>outIdx * vb);
-      outIdx++;
-    }
-
+    const tEnd = finish_step(n, t, tnew, dir, y1, dense, scratch, params, events, nEvents, gOld, gNew, evOut, evCount, evCap, tOut, nOut, yOut, outIdx);
+    const terminalHit = stepTerminal;
+    evCount = stepEvCount;
+    outIdx = stepOutIdx;
     if (terminalHit) {
       dense(tEnd, y);
       t = tEnd;

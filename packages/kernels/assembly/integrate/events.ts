@@ -1,5 +1,7 @@
 // Event location: roots of g(t, y(t)) inside an accepted step, found with Brent's method on the stepper's
-// dense output (so no extra right-hand-side evaluations are spent).
+// dense output (so no extra right-hand-side evaluations are spent), and the end-of-step bookkeeping both
+// integrators share: events at the new point, roots, records, requested outputs.
+import { eval_event, event_stride } from "./flows";
 
 /** Dense output of the current step: fills y(t) at `out` for t inside [t0, t0 + h]. */
 export type DenseEval = (t: f64, out: usize) => void;
@@ -55,4 +57,75 @@ export function crosses(ga: f64, gb: f64, direction: i32): bool {
   if (direction >= 0 && ga < 0.0 && gb >= 0.0) return true;
   if (direction <= 0 && ga > 0.0 && gb <= 0.0) return true;
   return false;
+}
+
+// The step being finished (module state; one integration at a time).
+let sDense: DenseEval = noDense;
+let sN: i32 = 0;
+let sScratch: usize = 0;
+let sParams: usize = 0;
+let sEvent: usize = 0;
+function noDense(_t: f64, _out: usize): void {}
+function phi(t: f64): f64 {
+  sDense(t, sScratch);
+  return eval_event(sEvent, sN, t, sScratch, sParams);
+}
+
+/** Set by finish_step: a terminal root ended the step, and the updated event and output counts. */
+export let stepTerminal = false;
+export let stepEvCount: i32 = 0;
+export let stepOutIdx: i32 = 0;
+
+/**
+ * After an accepted step from t to tnew (state ynew at tnew, `dense` the step's continuous output, `scratch` n
+ * f64s): evaluates the events at tnew into gNew; the earliest terminal root ends the step there; every root at or
+ * before that end is recorded in time order into evOut (from evCount, up to evCap); the requested output times
+ * inside (t, end] are filled. Returns the end of the step; sets stepTerminal, stepEvCount and stepOutIdx.
+ */
+export function finish_step(
+  n: i32, t: f64, tnew: f64, dir: f64, ynew: usize, dense: DenseEval, scratch: usize, params: usize,
+  events: usize, nEvents: i32, gOld: usize, gNew: usize, evOut: usize, evCount: i32, evCap: i32,
+  tOut: usize, nOut: i32, yOut: usize, outIdx: i32,
+): f64 {
+  sDense = dense; sN = n; sScratch = scratch; sParams = params;
+  const vb = <usize>n << 3;
+  let tEnd = tnew;
+  let terminal = false;
+  for (let e = 0; e < nEvents; e++) {
+    const ev = events + <usize>(e * event_stride(n)) * 8;
+    const gb = eval_event(ev, n, tnew, ynew, params);
+    store<f64>(gNew + (<usize>e << 3), gb);
+    const ga = load<f64>(gOld + (<usize>e << 3));
+    if (!crosses(ga, gb, <i32>load<f64>(ev, 8))) continue;
+    sEvent = ev;
+    const te = brent(t, tnew, ga, gb, 0.0, phi);
+    if (load<f64>(ev, 16) != 0.0 && dir * (te - tEnd) <= 0.0) {
+      tEnd = te;
+      terminal = true;
+    }
+  }
+  for (let e = 0; e < nEvents; e++) {
+    const ev = events + <usize>(e * event_stride(n)) * 8;
+    const ga = load<f64>(gOld + (<usize>e << 3)), gb = load<f64>(gNew + (<usize>e << 3));
+    if (!crosses(ga, gb, <i32>load<f64>(ev, 8))) continue;
+    sEvent = ev;
+    const te = brent(t, tnew, ga, gb, 0.0, phi);
+    if (dir * (te - tEnd) > 0.0 || evCount >= evCap) continue;
+    const rec = evOut + <usize>(evCount * (2 + n)) * 8;
+    store<f64>(rec, te);
+    store<f64>(rec, <f64>e, 8);
+    dense(te, rec + 16);
+    evCount++;
+  }
+  while (outIdx < nOut) {
+    const to = load<f64>(tOut + (<usize>outIdx << 3));
+    if (dir * (to - tEnd) > 0.0) break;
+    if (to == tnew && !terminal) memory.copy(yOut + <usize>outIdx * vb, ynew, vb);
+    else dense(to, yOut + <usize>outIdx * vb);
+    outIdx++;
+  }
+  stepTerminal = terminal;
+  stepEvCount = evCount;
+  stepOutIdx = outIdx;
+  return tEnd;
 }

@@ -18,6 +18,15 @@ export const RHS_GF_TIME: i32 = 10;
 export const RHS_GF_LOGS: i32 = 11;
 
 /** dy ← f(t, y). Returns false for an unknown kind. */
+/**
+ * How many leading components of a right-hand side's state the step-size control watches. The gradient flow in
+ * ordinary time carries s = ∫L dt last, as bookkeeping: θ(t) does not depend on it (σ = log s enters dθ/dσ and
+ * d log t/dσ through the same factor), so it is left out.
+ */
+export function controlled_components(kind: i32, n: i32): i32 {
+  return kind == RHS_GF_TIME ? n - 1 : n;
+}
+
 export function eval_rhs(kind: i32, n: i32, t: f64, y: usize, dy: usize, params: usize): bool {
   switch (kind) {
     case RHS_LINEAR: {

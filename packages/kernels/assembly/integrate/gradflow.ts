@@ -4,7 +4,7 @@
 // where s = ∫L dt is the loss-normalized time and σ = log s. Both trace the same trajectory θ; the second
 // never forms L (only log L and the softmax-weighted gradient), so it runs where L is far below the double
 // range and t far beyond it (t is carried as log t).
-import { model_backward, model_forward, OP_DIAG } from "../models/program";
+import { model_backward, model_forward, OP_DIAG, word as pword } from "../models/program";
 import { loss_eval, min_margin, LAST_BINARY_QMIN, LOSS_EXP } from "../losses";
 
 // Problem block (f64 slots; pointers and counts stored as f64).
@@ -93,11 +93,6 @@ const JAC_MAX_D: i32 = 64;
 const JAC_M: usize = memory.data(JAC_MAX_D * JAC_MAX_D * 8, 8); // H_β
 const JAC_V: usize = memory.data(JAC_MAX_D * 8, 8); // v
 const JAC_B: usize = memory.data(JAC_MAX_D * 8, 8); // β
-
-// @ts-ignore: decorator
-@inline function pword(prog: usize, i: i32): i32 {
-  return load<i32>(prog + (<usize>i << 2));
-}
 
 /** True when gf_jacobian_logs applies to this problem block. */
 export function gf_has_analytic_jacobian(p: usize): bool {

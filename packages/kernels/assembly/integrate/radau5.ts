@@ -9,7 +9,8 @@ import { eval_rhs, eval_event, event_stride, RHS_GF_LOGS } from "./flows";
 import { lu_real, lu_solve_real, lu_complex, lu_solve_complex } from "./linsolve";
 import { krylov_bytes, krylov_base, krylov_solve } from "./krylov";
 import { gf_has_analytic_jacobian, gf_jacobian_logs } from "./gradflow";
-import { brent, crosses } from "./events";
+import { finish_step, stepTerminal, stepEvCount, stepOutIdx } from "./events";
+import { error_norm } from "./controller";
 import { STATUS_DONE, STATUS_EVENT, STATUS_MAX_STEPS, STATUS_STEP_TOO_SMALL, STATUS_NONFINITE, STATUS_BAD_RHS, STATUS_DEADLINE, host_now } from "./dopri5";
 export { STATUS_DEADLINE };
 /** Extra stats slots of radau5_solve (after dopri5's): Jacobians, RHS evaluations spent in them (or in the
@@ -58,9 +59,6 @@ let dT0: f64 = 0.0;
 let dH: f64 = 0.0;
 let dY: usize = 0;
 let dQ: usize = 0; // 3n: Q_0, Q_1, Q_2
-let dScratch: usize = 0;
-let dEvent: usize = 0;
-let dParams: usize = 0;
 
 function dense(t: f64, out: usize): void {
   const x = (t - dT0) / dH;
@@ -70,11 +68,6 @@ function dense(t: f64, out: usize): void {
     const o = <usize>i << 3;
     store<f64>(out + o, load<f64>(dY + o) + x * load<f64>(dQ + o) + x2 * load<f64>(dQ + vb + o) + x3 * load<f64>(dQ + 2 * vb + o));
   }
-}
-
-function eventPhi(t: f64): f64 {
-  dense(t, dScratch);
-  return eval_event(dEvent, dN, t, dScratch, dParams);
 }
 
 function finite(n: i32, v: usize): bool {
@@ -146,7 +139,7 @@ export function radau5_solve(
   const kb = p; p += 2 * vb; // complex right-hand side as [Re; Im] for GMRES
   const kScratch = p;
   let nKrylov = 0;
-  dN = n; dQ = Q; dY = yold; dScratch = scratch; dParams = params;
+  dN = n; dQ = Q; dY = yold;
 
   let nfev = 0, njev = 0, nfevJac = 0, nlu = 0, naccept = 0, nreject = 0, outIdx = 0, evCount = 0, steps = 0;
   let status = STATUS_DONE;
@@ -332,7 +325,7 @@ export function radau5_solve(
     }
     if (krylov > 0) nKrylov += krylov_solve(MU_R / hs, 0.0, err, krylov, KRYLOV_RTOL, KRYLOV_MAXITER, kScratch);
     else lu_solve_real(n, LUr, pivR, err);
-    let en = fixed ? 0.0 : scaledMax(n, err, y, ynew, rtol, atol);
+    let en = fixed ? 0.0 : error_norm(n, err, y, ynew, rtol, atol);
     if (en > 1.0 && (first || rejectedLast)) {
       for (let i = 0; i < n; i++) {
         const o = <usize>i << 3;
@@ -346,7 +339,7 @@ export function radau5_solve(
       }
       if (krylov > 0) nKrylov += krylov_solve(MU_R / hs, 0.0, err, krylov, KRYLOV_RTOL, KRYLOV_MAXITER, kScratch);
       else lu_solve_real(n, LUr, pivR, err);
-      en = scaledMax(n, err, y, ynew, rtol, atol);
+      en = error_norm(n, err, y, ynew, rtol, atol);
     }
     const safety = 0.9 * <f64>(2 * MAXITER + 1) / <f64>(2 * MAXITER + nIter);
     if (!(en <= 1.0)) {
@@ -375,38 +368,10 @@ export function radau5_solve(
     eval_rhs(rhs, n, tnew, ynew, f0, params);
     nfev++;
 
-    let tEnd = tnew;
-    let terminalHit = false;
-    for (let e = 0; e < nEvents; e++) {
-      const ev = events + <usize>(e * event_stride(n)) * 8;
-      const gb = eval_event(ev, n, tnew, ynew, params);
-      store<f64>(gNew + (<usize>e << 3), gb);
-      const ga = load<f64>(gOld + (<usize>e << 3));
-      if (!crosses(ga, gb, <i32>load<f64>(ev, 8))) continue;
-      dEvent = ev;
-      const te = brent(t, tnew, ga, gb, 0.0, eventPhi);
-      if (load<f64>(ev, 16) != 0.0 && dir * (te - tEnd) <= 0.0) { tEnd = te; terminalHit = true; }
-    }
-    for (let e = 0; e < nEvents; e++) {
-      const ev = events + <usize>(e * event_stride(n)) * 8;
-      const ga = load<f64>(gOld + (<usize>e << 3)), gb = load<f64>(gNew + (<usize>e << 3));
-      if (!crosses(ga, gb, <i32>load<f64>(ev, 8))) continue;
-      dEvent = ev;
-      const te = brent(t, tnew, ga, gb, 0.0, eventPhi);
-      if (dir * (te - tEnd) > 0.0 || evCount >= evCap) continue;
-      const rec = evOut + <usize>(evCount * (2 + n)) * 8;
-      store<f64>(rec, te);
-      store<f64>(rec, <f64>e, 8);
-      dense(te, rec + 16);
-      evCount++;
-    }
-    while (outIdx < nOut) {
-      const to = load<f64>(tOut + (<usize>outIdx << 3));
-      if (dir * (to - tEnd) > 0.0) break;
-      if (to == tnew && !terminalHit) memory.copy(yOut + <usize>outIdx * vb, ynew, vb);
-      else dense(to, yOut + <usize>outIdx * vb);
-      outIdx++;
-    }
+    const tEnd = finish_step(n, t, tnew, dir, ynew, dense, scratch, params, events, nEvents, gOld, gNew, evOut, evCount, evCap, tOut, nOut, yOut, outIdx);
+    const terminalHit = stepTerminal;
+    evCount = stepEvCount;
+    outIdx = stepOutIdx;
     if (terminalHit) {
       dense(tEnd, y);
       t = tEnd;
@@ -456,14 +421,4 @@ export function radau5_solve(
   store<f64>(stats + (<usize>STAT_NFEV_JAC << 3), <f64>(nfevJac + nKrylov));
   store<f64>(stats + (<usize>STAT_NLU << 3), <f64>nlu);
   return status;
-}
-
-function scaledMax(n: i32, e: usize, y0: usize, y1: usize, rtol: f64, atol: f64): f64 {
-  let s: f64 = 0.0;
-  for (let i = 0; i < n; i++) {
-    const o = <usize>i << 3;
-    const sk = atol + rtol * max<f64>(abs<f64>(load<f64>(y0 + o)), abs<f64>(load<f64>(y1 + o)));
-    s = max<f64>(s, abs<f64>(load<f64>(e + o)) / sk);
-  }
-  return s;
 }

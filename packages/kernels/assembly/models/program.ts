@@ -32,8 +32,9 @@ const SLOT_PTR: usize = memory.data(MAX_SLOTS * 8, 8);
 const LAST_FREE: usize = memory.data(8, 8); // first free byte after the last forward's activations
 const LAST_OPS: usize = memory.data(4, 4); // ops run by the last forward
 
+/** Word i of a program. */
 // @ts-ignore: decorator
-@inline function word(prog: usize, i: i32): i32 {
+@inline export function word(prog: usize, i: i32): i32 {
   return load<i32>(prog + (<usize>i << 2));
 }
 // @ts-ignore: decorator
@@ -70,6 +71,7 @@ export function model_workspace_bytes(prog: usize, n: i32): i32 {
       total += <i64>n * o; // each op's output activation
       maxW = max<i32>(maxW, o);
       if (word(prog, at) == OP_SAVE) total += <i64>n * w; // the slot's gradient accumulator
+      if (word(prog, at) == OP_DIAG) total += <i64>2 * w; // β and ∂/∂β
       at += opLen(prog, at);
       w = o;
       if (++ops > MAX_OPS) return 0;
@@ -145,34 +147,24 @@ export function model_forward(prog: usize, theta: usize, x: usize, n: i32, f: us
           for (let j = 0; j < w; j++) store<f64>(dst + (<usize>j << 3), load<f64>(dst + (<usize>j << 3)) * inv);
         }
       } else if (op == OP_DIAG) {
-        diagBetas(prog, at, theta, w);
+        // β (and, for backward, room for ∂/∂β) in the workspace: aux of this op
+        const beta = free;
+        free += (<usize>(2 * w)) << 3;
+        store<usize>(OP_AUX + (<usize>opIdx << 3), beta);
+        diagBetas(prog, at, theta, w, beta);
         if (w == 3) {
-          // the Fig. 4 workload (w = 3, n = 1e4): β in registers, one pass
-          const b0 = load<f64>(DIAG_BETA), b1 = load<f64>(DIAG_BETA, 8), b2 = load<f64>(DIAG_BETA, 16);
+          // the Fig. 4 workload (w = 3, n = 1e4): β in registers
+          const b0 = load<f64>(beta), b1 = load<f64>(beta, 8), b2 = load<f64>(beta, 16);
           for (let i = 0; i < n; i++) {
             const row = h + ((<usize>i * 3) << 3);
             store<f64>(out + (<usize>i << 3), b0 * load<f64>(row) + b1 * load<f64>(row, 8) + b2 * load<f64>(row, 16));
           }
-        } else if (w <= DIAG_MAX) {
-          // one pass over the samples
+        } else {
           for (let i = 0; i < n; i++) {
             const row = h + ((<usize>i * w) << 3);
             let acc: f64 = 0.0;
-            for (let c = 0; c < w; c++) acc += load<f64>(DIAG_BETA + (<usize>c << 3)) * load<f64>(row + (<usize>c << 3));
+            for (let c = 0; c < w; c++) acc += load<f64>(beta + (<usize>c << 3)) * load<f64>(row + (<usize>c << 3));
             store<f64>(out + (<usize>i << 3), acc);
-          }
-        } else {
-          for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), 0.0);
-          let off = word(prog, at + 2);
-          for (let c = 0; c < w; c++) {
-            const D = word(prog, at + 3 + c);
-            let beta: f64 = 1.0;
-            for (let j = 0; j < D; j++) beta *= th(theta, off + j);
-            off += D;
-            for (let i = 0; i < n; i++) {
-              const p = out + (<usize>i << 3);
-              store<f64>(p, load<f64>(p) + beta * load<f64>(h + ((<usize>i * w + c) << 3)));
-            }
           }
         }
       }
@@ -300,8 +292,7 @@ export function model_backward(prog: usize, theta: usize, n: i32, g: usize, grad
         }
       } else if (op == OP_DIAG) {
         // out_i = Σ_c h_ic β_c: dβ_c = Σ_i g_i h_ic ; dθ_cj = dβ_c Π_{l≠j} θ_cl ; dh_ic = g_i β_c
-        let off = word(prog, a + 2);
-        const fused = w <= DIAG_MAX;
+        const beta = load<usize>(OP_AUX + (<usize>k << 3)), dbeta = beta + ((<usize>w) << 3);
         if (w == 3) {
           let d0: f64 = 0.0, d1: f64 = 0.0, d2: f64 = 0.0;
           for (let i = 0; i < n; i++) {
@@ -311,36 +302,33 @@ export function model_backward(prog: usize, theta: usize, n: i32, g: usize, grad
             d1 += gi * load<f64>(row, 8);
             d2 += gi * load<f64>(row, 16);
           }
-          store<f64>(DIAG_DBETA, d0);
-          store<f64>(DIAG_DBETA, d1, 8);
-          store<f64>(DIAG_DBETA, d2, 16);
-        } else if (fused) {
-          // all dβ_c in one pass over the samples
-          memory.fill(DIAG_DBETA, 0, <usize>w << 3);
+          store<f64>(dbeta, d0);
+          store<f64>(dbeta, d1, 8);
+          store<f64>(dbeta, d2, 16);
+        } else {
+          memory.fill(dbeta, 0, <usize>w << 3);
           for (let i = 0; i < n; i++) {
             const gi = load<f64>(gcur + (<usize>i << 3));
             const row = h + ((<usize>i * w) << 3);
             for (let c = 0; c < w; c++) {
-              const q = DIAG_DBETA + (<usize>c << 3);
+              const q = dbeta + (<usize>c << 3);
               store<f64>(q, load<f64>(q) + gi * load<f64>(row + (<usize>c << 3)));
             }
           }
         }
+        let off = word(prog, a + 2);
         for (let c = 0; c < w; c++) {
           const D = word(prog, a + 3 + c);
-          let dbeta: f64 = 0.0;
-          if (fused) dbeta = load<f64>(DIAG_DBETA + (<usize>c << 3));
-          else for (let i = 0; i < n; i++) dbeta += load<f64>(gcur + (<usize>i << 3)) * load<f64>(h + ((<usize>i * w + c) << 3));
-          let beta: f64 = 1.0;
+          const db = load<f64>(dbeta + (<usize>c << 3));
           for (let j = 0; j < D; j++) {
             let others: f64 = 1.0;
             for (let l = 0; l < D; l++) if (l != j) others *= th(theta, off + l);
             const p = grad + (<usize>(off + j) << 3);
-            store<f64>(p, load<f64>(p) + dbeta * others);
-            beta *= th(theta, off + j);
+            store<f64>(p, load<f64>(p) + db * others);
           }
           if (k > first) {
-            for (let i = 0; i < n; i++) store<f64>(gnext + ((<usize>i * w + c) << 3), load<f64>(gcur + (<usize>i << 3)) * beta);
+            const bc = load<f64>(beta + (<usize>c << 3));
+            for (let i = 0; i < n; i++) store<f64>(gnext + ((<usize>i * w + c) << 3), load<f64>(gcur + (<usize>i << 3)) * bc);
           }
           off += D;
         }
@@ -353,23 +341,20 @@ export function model_backward(prog: usize, theta: usize, n: i32, g: usize, grad
   }
 }
 
-// DIAG with at most DIAG_MAX coordinates runs fused single passes over the samples.
-const DIAG_MAX: i32 = 64;
-const DIAG_BETA: usize = memory.data(DIAG_MAX * 8, 8);
-const DIAG_DBETA: usize = memory.data(DIAG_MAX * 8, 8);
-
-/** β_c = Π_j θ_cj of a DIAG op into DIAG_BETA (when w ≤ DIAG_MAX). */
-function diagBetas(prog: usize, at: i32, theta: usize, w: i32): void {
-  if (w > DIAG_MAX) return;
+/** β_c = Π_j θ_cj of the DIAG op at `at` into `beta` (w f64s). */
+function diagBetas(prog: usize, at: i32, theta: usize, w: i32, beta: usize): void {
   let off = word(prog, at + 2);
   for (let c = 0; c < w; c++) {
     const D = word(prog, at + 3 + c);
-    let beta: f64 = 1.0;
-    for (let j = 0; j < D; j++) beta *= th(theta, off + j);
+    let b: f64 = 1.0;
+    for (let j = 0; j < D; j++) b *= th(theta, off + j);
     off += D;
-    store<f64>(DIAG_BETA + (<usize>c << 3), beta);
+    store<f64>(beta + (<usize>c << 3), b);
   }
 }
+
+// Per op: scratch of its own in the workspace (DIAG: β, then ∂log/∂β during backward).
+const OP_AUX: usize = memory.data(MAX_OPS * 8, 8);
 
 // Output activation of op k in the last forward, and (for SAVE ops) the slot's gradient accumulator after it.
 const OP_OUT: usize = memory.data(MAX_OPS * 8, 8);
