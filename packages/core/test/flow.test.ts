@@ -110,11 +110,73 @@ describe("Lemma 4.1 holds at every checkpoint; γ̃ increases after separation",
   });
 });
 
+// The β-space path (linexp.ts) for linear models with the exponential loss, against the generic path (model
+// program + loss kernels, itself checked against plain TS in models.test.ts) and a plain-TS log-sum-exp here.
+const shapes = [
+  { name: "Fig. 4's shape (d = 3, D = (1, 5, 10), n = 2000: the unrolled SIMD path)", depths: [1, 5, 10], n: 2000 },
+  { name: "d = 5, D = (2, 1, 3, 1, 2), n = 301 (the general path, an odd tail)", depths: [2, 1, 3, 1, 2], n: 301 },
+];
+function linearData(d: number, n: number, seed: number) {
+  const mu = Array.from({ length: d }, (_, i) => (i === 0 ? 0.8 : 0.6 / Math.sqrt(d - 1)));
+  return ballSurfaces({ mu, r: 0.7, n, seed });
+}
+
+describe("the β-space evaluation of linear models with the exponential loss", () => {
+  it.each(shapes)("equals the generic program path and a plain-TS log-sum-exp: $name", ({ depths, n }) => {
+    const model = compileModel({ kind: "diagonal", depths });
+    const d = depths.length;
+    const data = linearData(d, n, 21);
+    const rng = Rng.fromSeed(22);
+    rt.arena.scope((a) => {
+      const fast = new BoundProblem(rt, a, model, data, "exp");
+      const slow = new BoundProblem(rt, a, model, data, "exp", { generic: true });
+      expect(fast.linear).toBe(true);
+      expect(slow.linear).toBe(false);
+      for (let trial = 0; trial < 5; trial++) {
+        const theta = Float64Array.from({ length: model.size }, () => (trial + 1) * (0.5 + rng.normal()));
+        const f = fast.evaluate(theta), g = slow.evaluate(theta);
+        // plain TS: β, q_i = y_i β·x_i, log L = log mean e^{−q}, ∂log L/∂θ by the chain rule through the products
+        let off = 0;
+        const beta = depths.map((D) => { let b = 1; for (let j = 0; j < D; j++) b *= theta[off + j]!; off += D; return b; });
+        const q = Array.from({ length: n }, (_, i) => data.labels[i]! * beta.reduce((s, b, c) => s + b * data.X.data[i * d + c]!, 0));
+        const qmin = Math.min(...q);
+        const w = q.map((qi) => Math.exp(qmin - qi));
+        const sw = w.reduce((s, x) => s + x, 0);
+        const logL = -qmin + Math.log(sw) - Math.log(n);
+        const gb = beta.map((_, c) => -w.reduce((s, wi, i) => s + wi * data.labels[i]! * data.X.data[i * d + c]!, 0) / sw);
+        const grad = new Float64Array(model.size);
+        off = 0;
+        depths.forEach((D, c) => {
+          for (let j = 0; j < D; j++) { let p = 1; for (let l = 0; l < D; l++) if (l !== j) p *= theta[off + l]!; grad[off + j] = gb[c]! * p; }
+          off += D;
+        });
+        expect(Math.abs(f.logL - g.logL)).toBeLessThan(1e-12 * Math.max(1, Math.abs(g.logL)));
+        expect(Math.abs(f.logL - logL)).toBeLessThan(1e-12 * Math.max(1, Math.abs(logL)));
+        expect(Math.abs(f.qmin - qmin)).toBeLessThan(1e-12 * Math.max(1, Math.abs(qmin)));
+        expect(f.qmin).toBe(g.qmin);
+        expect(relDiff(g.grad, f.grad)).toBeLessThan(1e-12);
+        expect(relDiff(grad, f.grad)).toBeLessThan(1e-12);
+        expect([...f.outputs]).toEqual([...g.outputs]);
+      }
+      // the label-folded columns follow a change of rows (SGD minibatches)
+      const other = linearData(d, n, 23);
+      fast.setRows(other.X.data, other.labels);
+      slow.setRows(other.X.data, other.labels);
+      const theta = Float64Array.from({ length: model.size }, () => 1 + 0.2 * rng.normal());
+      expect(Math.abs(fast.logLoss(theta) - slow.logLoss(theta))).toBeLessThan(1e-12);
+      // NaN in θ gives NaN, not a number
+      expect(fast.logLoss(new Float64Array(model.size).fill(NaN))).toBeNaN();
+    });
+  });
+});
+
 describe("the analytic Jacobian of the terminal-phase flow (diagonal networks, exponential loss)", () => {
-  it("matches central differences of the right-hand side (θ' = −e^σ ∇log L, (log t)' = e^{σ − log L − log t})", () => {
-    const data = ball();
+  it.each(shapes)("matches central differences of the right-hand side (θ' = −e^σ ∇log L, (log t)' = e^{σ − log L − log t}): $name", ({ depths, n }) => {
+    const diag = compileModel({ kind: "diagonal", depths });
+    const data = depths.length === 3 ? ball() : linearData(depths.length, n, 24);
     rt.arena.scope((a) => {
       const p = new BoundProblem(rt, a, diag, data, "exp");
+      expect(rt.arena.scope((b) => new BoundProblem(rt, b, diag, data, "exp", { generic: true }).hasAnalyticJacobian)).toBe(false);
       expect(p.hasAnalyticJacobian).toBe(true);
       const m = diag.size, N = m + 1;
       const y = new Float64Array(N);
@@ -145,7 +207,9 @@ describe("the analytic Jacobian of the terminal-phase flow (diagonal networks, e
       }
       expect(worst / scale).toBeLessThan(1e-7);
     });
-    expect(() => rt.arena.scope((a) => new BoundProblem(rt, a, compileModel({ kind: "linear", inputs: 3 }), data, "exp").terminalJacobian(0, new Float64Array(4)))).toThrow(/^problem: expected a diagonal network/);
+  });
+  it("is refused for other models", () => {
+    expect(() => rt.arena.scope((a) => new BoundProblem(rt, a, compileModel({ kind: "linear", inputs: 3 }), ball(), "exp").terminalJacobian(0, new Float64Array(4)))).toThrow(/^problem: expected a diagonal network/);
   });
 });
 

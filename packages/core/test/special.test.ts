@@ -284,3 +284,23 @@ describe("bad input gets a typed error naming the argument", () => {
     }
   });
 });
+
+describe("expWeights (the losses' softmax-weight exp, table-driven): within 2 ulp of the double-double reference on [−708, 708], 0 below", () => {
+  it("dense sweep of [−708, 0] (where the losses call it), random points of [−708, 708], and the cut", () => {
+    const xs = Float64Array.from({ length: 100_001 }, (_, i) => -708 * ((i * 0.6180339887498949) % 1));
+    const wide = Float64Array.from({ length: 20_001 }, (_, i) => -708 + 1416 * ((i * 0.7548776662466927) % 1));
+    const edges = Float64Array.of(0, -0, -708, 708, -1e-300, LN2 / 128, -LN2 / 128, -LN2 / 64, -LN2 * 7.5);
+    for (const x of [xs, wide, edges]) {
+      const y = sf.expWeights(x);
+      let worstRel = 0;
+      for (let i = 0; i < x.length; i++) worstRel = Math.max(worstRel, ref.error(y[i]!, ref.exp(x[i]!)).rel);
+      expect(worstRel).toBeLessThanOrEqual(4.5e-16);
+    }
+    expect([...sf.expWeights(Float64Array.of(-708.0000001, -745, -1e6, -Infinity))]).toEqual([0, 0, 0, 0]);
+    expect(sf.expWeights(Float64Array.of(0))[0]).toBe(1);
+  });
+  it("rejects NaN and arguments above 708 with a typed error naming the entry", () => {
+    expect(() => sf.expWeights(Float64Array.of(-1, NaN))).toThrow(ArgumentError);
+    expect(() => sf.expWeights(Float64Array.of(709))).toThrow(/x\[0\]/);
+  });
+});

@@ -12,8 +12,8 @@ export {
   radau5_solve, radau5_workspace_bytes, STATUS_DEADLINE, STAT_NJEV, STAT_NFEV_JAC, STAT_NLU, RADAU_STATS_LEN,
 } from "./integrate/radau5";
 export {
-  gf_grad_log_loss, gf_has_analytic_jacobian, gf_jacobian_logs, GF_PROG, GF_M, GF_X, GF_LABELS, GF_N, GF_LOSS, GF_WORK, GF_F, GF_G, GF_Z, GF_LOGL, GF_QMIN,
-  GF_LAST, GF_VALID, GF_BLOCK_LEN,
+  gf_loss, gf_grad_log_loss, gf_has_analytic_jacobian, gf_jacobian_logs, GF_PROG, GF_M, GF_X, GF_LABELS, GF_N, GF_LOSS, GF_WORK, GF_F, GF_G, GF_Z, GF_LOGL, GF_QMIN,
+  GF_LAST, GF_VALID, GF_A, GF_LIN, GF_BLOCK_LEN, gf_outputs, gf_linear_exp, gf_linear_scratch_len, gf_prepare_linear,
 } from "./integrate/gradflow";
 export { model_forward, model_backward, model_workspace_bytes, OP_DENSE, OP_RELU, OP_SAVE, OP_ADD, OP_LNORM, OP_DIAG } from "./models/program";
 export { loss_eval, min_margin, LOSS_EXP, LOSS_LOGISTIC, LOSS_SQUARE } from "./losses";
@@ -22,4 +22,4 @@ export {
   STATUS_DONE, STATUS_EVENT, STATUS_MAX_STEPS, STATUS_STEP_TOO_SMALL, STATUS_NONFINITE, STATUS_BAD_RHS,
   STAT_T, STAT_ACCEPTED, STAT_REJECTED, STAT_NFEV, STAT_OUT_FILLED, STAT_EVENTS, STAT_H, STATS_LEN,
 } from "./integrate/dopri5";
-export { exp_f64, log_f64, log1p_f64, expm1_f64, logsumexp_f64, softmax_f64 } from "./special"; // exp_shift_sum is internal (losses.ts)
+export { exp_f64, exp_np_f64, log_f64, log1p_f64, expm1_f64, logsumexp_f64, softmax_f64 } from "./special"; // exp_shift_sum is internal (losses.ts)

@@ -52,6 +52,8 @@ export interface GradientFlowResult {
   stop: "horizon" | "loss" | "budget" | "failure";
   log10t: number;
   theta: Float64Array;
+  /** log L at the final θ */
+  logL: number;
   checkpoints: FlowCheckpoint[];
   /** log10 t of: the first zero training error (−Infinity: separated at t = 0), A5, entering the terminal phase */
   milestones: { firstZeroError?: number; a5?: number; terminalFrom?: number };
@@ -105,9 +107,9 @@ export function gradientFlow(
 
   return rt.arena.scope((a) => {
     const p = new BoundProblem(rt, a, model, data, loss);
-    const withMonitors = (r: GradientFlowResult): GradientFlowResult => {
+    const withMonitors = (r: Omit<GradientFlowResult, "logL">): GradientFlowResult => {
       if (lambda) for (const c of r.checkpoints) c.monitors = pointMonitors(p, model, data, lambda, c.theta);
-      return r;
+      return { ...r, logL: p.logLoss(r.theta) };
     };
     const m = model.size, n = p.n, dim = m + 1;
     const start = p.evaluate(theta0);

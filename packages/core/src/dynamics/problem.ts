@@ -57,6 +57,8 @@ export class BoundProblem {
     readonly model: CompiledModel,
     data: TrainingSet,
     loss: LossName,
+    /** generic: evaluate through the model program and the loss kernels even where the β-space path applies (tests) */
+    options: { generic?: boolean } = {},
   ) {
     checkTrainingSet(model, data);
     const e = rt.exports;
@@ -90,6 +92,22 @@ export class BoundProblem {
     b[rt.constant("GF_Z")] = z.ptr;
     b[rt.constant("GF_LAST")] = last.ptr;
     b[rt.constant("GF_VALID")] = 0;
+    // linear models with the exponential loss run in β-space (linexp.ts) unless `generic` asks for the program path
+    b[rt.constant("GF_A")] = 0;
+    b[rt.constant("GF_LIN")] = 0;
+    if (!options.generic && e.gf_linear_exp(this.block.ptr)) {
+      const d = model.inputs;
+      const A = a.f64(n * d), lin = a.f64(e.gf_linear_scratch_len(d));
+      const view = this.block.view; // after the allocations: they may have grown (and detached) the memory
+      view[rt.constant("GF_A")] = A.ptr;
+      view[rt.constant("GF_LIN")] = lin.ptr;
+      e.gf_prepare_linear(this.block.ptr);
+    }
+  }
+
+  /** Whether evaluations take the β-space path of linear models with the exponential loss. */
+  get linear(): boolean {
+    return this.block.view[this.rt.constant("GF_A")] !== 0;
   }
 
   /** Replaces the bound rows (same count n): minibatches of SGD. Invalidates the kernels' evaluation cache. */
@@ -98,12 +116,19 @@ export class BoundProblem {
     new Float64Array(mem, b[this.rt.constant("GF_X")]!, X.length).set(X);
     new Float64Array(mem, b[this.rt.constant("GF_LABELS")]!, labels.length).set(labels);
     b[this.rt.constant("GF_VALID")] = 0;
+    if (this.linear) this.rt.exports.gf_prepare_linear(this.block.ptr);
   }
 
   /** log L at θ, leaving ∇θ log L in `grad` (no copies: the inner loop of gradient descent). */
   gradLogLoss(theta: Float64Array): number {
     this.theta.set(theta);
     return this.rt.exports.gf_grad_log_loss(this.block.ptr, this.theta.ptr, this.grad.ptr);
+  }
+
+  /** log L at θ (no gradient). */
+  logLoss(theta: ArrayLike<number>): number {
+    this.theta.set(theta);
+    return this.rt.exports.gf_loss(this.block.ptr, this.theta.ptr);
   }
 
   /** q_min of the last evaluation. */
@@ -136,6 +161,7 @@ export class BoundProblem {
   evaluate(theta: ArrayLike<number>): { logL: number; qmin: number; grad: Float64Array; outputs: Float64Array } {
     this.theta.set(theta);
     const logL = this.rt.exports.gf_grad_log_loss(this.block.ptr, this.theta.ptr, this.grad.ptr);
+    if (this.linear) this.rt.exports.gf_outputs(this.block.ptr, this.theta.ptr);
     return {
       logL,
       qmin: this.block.view[this.rt.constant("GF_QMIN")]!,

@@ -6,10 +6,10 @@
 // Accuracy (measured against a double-double reference in test/special.test.ts): relative error ≤ 4e-16 for
 // every normal result over the full double range, ≤ 1 ulp for subnormal results; ±0, ±inf, NaN, overflow and
 // underflow exactly as IEEE-754 / C99 specify.
-import { checkF64 } from "../errors.js";
+import { ArgumentError, checkF64 } from "../errors.js";
 import type { Runtime } from "../runtime/kernels.js";
 
-type Elementwise = "exp_f64" | "log_f64" | "log1p_f64" | "expm1_f64";
+type Elementwise = "exp_f64" | "exp_np_f64" | "log_f64" | "log1p_f64" | "expm1_f64";
 
 export class Special {
   constructor(readonly rt: Runtime) {}
@@ -17,6 +17,19 @@ export class Special {
   /** e^{x_i} (a new array). Overflows to +inf above ≈ 709.78; gradual underflow below ≈ −708.4; 0 below ≈ −745.13. */
   exp(x: Float64Array): Float64Array {
     return this.map("exp_f64", x);
+  }
+
+  /**
+   * e^{x_i} for softmax weights (a new array): the table-driven exp the losses use for e^{z_i − max z}.
+   * Requires x_i ≤ 708 and not NaN (ArgumentError otherwise); x_i < −708 gives 0 (a weight below 3e-308 of the
+   * largest); relative error < 2 ulp (≤ 4.5e-16), about twice the speed of exp.
+   */
+  expWeights(x: Float64Array): Float64Array {
+    checkF64("x", x);
+    for (let i = 0; i < x.length; i++) {
+      if (!(x[i]! <= 708)) throw new ArgumentError(`x[${i}]`, x[i], "a number ≤ 708 (softmax-weight arguments are ≤ 0), not NaN");
+    }
+    return this.map("exp_np_f64", x);
   }
 
   /** Natural log of each x_i (a new array): NaN for x_i < 0, −inf at ±0, +inf at +inf. */

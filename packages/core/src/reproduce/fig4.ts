@@ -8,7 +8,6 @@
 import { ArgumentError, checkFinite, checkInt, checkPositive } from "../errors.js";
 import type { Runtime } from "../runtime/kernels.js";
 import { compileModel } from "../models/compile.js";
-import { inferLambda } from "../models/infer.js";
 import { ballSurfaces } from "../data/datasets.js";
 import { gradientFlow } from "../dynamics/flow.js";
 import { hardMarginSvm } from "../certify/svm.js";
@@ -107,7 +106,6 @@ export function runFig4(rt: Runtime, raw: Fig4Spec): Fig4Result {
   const model = (name: "hom" | "qh"): Fig4Model => {
     const depths = [...FIG4_MODELS[name]];
     const compiled = compileModel({ kind: "diagonal", depths });
-    const lambda = inferLambda(compiled).lambda;
     const cert = !spec.certificate
       ? none
       : name === "hom"
@@ -128,7 +126,7 @@ export function runFig4(rt: Runtime, raw: Fig4Spec): Fig4Result {
     const out: Record<string, Fig4Horizon> = {};
     for (const h of horizons) {
       const run = gradientFlow(rt, compiled, data, "exp", new Float64Array(compiled.size).fill(1), {
-        rtol, atol, log10T: h, checkpoints: [h], lambda,
+        rtol, atol, log10T: h, checkpoints: [h],
       });
       if (run.stop !== "horizon") throw new ArgumentError("spec", { r, model: name, horizon: h }, `a run that reaches 1e${h} (it stopped: ${run.stop}${run.note ? `, ${run.note}` : ""})`);
       const w = unit(diagonalBeta(run.theta, depths));
@@ -138,12 +136,11 @@ export function runFig4(rt: Runtime, raw: Fig4Spec): Fig4Result {
         for (let k = 0; k < 3; k++) s += w[k]! * data.X.data[3 * i + k]!;
         qmin = Math.min(qmin, data.labels[i]! * s);
       }
-      const cp = run.checkpoints[run.checkpoints.length - 1]!;
       out[`1e${h}`] = {
         w,
         robustness: dot(w, mu) - r,
         sampleMargin: qmin,
-        log10Loss: cp.monitors!.logL / Math.LN10,
+        log10Loss: run.logL / Math.LN10,
         nfev: run.stats.rhsEvaluations,
         distance: dist(w, certificate.w),
         log10t: run.log10t,

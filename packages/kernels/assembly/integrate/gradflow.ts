@@ -6,6 +6,7 @@
 // range and t far beyond it (t is carried as log t).
 import { model_backward, model_forward, OP_DIAG, word as pword } from "../models/program";
 import { loss_eval, min_margin, LAST_BINARY_QMIN, LOSS_EXP } from "../losses";
+import { linexp_loss, linexp_moments, linexp_prepare } from "./linexp";
 
 // Problem block (f64 slots; pointers and counts stored as f64).
 export const GF_PROG: i32 = 0;
@@ -21,8 +22,12 @@ export const GF_Z: i32 = 9; // n scratch
 export const GF_LOGL: i32 = 10; // out: log L at the last evaluation
 export const GF_QMIN: i32 = 11; // out: min margin at the last evaluation
 export const GF_LAST: i32 = 12; // m f64s: the θ of the last evaluation (a cache key), or 0 for no cache
-export const GF_VALID: i32 = 13; // 1 when GF_LAST/GF_LOGL/GF_QMIN/G describe the same evaluation
-export const GF_BLOCK_LEN: i32 = 14;
+export const GF_VALID: i32 = 13; // 1 when GF_LAST/GF_LOGL/GF_QMIN/G (or the linear-exp buffers) describe the same evaluation
+// Linear models with the binary exponential loss (gf_linear_exp): the β-space path of linexp.ts, when the host
+// allocated its buffers (0: the generic program + loss path). Z then holds the weights e_i of the last evaluation.
+export const GF_A: i32 = 14; // d×n label-folded columns A_c = y ⊙ X_c (gf_prepare_linear fills them)
+export const GF_LIN: i32 = 15; // gf_linear_scratch_len(d) f64s: β, ∂log L/∂β, [s, q_min], M (d×d)
+export const GF_BLOCK_LEN: i32 = 16;
 
 // @ts-ignore: decorator
 @inline function slot(p: usize, k: i32): f64 {
@@ -44,11 +49,20 @@ export function gf_loss(p: usize, theta: usize): f64 {
   const prog = ptr(p, GF_PROG);
   const n = <i32>slot(p, GF_N);
   const C = load<i32>(prog);
-  model_forward(prog, theta, ptr(p, GF_X), n, ptr(p, GF_F), ptr(p, GF_WORK));
-  const kind = <i32>slot(p, GF_LOSS);
-  const logL = loss_eval(kind, n, C, ptr(p, GF_F), ptr(p, GF_LABELS), ptr(p, GF_G), ptr(p, GF_Z));
+  const A = ptr(p, GF_A);
+  let logL: f64, qmin: f64;
+  if (A != 0) {
+    const d = pword(prog, 2), lin = ptr(p, GF_LIN);
+    linearBetas(prog, theta, lin);
+    logL = linexp_loss(n, d, A, lin, ptr(p, GF_Z), lin + (<usize>d << 3), lin + (<usize>(2 * d) << 3));
+    qmin = load<f64>(lin + (<usize>(2 * d + 1) << 3));
+  } else {
+    model_forward(prog, theta, ptr(p, GF_X), n, ptr(p, GF_F), ptr(p, GF_WORK));
+    const kind = <i32>slot(p, GF_LOSS);
+    logL = loss_eval(kind, n, C, ptr(p, GF_F), ptr(p, GF_LABELS), ptr(p, GF_G), ptr(p, GF_Z));
+    qmin = C == 1 && kind == LOSS_EXP ? LAST_BINARY_QMIN : min_margin(n, C, ptr(p, GF_F), ptr(p, GF_LABELS));
+  }
   store<f64>(p + (<usize>GF_LOGL << 3), logL);
-  const qmin = C == 1 && kind == LOSS_EXP ? LAST_BINARY_QMIN : min_margin(n, C, ptr(p, GF_F), ptr(p, GF_LABELS));
   store<f64>(p + (<usize>GF_QMIN << 3), qmin);
   if (last != 0) {
     memory.copy(last, theta, <usize>m << 3);
@@ -60,8 +74,59 @@ export function gf_loss(p: usize, theta: usize): f64 {
 /** grad ← ∇θ log L at θ (m f64s); returns log L. */
 export function gf_grad_log_loss(p: usize, theta: usize, grad: usize): f64 {
   const logL = gf_loss(p, theta);
-  model_backward(ptr(p, GF_PROG), theta, <i32>slot(p, GF_N), ptr(p, GF_G), grad, <i32>slot(p, GF_M), ptr(p, GF_WORK));
+  const prog = ptr(p, GF_PROG), m = <i32>slot(p, GF_M);
+  if (ptr(p, GF_A) == 0) {
+    model_backward(prog, theta, <i32>slot(p, GF_N), ptr(p, GF_G), grad, m, ptr(p, GF_WORK));
+    return logL;
+  }
+  // β-space: ∂log L/∂θ_cj = ∂log L/∂β_c · Π_{l≠j} θ_cl
+  const d = pword(prog, 2), gb = ptr(p, GF_LIN) + (<usize>d << 3);
+  memory.fill(grad, 0, <usize>m << 3);
+  let off = pword(prog, 6);
+  for (let c = 0; c < d; c++) {
+    const D = pword(prog, 7 + c), g = load<f64>(gb + (<usize>c << 3));
+    for (let j = 0; j < D; j++) store<f64>(grad + (<usize>(off + j) << 3), g * partialProduct(theta, off, D, j, -1));
+    off += D;
+  }
   return logL;
+}
+
+/** The model's outputs f (n×C) at θ into the F buffer (the linear-exp path skips them). */
+export function gf_outputs(p: usize, theta: usize): void {
+  model_forward(ptr(p, GF_PROG), theta, ptr(p, GF_X), <i32>slot(p, GF_N), ptr(p, GF_F), ptr(p, GF_WORK));
+}
+
+/** Whether the problem is a linear model (one branch, one DIAG op, one output) with the binary exponential loss:
+ *  then the host may allocate GF_A (n·d f64s) and GF_LIN (gf_linear_scratch_len) and call gf_prepare_linear. */
+export function gf_linear_exp(p: usize): bool {
+  const prog = ptr(p, GF_PROG);
+  const d = pword(prog, 2);
+  return <i32>slot(p, GF_LOSS) == LOSS_EXP && pword(prog, 0) == 1 && pword(prog, 1) == 1 && pword(prog, 3) == 1 &&
+    pword(prog, 4) == OP_DIAG && pword(prog, 5) == d;
+}
+
+/** f64s of the GF_LIN scratch for input dimension d. */
+export function gf_linear_scratch_len(d: i32): i32 {
+  return 2 * d + 2 + d * d;
+}
+
+/** Fills GF_A from the bound X and labels (after binding, and after every change of the rows). */
+export function gf_prepare_linear(p: usize): void {
+  linexp_prepare(<i32>slot(p, GF_N), pword(ptr(p, GF_PROG), 2), ptr(p, GF_X), ptr(p, GF_LABELS), ptr(p, GF_A));
+  store<f64>(p + (<usize>GF_VALID << 3), 0.0);
+}
+
+/** β_c = Π_j θ_cj of the single DIAG op into beta (d f64s). */
+function linearBetas(prog: usize, theta: usize, beta: usize): void {
+  const d = pword(prog, 2);
+  let off = pword(prog, 6);
+  for (let c = 0; c < d; c++) {
+    const D = pword(prog, 7 + c);
+    let b: f64 = 1.0;
+    for (let j = 0; j < D; j++) b *= load<f64>(theta + (<usize>(off + j) << 3));
+    store<f64>(beta + (<usize>c << 3), b);
+    off += D;
+  }
 }
 
 /** dy ← the flow in ordinary time; y = (θ, s). */
@@ -82,24 +147,16 @@ export function gf_rhs_logs(p: usize, sigma: f64, y: usize, dy: usize): void {
   store<f64>(dy + (<usize>m << 3), Math.exp(sigma - logL - load<f64>(y + (<usize>m << 3))));
 }
 
-// ---- the analytic Jacobian of the terminal-phase flow for unbalanced diagonal networks with the exponential loss ----
-// f(x; θ) = β·x, β_c = Π_j θ_cj (one branch, one DIAG op, one output). With g = ∂log L/∂f, p_i = −y_i g_i ≥ 0
-// (softmax weights, Σp = 1) and v = ∂log L/∂β = Σ g_i x_i, the Hessian of log L in β is H_β = Σ p_i x_i x_iᵀ − v vᵀ,
-// and in θ: H = J_βᵀ H_β J_β + Σ_c v_c ∇²β_c. The flow y = (θ, log t), dθ/dσ = −e^σ ∇log L,
+// ---- the analytic Jacobian of the terminal-phase flow for linear models with the exponential loss ----
+// f(x; θ) = β·x, β_c = Π_j θ_cj (the linear-exp path). With p_i = e_i/s (softmax weights, Σp = 1), a_i = y_i x_i
+// and v = ∂log L/∂β = −Σ p_i a_i, the Hessian of log L in β is H_β = Σ p_i a_i a_iᵀ − v vᵀ, and in θ:
+// H = J_βᵀ H_β J_β + Σ_c v_c ∇²β_c. The flow y = (θ, log t), dθ/dσ = −e^σ ∇log L,
 // d log t/dσ = u = e^{σ − log L − log t} has  ∂θ'/∂θ = −e^σ H,  ∂θ'/∂log t = 0,  ∂u/∂θ = −u ∇log L,  ∂u/∂log t = −u.
-// One pass over the samples (the cost of about one right-hand side) instead of m + 1 of them.
+// One pass over the samples (the second moments of the weights the evaluation left in Z) instead of m + 1 of them.
 
-const JAC_MAX_D: i32 = 64;
-const JAC_M: usize = memory.data(JAC_MAX_D * JAC_MAX_D * 8, 8); // H_β
-const JAC_V: usize = memory.data(JAC_MAX_D * 8, 8); // v
-const JAC_B: usize = memory.data(JAC_MAX_D * 8, 8); // β
-
-/** True when gf_jacobian_logs applies to this problem block. */
+/** True when gf_jacobian_logs applies to this problem block (the linear-exp path is bound). */
 export function gf_has_analytic_jacobian(p: usize): bool {
-  const prog = ptr(p, GF_PROG);
-  const d = pword(prog, 2);
-  return <i32>slot(p, GF_LOSS) == LOSS_EXP && pword(prog, 0) == 1 && pword(prog, 1) == 1 && pword(prog, 3) == 1 &&
-    pword(prog, 4) == OP_DIAG && pword(prog, 5) == d && d <= JAC_MAX_D;
+  return ptr(p, GF_A) != 0 && gf_linear_exp(p);
 }
 
 /** J (n×n, n = m + 1, row-major) ← ∂(dy/dσ)/∂y at (σ, y) for RHS_GF_LOGS; requires gf_has_analytic_jacobian. */
@@ -107,57 +164,17 @@ export function gf_jacobian_logs(p: usize, sigma: f64, y: usize, J: usize): void
   const prog = ptr(p, GF_PROG);
   const m = <i32>slot(p, GF_M), n = <i32>slot(p, GF_N), d = pword(prog, 2), off0 = pword(prog, 6);
   const N = m + 1;
-  const logL = gf_loss(p, y); // fills G (cached when f(σ, y) was just evaluated)
-  const x = ptr(p, GF_X), lab = ptr(p, GF_LABELS), g = ptr(p, GF_G);
-  memory.fill(JAC_M, 0, <usize>(d * d) << 3);
-  memory.fill(JAC_V, 0, <usize>d << 3);
-  if (d == 3) {
-    // the Fig. 4 shape: nine accumulators in registers
-    let v0: f64 = 0.0, v1: f64 = 0.0, v2: f64 = 0.0, m00: f64 = 0.0, m10: f64 = 0.0, m11: f64 = 0.0, m20: f64 = 0.0, m21: f64 = 0.0, m22: f64 = 0.0;
-    for (let i = 0; i < n; i++) {
-      const gi = load<f64>(g + (<usize>i << 3));
-      const pi = -load<f64>(lab + (<usize>i << 3)) * gi;
-      const row = x + ((<usize>i * 3) << 3);
-      const x0 = load<f64>(row), x1 = load<f64>(row, 8), x2 = load<f64>(row, 16);
-      v0 += gi * x0; v1 += gi * x1; v2 += gi * x2;
-      const p0 = pi * x0, p1 = pi * x1;
-      m00 += p0 * x0; m10 += p1 * x0; m11 += p1 * x1;
-      const p2 = pi * x2;
-      m20 += p2 * x0; m21 += p2 * x1; m22 += p2 * x2;
-    }
-    store<f64>(JAC_V, v0); store<f64>(JAC_V, v1, 8); store<f64>(JAC_V, v2, 16);
-    store<f64>(JAC_M, m00); store<f64>(JAC_M + 24, m10); store<f64>(JAC_M + 32, m11);
-    store<f64>(JAC_M + 48, m20); store<f64>(JAC_M + 56, m21); store<f64>(JAC_M + 64, m22);
-  } else for (let i = 0; i < n; i++) {
-    const gi = load<f64>(g + (<usize>i << 3));
-    const pi = -load<f64>(lab + (<usize>i << 3)) * gi;
-    const row = x + ((<usize>i * d) << 3);
-    for (let a = 0; a < d; a++) {
-      const xa = load<f64>(row + (<usize>a << 3));
-      store<f64>(JAC_V + (<usize>a << 3), load<f64>(JAC_V + (<usize>a << 3)) + gi * xa);
-      const pxa = pi * xa;
-      for (let b = 0; b <= a; b++) {
-        const q = JAC_M + (<usize>(a * d + b) << 3);
-        store<f64>(q, load<f64>(q) + pxa * load<f64>(row + (<usize>b << 3)));
-      }
-    }
-  }
+  const logL = gf_loss(p, y); // the weights e_i into Z (cached when f(σ, y) was just evaluated)
+  const lin = ptr(p, GF_LIN);
+  const V = lin + (<usize>d << 3), M = lin + (<usize>(2 * d + 2) << 3);
+  linexp_moments(n, d, ptr(p, GF_A), ptr(p, GF_Z), load<f64>(lin + (<usize>(2 * d) << 3)), M);
   for (let a = 0; a < d; a++) {
-    const va = load<f64>(JAC_V + (<usize>a << 3));
+    const va = load<f64>(V + (<usize>a << 3));
     for (let b = 0; b <= a; b++) {
-      const h = load<f64>(JAC_M + (<usize>(a * d + b) << 3)) - va * load<f64>(JAC_V + (<usize>b << 3));
-      store<f64>(JAC_M + (<usize>(a * d + b) << 3), h);
-      store<f64>(JAC_M + (<usize>(b * d + a) << 3), h);
+      const h = load<f64>(M + (<usize>(a * d + b) << 3)) - va * load<f64>(V + (<usize>b << 3));
+      store<f64>(M + (<usize>(a * d + b) << 3), h);
+      store<f64>(M + (<usize>(b * d + a) << 3), h);
     }
-  }
-  // β_c and the offsets of each coordinate's factors
-  let off = off0;
-  for (let c = 0; c < d; c++) {
-    const D = pword(prog, 7 + c);
-    let b: f64 = 1.0;
-    for (let j = 0; j < D; j++) b *= load<f64>(y + (<usize>(off + j) << 3));
-    store<f64>(JAC_B + (<usize>c << 3), b);
-    off += D;
   }
   const es = Math.exp(sigma);
   const u = Math.exp(sigma - logL - load<f64>(y + (<usize>m << 3)));
@@ -169,19 +186,19 @@ export function gf_jacobian_logs(p: usize, sigma: f64, y: usize, J: usize): void
     let ob = off0;
     for (let b = 0; b < d; b++) {
       const Db = pword(prog, 7 + b);
-      const hab = load<f64>(JAC_M + (<usize>(a * d + b) << 3));
+      const hab = load<f64>(M + (<usize>(a * d + b) << 3));
       for (let j = 0; j < Da; j++) {
         const ja = partialProduct(y, oa, Da, j, -1);
         for (let k = 0; k < Db; k++) {
           let h = ja * hab * partialProduct(y, ob, Db, k, -1);
-          if (a == b && j != k) h += load<f64>(JAC_V + (<usize>a << 3)) * partialProduct(y, oa, Da, j, k);
+          if (a == b && j != k) h += load<f64>(V + (<usize>a << 3)) * partialProduct(y, oa, Da, j, k);
           store<f64>(J + (<usize>((oa + j) * N + ob + k) << 3), -es * h);
         }
       }
       ob += Db;
     }
     // ∇θ log L on this block, for the log t row
-    const va = load<f64>(JAC_V + (<usize>a << 3));
+    const va = load<f64>(V + (<usize>a << 3));
     for (let j = 0; j < Da; j++) store<f64>(J + (<usize>(m * N + oa + j) << 3), -u * va * partialProduct(y, oa, Da, j, -1));
     oa += Da;
   }

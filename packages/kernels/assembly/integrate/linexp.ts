@@ -1,0 +1,176 @@
+// The binary exponential loss of a model that is linear in its input — f(x; θ) = β(θ)·x, one DIAG op — in
+// β-space: the Fig. 4 / Fig. 1 workload, evaluated hundreds of times per trajectory on 1e4 samples.
+// With the label-folded columns A_c = y ⊙ X_c (stored d×n, so two samples share a SIMD vector):
+//   z_i = −β·a_i,  e_i = e^{z_i − max z},  s = Σ e_i,  log L = max z + log s − log n,
+//   ∂log L/∂β = −Σ e_i a_i / s,  q_min = −max z,
+// and for the Jacobian the second moments M = Σ e_i a_i a_iᵀ. Three passes over the samples (z and its max; the
+// weights; their first moments), no n×C output, no n-vector gradient, no backward pass through the program.
+// The weights use the table-driven expNP (special.ts); plain-TS reference: core/src/reference (linearExpLoss).
+import { expNP, expNPConst } from "../special";
+
+/** A (d×n) ← y_i·X_ic: the label-folded columns of X (n×d, row-major). */
+export function linexp_prepare(n: i32, d: i32, X: usize, labels: usize, A: usize): void {
+  for (let i = 0; i < n; i++) {
+    const y = load<f64>(labels + (<usize>i << 3));
+    const row = X + ((<usize>i * d) << 3);
+    for (let c = 0; c < d; c++) store<f64>(A + ((<usize>c * n + i) << 3), y * load<f64>(row + (<usize>c << 3)));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function col(A: usize, n: i32, c: i32, i: i32): v128 {
+  return v128.load(A + ((<usize>c * n + i) << 3));
+}
+
+/**
+ * log L at β (d f64s) over the columns A; leaves e_i in `e` (n f64s), ∂log L/∂β in gb (d f64s) and returns
+ * log L. `out` receives [s, q_min]. Odd n: the last sample is processed on lane 0 of a vector whose lane 1
+ * repeats it and is discarded. NaN in β or A gives NaN; a margin of −∞ gives +∞.
+ */
+export function linexp_loss(n: i32, d: i32, A: usize, beta: usize, e: usize, gb: usize, out: usize): f64 {
+  const pairs = n >> 1, odd = n & 1;
+  // pass 1: z = −A β into e, and its max (pmax is one instruction where max, with its NaN rules, is several;
+  // NaN is tracked on the side)
+  let mx2 = f64x2.splat(-Infinity), nan2 = f64x2.splat(0.0);
+  if (d == 3) {
+    const b0 = f64x2.splat(-load<f64>(beta)), b1 = f64x2.splat(-load<f64>(beta, 8)), b2 = f64x2.splat(-load<f64>(beta, 16));
+    for (let k = 0; k < pairs; k++) {
+      const i = k << 1;
+      const z = f64x2.add(f64x2.add(f64x2.mul(b0, col(A, n, 0, i)), f64x2.mul(b1, col(A, n, 1, i))), f64x2.mul(b2, col(A, n, 2, i)));
+      v128.store(e + (<usize>i << 3), z);
+      mx2 = f64x2.pmax(mx2, z);
+      nan2 = v128.or(nan2, f64x2.ne(z, z));
+    }
+  } else {
+    for (let k = 0; k < pairs; k++) v128.store(e + (<usize>k << 4), f64x2.splat(0.0));
+    for (let c = 0; c < d; c++) {
+      const b = f64x2.splat(-load<f64>(beta + (<usize>c << 3)));
+      for (let k = 0; k < pairs; k++) {
+        const i = k << 1;
+        const q = e + (<usize>i << 3);
+        const z = f64x2.add(v128.load(q), f64x2.mul(b, col(A, n, c, i)));
+        v128.store(q, z);
+        if (c == d - 1) {
+          mx2 = f64x2.pmax(mx2, z);
+          nan2 = v128.or(nan2, f64x2.ne(z, z));
+        }
+      }
+    }
+  }
+  let mx = v128.any_true(nan2) ? NaN : max<f64>(f64x2.extract_lane(mx2, 0), f64x2.extract_lane(mx2, 1));
+  if (odd) {
+    const i = n - 1;
+    let z: f64 = 0.0;
+    for (let c = 0; c < d; c++) z -= load<f64>(beta + (<usize>c << 3)) * load<f64>(A + ((<usize>c * n + i) << 3));
+    store<f64>(e + (<usize>i << 3), z);
+    mx = mx != mx || z != z ? NaN : max<f64>(mx, z);
+  }
+  store<f64>(out, NaN);
+  store<f64>(out, -mx, 8);
+  if (mx != mx || mx == Infinity) return mx;
+  // pass 2: e_i = e^{z_i − mx} in place, s = Σ e (the exp alone: fused with the moments it would run out of
+  // the 16 vector registers)
+  const k0 = expNPConst(0), k1 = expNPConst(1), k2 = expNPConst(2), k3 = expNPConst(3), k4 = expNPConst(4), k5 = expNPConst(5);
+  const k6 = expNPConst(6), k7 = expNPConst(7), k8 = expNPConst(8), k9 = expNPConst(9), k10 = expNPConst(10), k11 = expNPConst(11);
+  const sh = f64x2.splat(mx);
+  let s2 = f64x2.splat(0.0);
+  for (let k = 0; k < pairs; k++) {
+    const q = e + (<usize>k << 4);
+    const w = expNP(f64x2.sub(v128.load(q), sh), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11);
+    v128.store(q, w);
+    s2 = f64x2.add(s2, w);
+  }
+  let s = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
+  if (odd) {
+    const q = e + (<usize>(n - 1) << 3);
+    const w = f64x2.extract_lane(expNP(f64x2.splat(load<f64>(q) - mx), k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11), 0);
+    store<f64>(q, w);
+    s += w;
+  }
+  // pass 3: the first moments v = Σ e a (one pass for d = 3), ∂log L/∂β = −v/s
+  const inv = -1.0 / s;
+  if (d == 3) {
+    let v0 = f64x2.splat(0.0), v1 = v0, v2 = v0;
+    for (let k = 0; k < pairs; k++) {
+      const i = k << 1;
+      const w = v128.load(e + (<usize>i << 3));
+      v0 = f64x2.add(v0, f64x2.mul(w, col(A, n, 0, i)));
+      v1 = f64x2.add(v1, f64x2.mul(w, col(A, n, 1, i)));
+      v2 = f64x2.add(v2, f64x2.mul(w, col(A, n, 2, i)));
+    }
+    let t0 = f64x2.extract_lane(v0, 0) + f64x2.extract_lane(v0, 1);
+    let t1 = f64x2.extract_lane(v1, 0) + f64x2.extract_lane(v1, 1);
+    let t2 = f64x2.extract_lane(v2, 0) + f64x2.extract_lane(v2, 1);
+    if (odd) {
+      const i = n - 1, w = load<f64>(e + (<usize>i << 3));
+      t0 += w * load<f64>(A + (<usize>i << 3));
+      t1 += w * load<f64>(A + ((<usize>n + i) << 3));
+      t2 += w * load<f64>(A + ((<usize>2 * n + i) << 3));
+    }
+    store<f64>(gb, t0 * inv);
+    store<f64>(gb, t1 * inv, 8);
+    store<f64>(gb, t2 * inv, 16);
+  } else {
+    for (let c = 0; c < d; c++) store<f64>(gb + (<usize>c << 3), weightedSum(n, e, A + ((<usize>c * n) << 3)) * inv);
+  }
+  store<f64>(out, s);
+  return mx + Math.log(s) - Math.log(<f64>n);
+}
+
+/** Σ_i w_i u_i. */
+function weightedSum(n: i32, w: usize, u: usize): f64 {
+  let acc = f64x2.splat(0.0);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) acc = f64x2.add(acc, f64x2.mul(v128.load(w + (<usize>i << 3)), v128.load(u + (<usize>i << 3))));
+  let r = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if (i < n) r += load<f64>(w + (<usize>i << 3)) * load<f64>(u + (<usize>i << 3));
+  return r;
+}
+
+/** M (d×d, row-major, symmetric) ← Σ_i e_i a_i a_iᵀ / s: the softmax-weighted second moments, for the Jacobian. */
+export function linexp_moments(n: i32, d: i32, A: usize, e: usize, s: f64, M: usize): void {
+  const inv = 1.0 / s;
+  if (d == 3) {
+    let m00 = f64x2.splat(0.0), m10 = m00, m11 = m00, m20 = m00, m21 = m00, m22 = m00;
+    let i = 0;
+    for (; i + 2 <= n; i += 2) {
+      const w = v128.load(e + (<usize>i << 3));
+      const a0 = col(A, n, 0, i), a1 = col(A, n, 1, i), a2 = col(A, n, 2, i);
+      const w0 = f64x2.mul(w, a0), w1 = f64x2.mul(w, a1), w2 = f64x2.mul(w, a2);
+      m00 = f64x2.add(m00, f64x2.mul(w0, a0));
+      m10 = f64x2.add(m10, f64x2.mul(w1, a0));
+      m11 = f64x2.add(m11, f64x2.mul(w1, a1));
+      m20 = f64x2.add(m20, f64x2.mul(w2, a0));
+      m21 = f64x2.add(m21, f64x2.mul(w2, a1));
+      m22 = f64x2.add(m22, f64x2.mul(w2, a2));
+    }
+    let r00 = f64x2.extract_lane(m00, 0) + f64x2.extract_lane(m00, 1), r10 = f64x2.extract_lane(m10, 0) + f64x2.extract_lane(m10, 1);
+    let r11 = f64x2.extract_lane(m11, 0) + f64x2.extract_lane(m11, 1), r20 = f64x2.extract_lane(m20, 0) + f64x2.extract_lane(m20, 1);
+    let r21 = f64x2.extract_lane(m21, 0) + f64x2.extract_lane(m21, 1), r22 = f64x2.extract_lane(m22, 0) + f64x2.extract_lane(m22, 1);
+    if (i < n) {
+      const w = load<f64>(e + (<usize>i << 3));
+      const a0 = load<f64>(A + (<usize>i << 3)), a1 = load<f64>(A + ((<usize>n + i) << 3)), a2 = load<f64>(A + ((<usize>2 * n + i) << 3));
+      r00 += w * a0 * a0; r10 += w * a1 * a0; r11 += w * a1 * a1; r20 += w * a2 * a0; r21 += w * a2 * a1; r22 += w * a2 * a2;
+    }
+    store<f64>(M, r00 * inv); store<f64>(M, r10 * inv, 8); store<f64>(M, r20 * inv, 16);
+    store<f64>(M, r10 * inv, 24); store<f64>(M, r11 * inv, 32); store<f64>(M, r21 * inv, 40);
+    store<f64>(M, r20 * inv, 48); store<f64>(M, r21 * inv, 56); store<f64>(M, r22 * inv, 64);
+    return;
+  }
+  for (let a = 0; a < d; a++) {
+    const Aa = A + ((<usize>a * n) << 3);
+    for (let b = 0; b <= a; b++) {
+      const Ab = A + ((<usize>b * n) << 3);
+      let acc = f64x2.splat(0.0);
+      let i = 0;
+      for (; i + 2 <= n; i += 2) {
+        const o = <usize>i << 3;
+        acc = f64x2.add(acc, f64x2.mul(f64x2.mul(v128.load(e + o), v128.load(Aa + o)), v128.load(Ab + o)));
+      }
+      let r = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+      if (i < n) r += load<f64>(e + (<usize>i << 3)) * load<f64>(Aa + (<usize>i << 3)) * load<f64>(Ab + (<usize>i << 3));
+      store<f64>(M + (<usize>(a * d + b) << 3), r * inv);
+      store<f64>(M + (<usize>(b * d + a) << 3), r * inv);
+    }
+  }
+}
