@@ -21,7 +21,7 @@ Usage:
   marginflow bench kernels [--json FILE] [--quick]
       Measure the WASM SIMD kernels against plain-TS loops in the same run: GFLOP/s of gemv and gemm
       (n = 64…1024), the practical f64x2 peak, exp throughput; prints ratios and the targets.
-  marginflow bench fig4 [--json FILE] [--radii N] [--samples N] [--workers N]
+  marginflow bench fig4 [--json FILE] [--radii N] [--samples N] [--workers N] [--repeat N (default 3; the median is compared)]
       The Fig. 4 sweep at T = 1e5 by marginflow and by a NumPy + SciPy (solve_ivp RK45) peer on the same
       samples, side by side: both times, the ratio, the largest robustness difference, peak RSS.
   marginflow demo [--workers N]

@@ -30,7 +30,7 @@ export function formatKernelBench(r: KernelBenchResult): string {
 }
 
 export const benchCommand: Command = {
-  options: { json: { type: "string" }, quick: { type: "boolean" }, radii: { type: "string" }, samples: { type: "string" }, workers: { type: "string" } },
+  options: { json: { type: "string" }, quick: { type: "boolean" }, radii: { type: "string" }, samples: { type: "string" }, workers: { type: "string" }, repeat: { type: "string" } },
   async run(positionals, values) {
     const [what] = positionals;
     if (what === "fig4") return benchFig4(values);
@@ -65,6 +65,7 @@ async function benchFig4(values: Record<string, string | boolean | undefined>): 
   const radii = intFlag("radii", values.radii, 100, 2);
   const samples = intFlag("samples", values.samples, 10_000, 10);
   const workers = intFlag("workers", values.workers, defaultWorkers());
+  const repeat = intFlag("repeat", values.repeat, 3, 1);
   if (typeof values.json === "string") checkWritable(values.json);
   const deps = spawnSync(process.execPath, [join(ROOT, "scripts", "ensure-system-deps.mjs"), "python3-scipy"], { stdio: ["ignore", "inherit", "inherit"] });
   if (deps.status !== 0) throw new CliError("bench fig4: the SciPy peer needs python3-scipy (install it: sudo apt-get install python3-scipy)");
@@ -78,16 +79,24 @@ async function benchFig4(values: Record<string, string | boolean | undefined>): 
   try {
     writeFileSync(join(dir, "dirs.f64"), new Uint8Array(U.buffer));
     writeFileSync(join(dir, "labels.f64"), new Uint8Array(base.labels.buffer.slice(0)));
-    process.stderr.write(`bench fig4: ${radii} radii × (hom, QH) × ${samples} samples to T = 1e5 — marginflow on ${workers} worker(s)…\n`);
-    const pool = createPool(workers);
-    let ours: Fig4Result[];
-    const t0 = performance.now();
-    try {
-      ours = (await pool.map(specs)) as unknown as Fig4Result[];
-    } finally {
-      await pool.close();
+    // The machine is shared and noisy: marginflow's sweep runs `repeat` times (a fresh pool each time, worker
+    // start-up included) and the ratio uses the median; the SciPy peer, ~25× longer, runs once.
+    const mfRuns: number[] = [];
+    let ours: Fig4Result[] = [];
+    for (let k = 0; k < repeat; k++) {
+      process.stderr.write(`bench fig4: ${radii} radii × (hom, QH) × ${samples} samples to T = 1e5 — marginflow on ${workers} worker(s), run ${k + 1}/${repeat}…\n`);
+      const pool = createPool(workers);
+      const t0 = performance.now();
+      try {
+        const run = (await pool.map(specs)) as unknown as Fig4Result[];
+        if (k > 0 && JSON.stringify(run) !== JSON.stringify(ours)) throw new CliError("bench fig4: repeated sweeps differ (they must be bitwise identical)");
+        ours = run;
+      } finally {
+        await pool.close();
+      }
+      mfRuns.push((performance.now() - t0) / 1000);
     }
-    const mfSeconds = (performance.now() - t0) / 1000;
+    const mfSeconds = [...mfRuns].sort((a, b) => a - b)[Math.floor(mfRuns.length / 2)]!;
     const rss = process.resourceUsage().maxRSS / 1024;
     process.stderr.write(`bench fig4: the SciPy peer (python3, solve_ivp RK45, one process)…\n`);
     const arg = JSON.stringify({ dirs: join(dir, "dirs.f64"), labels: join(dir, "labels.f64"), mu: FIG4_MU, radii: rs, T: 1e5, rtol: 1e-6, atol: 1e-9 });
@@ -103,7 +112,7 @@ async function benchFig4(values: Record<string, string | boolean | undefined>): 
     const nfev = (m: "hom" | "qh") => ours.reduce((s, o) => s + o[m].horizons["1e5"]!.nfev, 0);
     const report = {
       radii, samples, workers, T: 1e5, rtol: 1e-6, atol: 1e-9,
-      marginflow: { seconds: mfSeconds, peakRssMB: rss, nfev: { hom: nfev("hom"), qh: nfev("qh") } },
+      marginflow: { seconds: mfSeconds, runs: mfRuns, peakRssMB: rss, nfev: { hom: nfev("hom"), qh: nfev("qh") } },
       scipy: { seconds: peerWall, computeSeconds: p.seconds, nfev: p.nfev },
       ratio: peerWall / mfSeconds,
       maxRobustnessDifference: maxDiff,
@@ -114,7 +123,7 @@ async function benchFig4(values: Record<string, string | boolean | undefined>): 
     };
     process.stdout.write(
       `fig4 sweep at T = 1e5 (${radii} radii × 2 models × ${samples} samples, rtol 1e-6, atol 1e-9)\n` +
-        `  marginflow  ${mfSeconds.toFixed(2).padStart(8)} s  (${workers} workers; RHS evaluations hom ${report.marginflow.nfev.hom}, QH ${report.marginflow.nfev.qh}; peak RSS ${rss.toFixed(0)} MB)\n` +
+        `  marginflow  ${mfSeconds.toFixed(2).padStart(8)} s  (median of ${repeat}: ${mfRuns.map((x) => x.toFixed(2)).join(", ")} s; ${workers} workers; RHS evaluations hom ${report.marginflow.nfev.hom}, QH ${report.marginflow.nfev.qh}; peak RSS ${rss.toFixed(0)} MB)\n` +
         `  SciPy RK45  ${peerWall.toFixed(2).padStart(8)} s  (one process, ${p.seconds.toFixed(2)} s computing; nfev hom ${p.nfev.hom}, QH ${p.nfev.qh})\n` +
         `  ratio       ${report.ratio.toFixed(1).padStart(8)}×\n` +
         `  largest robustness difference ${maxDiff.toExponential(2)}\n` +
