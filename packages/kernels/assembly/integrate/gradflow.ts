@@ -4,7 +4,7 @@
 // where s = ∫L dt is the loss-normalized time and σ = log s. Both trace the same trajectory θ; the second
 // never forms L (only log L and the softmax-weighted gradient), so it runs where L is far below the double
 // range and t far beyond it (t is carried as log t).
-import { model_backward, model_forward, OP_DIAG, word as pword } from "../models/program";
+import { diagBetas, model_backward, model_forward, OP_DIAG, word as pword } from "../models/program";
 import { loss_eval, min_margin, LAST_BINARY_QMIN, LOSS_EXP } from "../losses";
 import { linexp_loss, linexp_moments, linexp_prepare } from "./linexp";
 
@@ -53,7 +53,7 @@ export function gf_loss(p: usize, theta: usize): f64 {
   let logL: f64, qmin: f64;
   if (A != 0) {
     const d = pword(prog, 2), lin = ptr(p, GF_LIN);
-    linearBetas(prog, theta, lin);
+    diagBetas(prog, 4, theta, d, lin); // the single DIAG op sits at word 4
     logL = linexp_loss(n, d, A, lin, ptr(p, GF_Z), lin + (<usize>d << 3), lin + (<usize>(2 * d) << 3));
     qmin = load<f64>(lin + (<usize>(2 * d + 1) << 3));
   } else {
@@ -114,19 +114,6 @@ export function gf_linear_scratch_len(d: i32): i32 {
 export function gf_prepare_linear(p: usize): void {
   linexp_prepare(<i32>slot(p, GF_N), pword(ptr(p, GF_PROG), 2), ptr(p, GF_X), ptr(p, GF_LABELS), ptr(p, GF_A));
   store<f64>(p + (<usize>GF_VALID << 3), 0.0);
-}
-
-/** β_c = Π_j θ_cj of the single DIAG op into beta (d f64s). */
-function linearBetas(prog: usize, theta: usize, beta: usize): void {
-  const d = pword(prog, 2);
-  let off = pword(prog, 6);
-  for (let c = 0; c < d; c++) {
-    const D = pword(prog, 7 + c);
-    let b: f64 = 1.0;
-    for (let j = 0; j < D; j++) b *= load<f64>(theta + (<usize>(off + j) << 3));
-    store<f64>(beta + (<usize>c << 3), b);
-    off += D;
-  }
 }
 
 /** dy ← the flow in ordinary time; y = (θ, s). */

@@ -5,8 +5,10 @@
 //   ∂log L/∂β = −Σ e_i a_i / s,  q_min = −max z,
 // and for the Jacobian the second moments M = Σ e_i a_i a_iᵀ. Three passes over the samples (z and its max; the
 // weights; their first moments), no n×C output, no n-vector gradient, no backward pass through the program.
-// The weights use the table-driven expNP (special.ts); plain-TS reference: core/src/reference (linearExpLoss).
+// The weights use the table-driven expNP (special.ts). Tests (core/test/flow.test.ts) compare this path with the
+// program + loss path and with a plain-TS log-sum-exp.
 import { expNP, expNPConst } from "../special";
+import { dot_f64 } from "../blas1";
 
 /** A (d×n) ← y_i·X_ic: the label-folded columns of X (n×d, row-major). */
 export function linexp_prepare(n: i32, d: i32, X: usize, labels: usize, A: usize): void {
@@ -111,20 +113,10 @@ export function linexp_loss(n: i32, d: i32, A: usize, beta: usize, e: usize, gb:
     store<f64>(gb, t1 * inv, 8);
     store<f64>(gb, t2 * inv, 16);
   } else {
-    for (let c = 0; c < d; c++) store<f64>(gb + (<usize>c << 3), weightedSum(n, e, A + ((<usize>c * n) << 3)) * inv);
+    for (let c = 0; c < d; c++) store<f64>(gb + (<usize>c << 3), dot_f64(n, e, A + ((<usize>c * n) << 3)) * inv);
   }
   store<f64>(out, s);
   return mx + Math.log(s) - Math.log(<f64>n);
-}
-
-/** Σ_i w_i u_i. */
-function weightedSum(n: i32, w: usize, u: usize): f64 {
-  let acc = f64x2.splat(0.0);
-  let i = 0;
-  for (; i + 2 <= n; i += 2) acc = f64x2.add(acc, f64x2.mul(v128.load(w + (<usize>i << 3)), v128.load(u + (<usize>i << 3))));
-  let r = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  if (i < n) r += load<f64>(w + (<usize>i << 3)) * load<f64>(u + (<usize>i << 3));
-  return r;
 }
 
 /** M (d×d, row-major, symmetric) ← Σ_i e_i a_i a_iᵀ / s: the softmax-weighted second moments, for the Jacobian. */

@@ -342,7 +342,7 @@ export function model_backward(prog: usize, theta: usize, n: i32, g: usize, grad
 }
 
 /** β_c = Π_j θ_cj of the DIAG op at `at` into `beta` (w f64s). */
-function diagBetas(prog: usize, at: i32, theta: usize, w: i32, beta: usize): void {
+export function diagBetas(prog: usize, at: i32, theta: usize, w: i32, beta: usize): void {
   let off = word(prog, at + 2);
   for (let c = 0; c < w; c++) {
     const D = word(prog, at + 3 + c);
