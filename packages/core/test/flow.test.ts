@@ -168,6 +168,49 @@ describe("the β-space evaluation of linear models with the exponential loss", (
       expect(fast.logLoss(new Float64Array(model.size).fill(NaN))).toBeNaN();
     });
   });
+
+  // linexp.ts keeps the weights of the last four evaluations and, near one of them (|a_i·Δβ| ≤ 2^-8: Newton
+  // corrections, a step's end after its last stage), multiplies them by a Taylor polynomial of e^{−a_i·Δβ}
+  // instead of recomputing them. Reference: the generic program path, a fresh evaluation at every point.
+  it.each(shapes)("its evaluation cache gives a fresh evaluation's results to rounding: $name", ({ depths, n }) => {
+    const model = compileModel({ kind: "diagonal", depths });
+    const data = linearData(depths.length, n, 24);
+    const rng = Rng.fromSeed(25);
+    rt.arena.scope((a) => {
+      const fast = new BoundProblem(rt, a, model, data, "exp");
+      const slow = new BoundProblem(rt, a, model, data, "exp", { generic: true });
+      const check = (theta: Float64Array) => {
+        const f = fast.evaluate(theta), g = slow.evaluate(theta);
+        expect(Math.abs(f.logL - g.logL)).toBeLessThan(1e-13 * Math.max(1, Math.abs(g.logL)));
+        expect(Math.abs(f.qmin - g.qmin)).toBeLessThan(1e-13 * Math.max(1, Math.abs(g.qmin)));
+        expect(relDiff(g.grad, f.grad)).toBeLessThan(1e-13);
+      };
+      // three "stages" a full step apart, each corrected 20 times (past the 8 updates after which a slot is
+      // recomputed) by steps from 1e-9 to 1e-4 (relative), visited in turn like Radau's stages
+      const stages = [0, 1, 2].map((s) => Float64Array.from({ length: model.size }, () => 2 + 0.3 * s + 0.5 * rng.uniform()));
+      const first = stages.map((s) => s.slice());
+      for (let k = 0; k < 20; k++) {
+        for (const s of stages) {
+          const size = 10 ** (-9 + (5 * k) / 19);
+          for (let j = 0; j < s.length; j++) s[j]! += size * s[j]! * rng.normal();
+          check(s);
+        }
+      }
+      for (const s of first) check(s); // back at the starting points: far from every cached one now
+      // an exact repeat returns the stored results; NaN poisons neither the cache nor the next evaluation
+      check(stages[0]!);
+      check(stages[0]!);
+      expect(fast.logLoss(new Float64Array(model.size).fill(NaN))).toBeNaN();
+      const near = stages[0]!.map((x) => x * (1 + 1e-7));
+      check(near);
+      // new rows empty the cache: the same θ now gives the new data's loss
+      const other = linearData(depths.length, n, 26);
+      fast.setRows(other.X.data, other.labels);
+      slow.setRows(other.X.data, other.labels);
+      check(near);
+      check(near.map((x) => x * (1 + 1e-7)));
+    });
+  });
 });
 
 describe("the analytic Jacobian of the terminal-phase flow (diagonal networks, exponential loss)", () => {

@@ -97,7 +97,7 @@ export class BoundProblem {
     b[rt.constant("GF_LIN")] = 0;
     if (!options.generic && e.gf_linear_exp(this.block.ptr)) {
       const d = model.inputs;
-      const A = a.f64(n * d), lin = a.f64(e.gf_linear_scratch_len(d));
+      const A = a.f64(n * d), lin = a.f64(e.gf_linear_scratch_len(d, n));
       const view = this.block.view; // after the allocations: they may have grown (and detached) the memory
       view[rt.constant("GF_A")] = A.ptr;
       view[rt.constant("GF_LIN")] = lin.ptr;

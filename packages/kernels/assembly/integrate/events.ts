@@ -80,7 +80,8 @@ export let stepOutIdx: i32 = 0;
  * After an accepted step from t to tnew (state ynew at tnew, `dense` the step's continuous output, `scratch` n
  * f64s): evaluates the events at tnew into gNew; the earliest terminal root ends the step there; every root at or
  * before that end is recorded in time order into evOut (from evCount, up to evCap); the requested output times
- * inside (t, end] are filled. Returns the end of the step; sets stepTerminal, stepEvCount and stepOutIdx.
+ * inside (t, end] are filled. Returns the end of the step; sets stepTerminal, stepEvCount and stepOutIdx. gOld is
+ * overwritten (with the roots): the caller copies gNew over it before the next step.
  */
 export function finish_step(
   n: i32, t: f64, tnew: f64, dir: f64, ynew: usize, dense: DenseEval, scratch: usize, params: usize,
@@ -91,26 +92,29 @@ export function finish_step(
   const vb = <usize>n << 3;
   let tEnd = tnew;
   let terminal = false;
+  // Each root is located once and kept in gOld's slot (NaN: no crossing): the caller replaces gOld by gNew after
+  // the step. A second search would have to reproduce the first bit for bit, which a right-hand side with an
+  // evaluation cache (linexp.ts) need not do.
   for (let e = 0; e < nEvents; e++) {
     const ev = events + <usize>(e * event_stride(n)) * 8;
     const gb = eval_event(ev, n, tnew, ynew, params);
     store<f64>(gNew + (<usize>e << 3), gb);
     const ga = load<f64>(gOld + (<usize>e << 3));
-    if (!crosses(ga, gb, <i32>load<f64>(ev, 8))) continue;
+    if (!crosses(ga, gb, <i32>load<f64>(ev, 8))) {
+      store<f64>(gOld + (<usize>e << 3), NaN);
+      continue;
+    }
     sEvent = ev;
     const te = brent(t, tnew, ga, gb, 0.0, phi);
+    store<f64>(gOld + (<usize>e << 3), te);
     if (load<f64>(ev, 16) != 0.0 && dir * (te - tEnd) <= 0.0) {
       tEnd = te;
       terminal = true;
     }
   }
   for (let e = 0; e < nEvents; e++) {
-    const ev = events + <usize>(e * event_stride(n)) * 8;
-    const ga = load<f64>(gOld + (<usize>e << 3)), gb = load<f64>(gNew + (<usize>e << 3));
-    if (!crosses(ga, gb, <i32>load<f64>(ev, 8))) continue;
-    sEvent = ev;
-    const te = brent(t, tnew, ga, gb, 0.0, phi);
-    if (dir * (te - tEnd) > 0.0 || evCount >= evCap) continue;
+    const te = load<f64>(gOld + (<usize>e << 3));
+    if (te != te || dir * (te - tEnd) > 0.0 || evCount >= evCap) continue;
     const rec = evOut + <usize>(evCount * (2 + n)) * 8;
     store<f64>(rec, te);
     store<f64>(rec, <f64>e, 8);

@@ -6,7 +6,7 @@
 // range and t far beyond it (t is carried as log t).
 import { diagBetas, model_backward, model_forward, OP_DIAG, word as pword } from "../models/program";
 import { loss_eval, min_margin, LAST_BINARY_QMIN, LOSS_EXP } from "../losses";
-import { linexp_loss, linexp_moments, linexp_prepare } from "./linexp";
+import { linexp_cache_len, linexp_cache_reset, linexp_loss, linexp_moments, linexp_prepare, linexp_weights } from "./linexp";
 
 // Problem block (f64 slots; pointers and counts stored as f64).
 export const GF_PROG: i32 = 0;
@@ -24,9 +24,9 @@ export const GF_QMIN: i32 = 11; // out: min margin at the last evaluation
 export const GF_LAST: i32 = 12; // m f64s: the θ of the last evaluation (a cache key), or 0 for no cache
 export const GF_VALID: i32 = 13; // 1 when GF_LAST/GF_LOGL/GF_QMIN/G (or the linear-exp buffers) describe the same evaluation
 // Linear models with the binary exponential loss (gf_linear_exp): the β-space path of linexp.ts, when the host
-// allocated its buffers (0: the generic program + loss path). Z then holds the weights e_i of the last evaluation.
+// allocated its buffers (0: the generic program + loss path); the weights e_i live in linexp's evaluation cache.
 export const GF_A: i32 = 14; // d×n label-folded columns A_c = y ⊙ X_c (gf_prepare_linear fills them)
-export const GF_LIN: i32 = 15; // gf_linear_scratch_len(d) f64s: β, ∂log L/∂β, [s, q_min], M (d×d)
+export const GF_LIN: i32 = 15; // gf_linear_scratch_len(d, n) f64s: β, ∂log L/∂β, [s, q_min], M (d×d), linexp's cache
 export const GF_BLOCK_LEN: i32 = 16;
 
 // @ts-ignore: decorator
@@ -54,7 +54,7 @@ export function gf_loss(p: usize, theta: usize): f64 {
   if (A != 0) {
     const d = pword(prog, 2), lin = ptr(p, GF_LIN);
     diagBetas(prog, 4, theta, d, lin); // the single DIAG op sits at word 4
-    logL = linexp_loss(n, d, A, lin, ptr(p, GF_Z), lin + (<usize>d << 3), lin + (<usize>(2 * d) << 3));
+    logL = linexp_loss(n, d, A, lin, linCache(lin, d), lin + (<usize>d << 3), lin + (<usize>(2 * d) << 3));
     qmin = load<f64>(lin + (<usize>(2 * d + 1) << 3));
   } else {
     model_forward(prog, theta, ptr(p, GF_X), n, ptr(p, GF_F), ptr(p, GF_WORK));
@@ -105,14 +105,21 @@ export function gf_linear_exp(p: usize): bool {
     pword(prog, 4) == OP_DIAG && pword(prog, 5) == d;
 }
 
-/** f64s of the GF_LIN scratch for input dimension d. */
-export function gf_linear_scratch_len(d: i32): i32 {
-  return 2 * d + 2 + d * d;
+/** f64s of the GF_LIN scratch for input dimension d and n samples. */
+export function gf_linear_scratch_len(d: i32, n: i32): i32 {
+  return 2 * d + 2 + d * d + linexp_cache_len(n, d);
+}
+
+// @ts-ignore: decorator
+@inline function linCache(lin: usize, d: i32): usize {
+  return lin + (<usize>(2 * d + 2 + d * d) << 3);
 }
 
 /** Fills GF_A from the bound X and labels (after binding, and after every change of the rows). */
 export function gf_prepare_linear(p: usize): void {
-  linexp_prepare(<i32>slot(p, GF_N), pword(ptr(p, GF_PROG), 2), ptr(p, GF_X), ptr(p, GF_LABELS), ptr(p, GF_A));
+  const n = <i32>slot(p, GF_N), d = pword(ptr(p, GF_PROG), 2);
+  linexp_prepare(n, d, ptr(p, GF_X), ptr(p, GF_LABELS), ptr(p, GF_A));
+  linexp_cache_reset(n, d, ptr(p, GF_A), linCache(ptr(p, GF_LIN), d));
   store<f64>(p + (<usize>GF_VALID << 3), 0.0);
 }
 
@@ -151,10 +158,10 @@ export function gf_jacobian_logs(p: usize, sigma: f64, y: usize, J: usize): void
   const prog = ptr(p, GF_PROG);
   const m = <i32>slot(p, GF_M), n = <i32>slot(p, GF_N), d = pword(prog, 2), off0 = pword(prog, 6);
   const N = m + 1;
-  const logL = gf_loss(p, y); // the weights e_i into Z (cached when f(σ, y) was just evaluated)
+  const logL = gf_loss(p, y); // the weights e_i (stored results when f(σ, y) was just evaluated)
   const lin = ptr(p, GF_LIN);
   const V = lin + (<usize>d << 3), M = lin + (<usize>(2 * d + 2) << 3);
-  linexp_moments(n, d, ptr(p, GF_A), ptr(p, GF_Z), load<f64>(lin + (<usize>(2 * d) << 3)), M);
+  linexp_moments(n, d, ptr(p, GF_A), linexp_weights(n, d, linCache(lin, d)), load<f64>(lin + (<usize>(2 * d) << 3)), M);
   for (let a = 0; a < d; a++) {
     const va = load<f64>(V + (<usize>a << 3));
     for (let b = 0; b <= a; b++) {

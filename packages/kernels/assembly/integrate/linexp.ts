@@ -25,11 +25,11 @@ export function linexp_prepare(n: i32, d: i32, X: usize, labels: usize, A: usize
 }
 
 /**
- * log L at β (d f64s) over the columns A; leaves e_i in `e` (n f64s), ∂log L/∂β in gb (d f64s) and returns
- * log L. `out` receives [s, q_min]. Odd n: the last sample is processed on lane 0 of a vector whose lane 1
+ * The full evaluation: log L at β (d f64s) over the columns A; leaves e_i in `e` (n f64s), ∂log L/∂β in gb
+ * (d f64s) and returns log L. `out` receives [s, q_min]. Odd n: the last sample is processed on lane 0 of a vector whose lane 1
  * repeats it and is discarded. NaN in β or A gives NaN; a margin of −∞ gives +∞.
  */
-export function linexp_loss(n: i32, d: i32, A: usize, beta: usize, e: usize, gb: usize, out: usize): f64 {
+function linexp_full(n: i32, d: i32, A: usize, beta: usize, e: usize, gb: usize, out: usize): f64 {
   const pairs = n >> 1, odd = n & 1;
   // pass 1: z = −A β into e, and its max (pmax is one instruction where max, with its NaN rules, is several;
   // NaN is tracked on the side)
@@ -89,34 +89,39 @@ export function linexp_loss(n: i32, d: i32, A: usize, beta: usize, e: usize, gb:
     store<f64>(q, w);
     s += w;
   }
-  // pass 3: the first moments v = Σ e a (one pass for d = 3), ∂log L/∂β = −v/s
-  const inv = -1.0 / s;
-  if (d == 3) {
-    let v0 = f64x2.splat(0.0), v1 = v0, v2 = v0;
-    for (let k = 0; k < pairs; k++) {
-      const i = k << 1;
-      const w = v128.load(e + (<usize>i << 3));
-      v0 = f64x2.add(v0, f64x2.mul(w, col(A, n, 0, i)));
-      v1 = f64x2.add(v1, f64x2.mul(w, col(A, n, 1, i)));
-      v2 = f64x2.add(v2, f64x2.mul(w, col(A, n, 2, i)));
-    }
-    let t0 = f64x2.extract_lane(v0, 0) + f64x2.extract_lane(v0, 1);
-    let t1 = f64x2.extract_lane(v1, 0) + f64x2.extract_lane(v1, 1);
-    let t2 = f64x2.extract_lane(v2, 0) + f64x2.extract_lane(v2, 1);
-    if (odd) {
-      const i = n - 1, w = load<f64>(e + (<usize>i << 3));
-      t0 += w * load<f64>(A + (<usize>i << 3));
-      t1 += w * load<f64>(A + ((<usize>n + i) << 3));
-      t2 += w * load<f64>(A + ((<usize>2 * n + i) << 3));
-    }
-    store<f64>(gb, t0 * inv);
-    store<f64>(gb, t1 * inv, 8);
-    store<f64>(gb, t2 * inv, 16);
-  } else {
-    for (let c = 0; c < d; c++) store<f64>(gb + (<usize>c << 3), dot_f64(n, e, A + ((<usize>c * n) << 3)) * inv);
-  }
+  // pass 3: the first moments
+  firstMoments(n, d, A, e, s, gb);
   store<f64>(out, s);
   return mx + Math.log(s) - Math.log(<f64>n);
+}
+
+/** gb ← ∂log L/∂β = −Σ e_i a_i / s (one pass for d = 3; odd n: the last sample in scalar code). */
+function firstMoments(n: i32, d: i32, A: usize, e: usize, s: f64, gb: usize): void {
+  const inv = -1.0 / s;
+  if (d != 3) {
+    for (let c = 0; c < d; c++) store<f64>(gb + (<usize>c << 3), dot_f64(n, e, A + ((<usize>c * n) << 3)) * inv);
+    return;
+  }
+  let v0 = f64x2.splat(0.0), v1 = v0, v2 = v0;
+  for (let k = 0; k < (n >> 1); k++) {
+    const i = k << 1;
+    const w = v128.load(e + (<usize>i << 3));
+    v0 = f64x2.add(v0, f64x2.mul(w, col(A, n, 0, i)));
+    v1 = f64x2.add(v1, f64x2.mul(w, col(A, n, 1, i)));
+    v2 = f64x2.add(v2, f64x2.mul(w, col(A, n, 2, i)));
+  }
+  let t0 = f64x2.extract_lane(v0, 0) + f64x2.extract_lane(v0, 1);
+  let t1 = f64x2.extract_lane(v1, 0) + f64x2.extract_lane(v1, 1);
+  let t2 = f64x2.extract_lane(v2, 0) + f64x2.extract_lane(v2, 1);
+  if (n & 1) {
+    const i = n - 1, w = load<f64>(e + (<usize>i << 3));
+    t0 += w * load<f64>(A + (<usize>i << 3));
+    t1 += w * load<f64>(A + ((<usize>n + i) << 3));
+    t2 += w * load<f64>(A + ((<usize>2 * n + i) << 3));
+  }
+  store<f64>(gb, t0 * inv);
+  store<f64>(gb, t1 * inv, 8);
+  store<f64>(gb, t2 * inv, 16);
 }
 
 /** M (d×d, row-major, symmetric) ← Σ_i e_i a_i a_iᵀ / s: the softmax-weighted second moments, for the Jacobian. */
@@ -165,4 +170,170 @@ export function linexp_moments(n: i32, d: i32, A: usize, e: usize, s: f64, M: us
       store<f64>(M + (<usize>(b * d + a) << 3), r * inv);
     }
   }
+}
+
+// ---- the evaluation cache: weights carried over from a nearby point instead of recomputed ----
+// Radau evaluates the flow at its three stages once per Newton iteration, and each correction moves the stages by
+// about the tolerance; the accepted step's end point is the last stage after its last correction. With the
+// weights e_i = e^{z_i − m} of a recent evaluation at β (m its max z), those at β' are
+//   e'_i = e_i · e^{δ_i},  δ_i = −a_i·(β' − β),  |δ_i| ≤ ε = Σ_c max_i |A_ci| · |β'_c − β_c|,
+// and for ε ≤ 2^-8 the degree-5 Taylor polynomial of e^δ is exact to < 5e-18 (ε⁶/6!) — one pass with no range
+// reduction, no table and no max (log L = m + log Σe' − log n, q_min = −m − log max e'). Each update adds at most
+// ~1.5 ulp to a weight; after LX_CHAIN updates of the same slot the next evaluation there is a full one, so a
+// weight is never further than ~14 ulp from e^{z_i − m} — below the rounding of z_i = −a_i·β itself once
+// |a_i·β| ≳ 10. The slots are chosen by the smallest ε (an exact match of β returns the stored results), a full
+// evaluation replaces the least recently used one.
+export const LX_SLOTS: i32 = 4;
+const LX_CHAIN: i32 = 8;
+const LX_EPS: f64 = 1.0 / 256.0;
+// cache layout (f64s): [clock, current slot], max_i |A_ci| (d), per slot the meta block, then per slot n weights
+// meta: β (d), ∂log L/∂β (d), m, s, log L, q_min, updates since the last full evaluation, last use (0 = empty)
+// @ts-ignore: decorator
+@inline function metaLen(d: i32): i32 {
+  return 2 * d + 6;
+}
+// @ts-ignore: decorator
+@inline function metaAt(cache: usize, d: i32, k: i32): usize {
+  return cache + (<usize>(2 + d + k * metaLen(d)) << 3);
+}
+// @ts-ignore: decorator
+@inline function weightsAt(cache: usize, n: i32, d: i32, k: i32): usize {
+  // 16-byte aligned (SIMD loads and stores that straddle cache lines cost about twice as much)
+  return ((cache + (<usize>(2 + d + LX_SLOTS * metaLen(d)) << 3) + 15) & ~(<usize>15)) + ((<usize>k * ((n + 1) & ~1)) << 3);
+}
+
+/** f64s of the evaluation cache for n samples in dimension d. */
+export function linexp_cache_len(n: i32, d: i32): i32 {
+  return 2 + d + LX_SLOTS * (metaLen(d) + ((n + 1) & ~1)) + 1;
+}
+
+/** Empties the cache and records max_i |A_ci| (after every change of A). */
+export function linexp_cache_reset(n: i32, d: i32, A: usize, cache: usize): void {
+  store<f64>(cache, 0.0);
+  store<f64>(cache, 0.0, 8);
+  for (let c = 0; c < d; c++) {
+    let mx: f64 = 0.0;
+    for (let i = 0; i < n; i++) mx = max<f64>(mx, abs<f64>(load<f64>(A + ((<usize>c * n + i) << 3))));
+    store<f64>(cache + (<usize>(2 + c) << 3), mx);
+  }
+  for (let k = 0; k < LX_SLOTS; k++) store<f64>(metaAt(cache, d, k) + (<usize>(2 * d + 5) << 3), 0.0);
+}
+
+/** The weights e_i of the last evaluation (n f64s; divide by out[0] = s for the softmax weights). */
+export function linexp_weights(n: i32, d: i32, cache: usize): usize {
+  return weightsAt(cache, n, d, <i32>load<f64>(cache, 8));
+}
+
+/** log L at β through the cache (as linexp_full: gb ← ∂log L/∂β, out ← [s, q_min]; the weights: linexp_weights). */
+export function linexp_loss(n: i32, d: i32, A: usize, beta: usize, cache: usize, gb: usize, out: usize): f64 {
+  const clock = load<f64>(cache) + 1.0;
+  store<f64>(cache, clock);
+  let best = -1, bestEps: f64 = Infinity, oldest = 0, oldestUse: f64 = Infinity;
+  for (let k = 0; k < LX_SLOTS; k++) {
+    const meta = metaAt(cache, d, k);
+    const use = load<f64>(meta + (<usize>(2 * d + 5) << 3));
+    if (use < oldestUse) { oldestUse = use; oldest = k; }
+    if (use == 0.0) continue;
+    let eps: f64 = 0.0;
+    for (let c = 0; c < d; c++) {
+      eps += load<f64>(cache + (<usize>(2 + c) << 3)) * abs<f64>(load<f64>(beta + (<usize>c << 3)) - load<f64>(meta + (<usize>c << 3)));
+    }
+    if (eps == 0.0) { // the same β: the stored results
+      store<f64>(meta + (<usize>(2 * d + 5) << 3), clock);
+      store<f64>(cache, <f64>k, 8);
+      memory.copy(gb, meta + (<usize>d << 3), <usize>d << 3);
+      store<f64>(out, load<f64>(meta + (<usize>(2 * d + 1) << 3)));
+      store<f64>(out, load<f64>(meta + (<usize>(2 * d + 3) << 3)), 8);
+      return load<f64>(meta + (<usize>(2 * d + 2) << 3));
+    }
+    if (eps < bestEps && load<f64>(meta + (<usize>(2 * d + 4) << 3)) < <f64>LX_CHAIN) { bestEps = eps; best = k; }
+  }
+  let k = oldest, logL: f64;
+  if (best >= 0 && bestEps <= LX_EPS) {
+    k = best;
+    const meta = metaAt(cache, d, k);
+    logL = linexp_update(n, d, A, beta, meta, weightsAt(cache, n, d, k), gb, out);
+    store<f64>(meta + (<usize>(2 * d + 4) << 3), logL == logL ? load<f64>(meta + (<usize>(2 * d + 4) << 3)) + 1.0 : <f64>LX_CHAIN);
+  } else {
+    const meta = metaAt(cache, d, k);
+    logL = linexp_full(n, d, A, beta, weightsAt(cache, n, d, k), gb, out);
+    store<f64>(meta + (<usize>(2 * d) << 3), -load<f64>(out, 8)); // m = max z = −q_min
+    store<f64>(meta + (<usize>(2 * d + 4) << 3), 0.0);
+  }
+  const meta = metaAt(cache, d, k);
+  memory.copy(meta, beta, <usize>d << 3);
+  memory.copy(meta + (<usize>d << 3), gb, <usize>d << 3);
+  store<f64>(meta + (<usize>(2 * d + 1) << 3), load<f64>(out));
+  store<f64>(meta + (<usize>(2 * d + 2) << 3), logL);
+  store<f64>(meta + (<usize>(2 * d + 3) << 3), load<f64>(out, 8));
+  // a NaN or infinite result leaves its slot empty: the next evaluation near it is a full one
+  store<f64>(meta + (<usize>(2 * d + 5) << 3), logL - logL == 0.0 ? clock : 0.0);
+  store<f64>(cache, <f64>k, 8);
+  return logL;
+}
+
+const TAYLOR: usize = memory.data<f64>([1.0, 1.0, 0.5, 0.16666666666666666, 0.041666666666666664, 0.008333333333333333], 16);
+// @ts-ignore: decorator
+@inline function tc(j: i32): v128 {
+  return v128.load64_splat(TAYLOR + (<usize>j << 3));
+}
+
+/** e^x ≈ 1 + x + x²/2! + … + x⁵/5! on both lanes (c0 = 1, c2…c5 = 1/k!). */
+// @ts-ignore: decorator
+@inline function taylor5(x: v128, c0: v128, c2: v128, c3: v128, c4: v128, c5: v128): v128 {
+  return f64x2.add(c0, f64x2.mul(x, f64x2.add(c0, f64x2.mul(x, f64x2.add(c2, f64x2.mul(x, f64x2.add(c3, f64x2.mul(x, f64x2.add(c4, f64x2.mul(x, c5))))))))));
+}
+
+/** The cached weights at meta's β (in e) moved to β: e_i ← e_i·P5(−a_i·(β − β_meta)); then as linexp_full. */
+function linexp_update(n: i32, d: i32, A: usize, beta: usize, meta: usize, e: usize, gb: usize, out: usize): f64 {
+  const pairs = n >> 1;
+  const c0 = tc(0), c2 = tc(2), c3 = tc(3), c4 = tc(4), c5 = tc(5);
+  let s2 = f64x2.splat(0.0), mx2 = s2;
+  // the moments in a second pass (firstMoments): fused, the five accumulators and the polynomial's constants
+  // exceed the 16 vector registers and V8 keeps the accumulators on the stack (a store-to-load round trip on
+  // every loop-carried add)
+  if (d == 3) {
+    const b0 = f64x2.splat(load<f64>(meta) - load<f64>(beta)), b1 = f64x2.splat(load<f64>(meta, 8) - load<f64>(beta, 8));
+    const b2 = f64x2.splat(load<f64>(meta, 16) - load<f64>(beta, 16));
+    for (let k = 0; k < pairs; k++) {
+      const i = k << 1;
+      const x = f64x2.add(f64x2.add(f64x2.mul(b0, col(A, n, 0, i)), f64x2.mul(b1, col(A, n, 1, i))), f64x2.mul(b2, col(A, n, 2, i)));
+      const q = e + (<usize>i << 3);
+      const w = f64x2.mul(v128.load(q), taylor5(x, c0, c2, c3, c4, c5));
+      v128.store(q, w);
+      s2 = f64x2.add(s2, w);
+      mx2 = f64x2.pmax(mx2, w);
+    }
+  } else {
+    for (let k = 0; k < pairs; k++) {
+      const i = k << 1;
+      let x = f64x2.splat(0.0);
+      for (let c = 0; c < d; c++) {
+        x = f64x2.add(x, f64x2.mul(f64x2.splat(load<f64>(meta + (<usize>c << 3)) - load<f64>(beta + (<usize>c << 3))), col(A, n, c, i)));
+      }
+      const q = e + (<usize>i << 3);
+      const w = f64x2.mul(v128.load(q), taylor5(x, c0, c2, c3, c4, c5));
+      v128.store(q, w);
+      s2 = f64x2.add(s2, w);
+      mx2 = f64x2.pmax(mx2, w);
+    }
+  }
+  let s = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
+  let mx = max<f64>(f64x2.extract_lane(mx2, 0), f64x2.extract_lane(mx2, 1));
+  if (n & 1) {
+    const i = n - 1;
+    let x: f64 = 0.0;
+    for (let c = 0; c < d; c++) x += (load<f64>(meta + (<usize>c << 3)) - load<f64>(beta + (<usize>c << 3))) * load<f64>(A + ((<usize>c * n + i) << 3));
+    const q = e + (<usize>i << 3);
+    const w = load<f64>(q) * f64x2.extract_lane(taylor5(f64x2.splat(x), c0, c2, c3, c4, c5), 0);
+    store<f64>(q, w);
+    s += w;
+    mx = max<f64>(mx, w);
+  }
+  const m = load<f64>(meta + (<usize>(2 * d) << 3));
+  store<f64>(out, s);
+  store<f64>(out, -m - Math.log(mx), 8);
+  if (s != s) return NaN;
+  firstMoments(n, d, A, e, s, gb);
+  return m + Math.log(s) - Math.log(<f64>n);
 }
