@@ -112,7 +112,8 @@ export function gradientFlow(
       return { ...r, logL: p.logLoss(r.theta) };
     };
     const m = model.size, n = p.n, dim = m + 1;
-    const start = p.evaluate(theta0);
+    // log L and q_min only (no outputs, no gradient): the first milestones need nothing else
+    const start = { logL: p.logLoss(theta0), qmin: p.qmin };
     const milestones: GradientFlowResult["milestones"] = {};
     if (start.qmin > 0) milestones.firstZeroError = -Infinity;
     // A5: L < 1/n for the exponential loss; L < log(2)/n for the logistic loss / cross-entropy (App. H, A10).
