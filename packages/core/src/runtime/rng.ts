@@ -39,8 +39,7 @@ export function philox4x32(c0: number, c1: number, c2: number, c3: number, k0: n
 
 const TAG_SPLIT = 0x53504c54; // "SPLT"
 const TAG_SEED = 0x53454544; // "SEED"
-const keyScratch = new Uint32Array(4); // split/fromSeed: only the first two words become the child's key
-const blockScratch = new Uint32Array(4);
+const scratch = new Uint32Array(4); // philox4x32's output, copied out at once (split/fromSeed keep two words)
 
 export class Rng {
   // the current block, as four fields (a typed array per stream would be an allocation per sample of a dataset)
@@ -60,26 +59,26 @@ export class Rng {
   /** The root stream of a seed (a non-negative safe integer). */
   static fromSeed(seed: number): Rng {
     if (!Number.isSafeInteger(seed) || seed < 0) throw new ArgumentError("seed", seed, "a non-negative safe integer");
-    philox4x32(seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0, TAG_SEED, 0, 0x243f6a88, 0x85a308d3, keyScratch);
-    return new Rng(keyScratch[0]!, keyScratch[1]!);
+    philox4x32(seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0, TAG_SEED, 0, 0x243f6a88, 0x85a308d3, scratch);
+    return new Rng(scratch[0]!, scratch[1]!);
   }
 
   /** The index-th child stream: a pure function of this stream's key and index. */
   split(index: number): Rng {
     if (!Number.isSafeInteger(index) || index < 0) throw new ArgumentError("index", index, "a non-negative safe integer");
-    philox4x32(index >>> 0, Math.floor(index / 2 ** 32) >>> 0, TAG_SPLIT, 0, this.key0, this.key1, keyScratch);
-    return new Rng(keyScratch[0]!, keyScratch[1]!);
+    philox4x32(index >>> 0, Math.floor(index / 2 ** 32) >>> 0, TAG_SPLIT, 0, this.key0, this.key1, scratch);
+    return new Rng(scratch[0]!, scratch[1]!);
   }
 
   /** Next raw 32-bit word. */
   nextU32(): number {
     if (this.used === 4) {
       const c = this.counter++;
-      philox4x32(c >>> 0, Math.floor(c / 2 ** 32) >>> 0, 0, 0, this.key0, this.key1, blockScratch);
-      this.w0 = blockScratch[0]!;
-      this.w1 = blockScratch[1]!;
-      this.w2 = blockScratch[2]!;
-      this.w3 = blockScratch[3]!;
+      philox4x32(c >>> 0, Math.floor(c / 2 ** 32) >>> 0, 0, 0, this.key0, this.key1, scratch);
+      this.w0 = scratch[0]!;
+      this.w1 = scratch[1]!;
+      this.w2 = scratch[2]!;
+      this.w3 = scratch[3]!;
       this.used = 0;
     }
     const u = this.used++;

@@ -188,9 +188,15 @@ const LX_CHAIN: i32 = 8;
 const LX_EPS: f64 = 1.0 / 256.0;
 // cache layout (f64s): [clock, current slot], max_i |A_ci| (d), per slot the meta block, then per slot n weights
 // meta: β (d), ∂log L/∂β (d), m, s, log L, q_min, updates since the last full evaluation, last use (0 = empty)
+const M_SHIFT: i32 = 0, M_S: i32 = 1, M_LOGL: i32 = 2, M_QMIN: i32 = 3, M_CHAIN: i32 = 4, M_USE: i32 = 5; // after β and gb
 // @ts-ignore: decorator
 @inline function metaLen(d: i32): i32 {
   return 2 * d + 6;
+}
+/** Address of scalar field f (M_*) of a slot's meta block. */
+// @ts-ignore: decorator
+@inline function field(meta: usize, d: i32, f: i32): usize {
+  return meta + (<usize>(2 * d + f) << 3);
 }
 // @ts-ignore: decorator
 @inline function metaAt(cache: usize, d: i32, k: i32): usize {
@@ -216,7 +222,7 @@ export function linexp_cache_reset(n: i32, d: i32, A: usize, cache: usize): void
     for (let i = 0; i < n; i++) mx = max<f64>(mx, abs<f64>(load<f64>(A + ((<usize>c * n + i) << 3))));
     store<f64>(cache + (<usize>(2 + c) << 3), mx);
   }
-  for (let k = 0; k < LX_SLOTS; k++) store<f64>(metaAt(cache, d, k) + (<usize>(2 * d + 5) << 3), 0.0);
+  for (let k = 0; k < LX_SLOTS; k++) store<f64>(field(metaAt(cache, d, k), d, M_USE), 0.0);
 }
 
 /** The weights e_i of the last evaluation (n f64s; divide by out[0] = s for the softmax weights). */
@@ -231,7 +237,7 @@ export function linexp_loss(n: i32, d: i32, A: usize, beta: usize, cache: usize,
   let best = -1, bestEps: f64 = Infinity, oldest = 0, oldestUse: f64 = Infinity;
   for (let k = 0; k < LX_SLOTS; k++) {
     const meta = metaAt(cache, d, k);
-    const use = load<f64>(meta + (<usize>(2 * d + 5) << 3));
+    const use = load<f64>(field(meta, d, M_USE));
     if (use < oldestUse) { oldestUse = use; oldest = k; }
     if (use == 0.0) continue;
     let eps: f64 = 0.0;
@@ -239,35 +245,34 @@ export function linexp_loss(n: i32, d: i32, A: usize, beta: usize, cache: usize,
       eps += load<f64>(cache + (<usize>(2 + c) << 3)) * abs<f64>(load<f64>(beta + (<usize>c << 3)) - load<f64>(meta + (<usize>c << 3)));
     }
     if (eps == 0.0) { // the same β: the stored results
-      store<f64>(meta + (<usize>(2 * d + 5) << 3), clock);
+      store<f64>(field(meta, d, M_USE), clock);
       store<f64>(cache, <f64>k, 8);
       memory.copy(gb, meta + (<usize>d << 3), <usize>d << 3);
-      store<f64>(out, load<f64>(meta + (<usize>(2 * d + 1) << 3)));
-      store<f64>(out, load<f64>(meta + (<usize>(2 * d + 3) << 3)), 8);
-      return load<f64>(meta + (<usize>(2 * d + 2) << 3));
+      store<f64>(out, load<f64>(field(meta, d, M_S)));
+      store<f64>(out, load<f64>(field(meta, d, M_QMIN)), 8);
+      return load<f64>(field(meta, d, M_LOGL));
     }
-    if (eps < bestEps && load<f64>(meta + (<usize>(2 * d + 4) << 3)) < <f64>LX_CHAIN) { bestEps = eps; best = k; }
+    if (eps < bestEps && load<f64>(field(meta, d, M_CHAIN)) < <f64>LX_CHAIN) { bestEps = eps; best = k; }
   }
-  let k = oldest, logL: f64;
-  if (best >= 0 && bestEps <= LX_EPS) {
-    k = best;
-    const meta = metaAt(cache, d, k);
-    logL = linexp_update(n, d, A, beta, meta, weightsAt(cache, n, d, k), gb, out);
-    store<f64>(meta + (<usize>(2 * d + 4) << 3), logL == logL ? load<f64>(meta + (<usize>(2 * d + 4) << 3)) + 1.0 : <f64>LX_CHAIN);
+  const near = best >= 0 && bestEps <= LX_EPS;
+  const k = near ? best : oldest;
+  const meta = metaAt(cache, d, k), e = weightsAt(cache, n, d, k);
+  let logL: f64;
+  if (near) {
+    logL = linexp_update(n, d, A, beta, meta, e, gb, out);
+    store<f64>(field(meta, d, M_CHAIN), load<f64>(field(meta, d, M_CHAIN)) + 1.0);
   } else {
-    const meta = metaAt(cache, d, k);
-    logL = linexp_full(n, d, A, beta, weightsAt(cache, n, d, k), gb, out);
-    store<f64>(meta + (<usize>(2 * d) << 3), -load<f64>(out, 8)); // m = max z = −q_min
-    store<f64>(meta + (<usize>(2 * d + 4) << 3), 0.0);
+    logL = linexp_full(n, d, A, beta, e, gb, out);
+    store<f64>(field(meta, d, M_SHIFT), -load<f64>(out, 8)); // the full evaluation's shift is max z = −q_min
+    store<f64>(field(meta, d, M_CHAIN), 0.0);
   }
-  const meta = metaAt(cache, d, k);
   memory.copy(meta, beta, <usize>d << 3);
   memory.copy(meta + (<usize>d << 3), gb, <usize>d << 3);
-  store<f64>(meta + (<usize>(2 * d + 1) << 3), load<f64>(out));
-  store<f64>(meta + (<usize>(2 * d + 2) << 3), logL);
-  store<f64>(meta + (<usize>(2 * d + 3) << 3), load<f64>(out, 8));
+  store<f64>(field(meta, d, M_S), load<f64>(out));
+  store<f64>(field(meta, d, M_LOGL), logL);
+  store<f64>(field(meta, d, M_QMIN), load<f64>(out, 8));
   // a NaN or infinite result leaves its slot empty: the next evaluation near it is a full one
-  store<f64>(meta + (<usize>(2 * d + 5) << 3), logL - logL == 0.0 ? clock : 0.0);
+  store<f64>(field(meta, d, M_USE), logL - logL == 0.0 ? clock : 0.0);
   store<f64>(cache, <f64>k, 8);
   return logL;
 }
@@ -330,7 +335,7 @@ function linexp_update(n: i32, d: i32, A: usize, beta: usize, meta: usize, e: us
     s += w;
     mx = max<f64>(mx, w);
   }
-  const m = load<f64>(meta + (<usize>(2 * d) << 3));
+  const m = load<f64>(field(meta, d, M_SHIFT));
   store<f64>(out, s);
   store<f64>(out, -m - Math.log(mx), 8);
   if (s != s) return NaN;
