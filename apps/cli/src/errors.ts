@@ -9,9 +9,10 @@ export class CliError extends Error {
   }
 }
 
+/** A usage error: one line, exit code 2 (main adds which help to read). */
 export class UsageError extends CliError {
   constructor(message: string) {
-    super(`${message} (see marginflow --help)`, 2);
+    super(message, 2);
     this.name = "UsageError";
   }
 }

@@ -6,17 +6,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import { describe, expect, it } from "vitest";
-import { AbortedError, ItemError, LabPool, type OdeSpec, type WorkerHandle } from "@marginflow/core";
+import { AbortedError, ItemError, LabPool, type OdeResult, type OdeSpec, type Task, type WorkerHandle } from "@marginflow/core";
 import { createPool } from "../dist/pool.js";
 
-const specs: OdeSpec[] = Array.from({ length: 12 }, (_, i) => ({
-  kind: "ode",
+const odes: OdeSpec[] = Array.from({ length: 12 }, (_, i) => ({
   rhs: { kind: "linear", matrix: [0, 1 + i / 10, -(1 + i / 10), 0] },
   y0: [1, 0],
   t0: 0,
   t1: 10 + i,
   options: { rtol: 1e-9, atol: 1e-11, tOut: [1, 2, 3] },
 }));
+const task = (item: OdeSpec): Task => ({ experiment: "ode", item });
+const specs = odes.map(task);
 
 function crashyWorker(marker: string): () => WorkerHandle {
   return () => {
@@ -43,20 +44,20 @@ describe("LabPool over node:worker_threads", () => {
     expect(runs[1]).toBe(runs[0]);
     expect(runs[2]).toBe(runs[0]);
     const parsed = JSON.parse(runs[0]!);
-    expect(parsed.map((r: { t: number }) => r.t)).toEqual(specs.map((s) => s.t1));
+    expect(parsed.map((r: { t: number }) => r.t)).toEqual(odes.map((s) => s.t1));
   });
   it("replaces a crashed worker and retries its item", async () => {
     const marker = join(mkdtempSync(join(tmpdir(), "mf-")), "crashed");
     const pool = new LabPool(crashyWorker(marker), 2);
-    const s = specs.map((sp, i) => (i === 3 ? { ...sp, t1: 1013 } : sp));
-    const results = await pool.map(s);
+    const s = odes.map((sp, i) => task(i === 3 ? { ...sp, t1: 1013 } : sp));
+    const results = (await pool.map(s)) as OdeResult[];
     expect(results[3]!.t).toBe(1013);
     expect(results).toHaveLength(specs.length);
     await pool.close();
   });
   it("reports a bad item by index with the typed message, and the pool stays usable", async () => {
     const pool = createPool(2);
-    const bad = specs.map((sp, i) => (i === 5 ? { ...sp, options: { rtol: -1, atol: 1 } } : sp));
+    const bad = odes.map((sp, i) => task(i === 5 ? { ...sp, options: { rtol: -1, atol: 1 } } : sp));
     const err = await pool.map(bad).catch((e) => e);
     expect(err).toBeInstanceOf(ItemError);
     expect(err.index).toBe(5);
@@ -65,10 +66,26 @@ describe("LabPool over node:worker_threads", () => {
     expect(ok).toHaveLength(2);
     await pool.close();
   });
+  it("a failing onResult (a write that fails) stops the map with that error, and the pool stays usable", async () => {
+    const pool = createPool(2);
+    const err = await pool.map(specs, { onResult: () => { throw new Error("disk full"); } }).catch((e) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toBe("disk full");
+    expect(await pool.map(specs.slice(0, 1))).toHaveLength(1);
+    await pool.close();
+  });
+  it("an unknown experiment or an invalid result is an item error naming it", async () => {
+    const pool = createPool(1);
+    const e1 = await pool.map([{ experiment: "fig5", item: {} }]).catch((e) => e);
+    expect(e1.message).toMatch(/^item 0: experiment: expected one of .* \(did you mean "fig1"\?\), got "fig5"$/);
+    const e2 = await pool.map([task({ ...odes[0]!, y0: [NaN, 0] })]).catch((e) => e);
+    expect(e2.message).toMatch(/^item 0: y0\[0\]: expected a finite number, got NaN$/);
+    await pool.close();
+  });
   it("cancels on abort, keeping the items that finished", async () => {
     const marker = join(mkdtempSync(join(tmpdir(), "mf-")), "unused");
     const pool = new LabPool(crashyWorker(marker), 2);
-    const slow = [specs[0]!, { ...specs[1]!, t1: 1014 }, specs[2]!];
+    const slow = [specs[0]!, task({ ...odes[1]!, t1: 1014 }), specs[2]!];
     const finished: number[] = [];
     const ac = new AbortController();
     const p = pool.map(slow, { signal: ac.signal, onResult: (i) => finished.push(i) });

@@ -18,6 +18,7 @@ const result = await build({
   target: "es2022",
   outdir: "dist",
   sourcemap: "linked",
+  minify: true,
   metafile: true,
   logLevel: "warning",
 });

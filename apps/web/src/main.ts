@@ -1,8 +1,8 @@
 // The demo page: reads the form, sends plain specs to a comlink Worker running core's Lab (the kernels live
 // there), and shows numbers and a figure. The main thread only parses input, formats and draws.
 import { ItemError, LabPool, type OdeResult, type OdeSpec, type WorkerHandle } from "@marginflow/core";
-import { decaySpec, oscillatorError, oscillatorExact, oscillatorProblem, specForDisplay, type OscillatorProblem } from "./specs.js";
-import { clearCanvas, drawPanels } from "./plot.js";
+import { decaySpec, wasmPanelsHash, oscillatorError, oscillatorExact, oscillatorFigure, oscillatorProblem, specForDisplay, type OscillatorProblem } from "./specs.js";
+import { clearFigure, drawFigure } from "./figure.js";
 
 type State = "idle" | "running" | "done" | "error" | "cancelled";
 
@@ -16,7 +16,7 @@ const runButton = $<HTMLButtonElement>("run");
 const cancelButton = $<HTMLButtonElement>("cancel");
 const status = $("status");
 const message = $("message");
-const figure = $<HTMLCanvasElement>("figure");
+const figure = $("figure");
 const inputs = ["omega", "periods", "rtol", "atol", "maxSteps"].map((id) => $<HTMLInputElement>(id));
 const OUTPUT_IDS = ["osc-status", "final-t", "final-y0", "final-y1", "exact-y0", "exact-y1", "error", "dense-error",
   "nfev", "steps", "elapsed", "event-status", "event-t", "event-error", "event-nfev"];
@@ -37,7 +37,7 @@ let controller = new AbortController();
 /** Runs one spec on the pool; rejects at once if the run is cancelled or its worker dies. */
 async function runInWorker(spec: OdeSpec): Promise<OdeResult> {
   try {
-    const [result] = await pool.map([spec], { signal: controller.signal });
+    const [result] = await pool.map([{ experiment: "ode", item: spec }], { signal: controller.signal });
     return result as OdeResult;
   } catch (e) {
     throw e instanceof ItemError ? e.cause : e; // show the item's own typed error
@@ -67,7 +67,8 @@ function clearOutputs(): void {
   message.hidden = true;
   message.textContent = "";
   for (const input of inputs) input.removeAttribute("aria-invalid");
-  clearCanvas(figure);
+  clearFigure(figure);
+  delete figure.dataset.hash;
 }
 
 /** The form's values: numbers, or the typed text when it does not parse (so the error message can quote it). */
@@ -89,36 +90,26 @@ function showError(e: unknown): void {
 }
 
 // ---- results ----
-function showOscillator(p: OscillatorProblem, r: OdeResult, ms: number): void {
+async function showOscillator(p: OscillatorProblem, r: OdeResult, ms: number): Promise<void> {
   const [c, s] = oscillatorExact(p.omega, r.t);
+  const y = r.y.map((v) => v ?? NaN);
   put("osc-status", r.status);
   put("final-t", r.t);
-  put("final-y0", r.y[0]!);
-  put("final-y1", r.y[1]!);
+  put("final-y0", y[0]!);
+  put("final-y1", y[1]!);
   put("exact-y0", c);
   put("exact-y1", s);
-  const err = oscillatorError(p.omega, r.t, r.y);
+  const err = oscillatorError(p.omega, r.t, y);
   put("error", err, err.toExponential(3));
-  const dense = r.tOut.map((t, i) => oscillatorError(p.omega, t, r.yOut[i]!));
+  const dense = r.tOut.map((t, i) => oscillatorError(p.omega, t, r.yOut[i]!.map((v) => v ?? NaN)));
   const maxDense = dense.reduce((a, b) => Math.max(a, b), 0);
   put("dense-error", maxDense, `${maxDense.toExponential(3)} over ${r.tOut.length} times`);
   put("nfev", r.stats.nfev);
   put("steps", r.stats.accepted, `${r.stats.accepted} / ${r.stats.rejected}`);
   put("elapsed", ms, `${ms.toFixed(1)} ms`);
-  drawPanels(figure, [
-    {
-      series: [{ x: r.tOut, y: r.yOut.map((y) => y[0]!), color: "#2556c4" }],
-      options: { title: "trajectory (dense output)", xlabel: "t", ylabel: "y₀(t)" },
-    },
-    {
-      series: [{ x: r.yOut.map((y) => y[0]!), y: r.yOut.map((y) => y[1]!), color: "#c4256b" }],
-      options: { title: "phase portrait", xlabel: "y₀", ylabel: "y₁", equal: true },
-    },
-    {
-      series: [{ x: r.tOut, y: dense.map((e) => Math.log10(e)), color: "#1a7f37" }],
-      options: { title: "error vs closed form", xlabel: "t", ylabel: "log₁₀ ‖y(t) − exact‖" },
-    },
-  ]);
+  const fig = oscillatorFigure(p, r);
+  await drawFigure(figure, fig);
+  figure.dataset.hash = wasmPanelsHash(fig);
 }
 
 function showDecay(r: OdeResult): void {
@@ -159,7 +150,7 @@ async function run(): Promise<void> {
     const osc = await runInWorker(problem.spec);
     const ms = performance.now() - t0;
     if (id !== runs) return;
-    showOscillator(problem, osc, ms);
+    await showOscillator(problem, osc, ms);
     const secs = ((performance.now() - started) / 1000).toFixed(2);
     const early = osc.status === "done" ? "" : ` — stopped early (${osc.status}) at t = ${osc.t.toPrecision(6)} of ${problem.T.toPrecision(6)}`;
     setState("done", `done in ${secs} s${early}`);

@@ -4,9 +4,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { integrate, runtime, type OdeSpec } from "@marginflow/core";
+import { runOde, runtime, type OdeSpec } from "@marginflow/core";
 import { DIST, startServer } from "../scripts/serve.mjs";
-import { decaySpec, oscillatorError, oscillatorProblem } from "../src/specs.js";
+import { decaySpec, oscillatorError, oscillatorFigure, oscillatorProblem, wasmPanelsHash } from "../src/specs.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
@@ -53,12 +53,9 @@ function bits(x: number): string {
   return new BigUint64Array(new Float64Array([x]).buffer)[0]!.toString(16).padStart(16, "0");
 }
 
+/** The same spec integrated by core in Node, through the function the worker runs. */
 async function integrateInNode(spec: OdeSpec) {
-  if (spec.rhs.kind !== "linear") throw new Error("expected a linear rhs");
-  return integrate(await runtime(), { kind: "linear", matrix: Float64Array.from(spec.rhs.matrix) }, Float64Array.from(spec.y0), spec.t0, spec.t1, {
-    ...spec.options,
-    events: spec.options.events?.map((e) => (e.kind === "linear" ? { ...e, coefficients: Float64Array.from(e.coefficients) } : e)),
-  });
+  return runOde(await runtime(), spec);
 }
 
 describe("web demo in Chromium", () => {
@@ -76,10 +73,14 @@ describe("web demo in Chromium", () => {
     const { spec } = oscillatorProblem({ omega: 1, periods: 100, rtol: 1e-10, atol: 1e-10, maxSteps: 1_000_000 });
     const node = await integrateInNode(spec);
     expect(T).toBe(node.t);
-    expect(y.map(bits)).toEqual([...node.y].map(bits));
+    expect(y.map(bits)).toEqual(node.y.map((v) => bits(v!)));
     expect(await value("nfev")).toBe(node.stats.nfev);
     expect(await value("steps")).toBe(node.stats.accepted);
     expect(await page.textContent("#osc-status")).toBe("done");
+    // the figure: a description built by core's figure helpers, drawn by Vega — the same description Node builds
+    expect(await page.locator("#figure svg").count()).toBe(1);
+    expect(await page.locator("#figure svg .mark-line path").count()).toBe(3);
+    expect(await page.getAttribute("#figure", "data-hash")).toBe(wasmPanelsHash(oscillatorFigure({ spec, omega: 1, T }, node)));
 
     expect(await page.textContent("body")).not.toMatch(/NaN/);
     expect(pageErrors).toEqual([]);
@@ -116,9 +117,10 @@ describe("web demo in Chromium", () => {
   });
 
   test("the main thread stays responsive during a long run, and Cancel restarts the worker", async () => {
-    // ~1.2e7 steps: seconds of WASM work in the worker.
+    // 1e6 periods at rtol 1e-13: ~1e8 steps, far more WASM work than the test waits for (a fast machine did
+    // 1e4 periods in 0.3 s, so the run must be long enough that the ticker is seen before it ends).
     await page.fill("#rtol", "1e-13");
-    await page.fill("#periods", "10000");
+    await page.fill("#periods", "1000000");
     await page.fill("#maxSteps", "100000000");
     await page.click("#run");
     await page.waitForFunction(() => document.body.dataset.state === "running");

@@ -1,39 +1,90 @@
 // @marginflow/core — the typed library. Environment-free: runs in Node, browsers and workers alike.
+// One explicit list of what is public; the building blocks below it (the memory arena, problems bound into WASM
+// memory, the raw solver call) are in "@marginflow/core/internals", the plain-TS kernel references in
+// "@marginflow/core/reference".
+
+// ---- errors and the runtime
 export { MarginflowError, ArgumentError } from "./errors.js";
+export { SpecError, parseSpec, checkValue, formatPath, describeSchema, type PathSegment } from "./schema/validate.js";
+export { nearest, didYouMean, editDistance } from "./schema/suggest.js";
 export { Runtime, runtime, compileKernels } from "./runtime/kernels.js";
-export { Arena, F64Buffer } from "./runtime/arena.js";
 export { Rng, philox4x32 } from "./runtime/rng.js";
+
+// ---- linear algebra and special functions in WASM
 export { matrix, type Matrix } from "./linalg/matrix.js";
 export { Blas } from "./linalg/blas.js";
 export { Special } from "./linalg/special.js";
-export { checkModelSpec, type ModelSpec } from "./models/spec.js";
+
+// ---- models, Λ
+export { ModelSpecSchema, MemberSpecSchema, LossSchema, MODEL_KINDS, parseModelSpec, checkModelSpec, modelShape, type ModelSpec } from "./models/spec.js";
 export { compileModel, expandRates, type CompiledModel, type ParamGroup, type RateConstraint } from "./models/compile.js";
 export { ModelEvaluator } from "./models/evaluate.js";
 export { inferLambda, lambdaFromNames, lambdaModel, checkModelLambda, assertModelLambda, type ModelLambda } from "./models/infer.js";
-export { ballSurfaces, gaussianPair, gaussianClasses } from "./data/datasets.js";
-export { BoundProblem, checkTrainingSet, type TrainingSet, type LossName } from "./dynamics/problem.js";
-export { gradientFlow, type GradientFlowOptions, type GradientFlowResult, type FlowCheckpoint } from "./dynamics/flow.js";
-export { gradientDescent, type DescentOptions, type DescentResult, type DescentCheckpoint } from "./dynamics/descent.js";
-export type { Method, SolverStats } from "./dynamics/solver.js";
-export { pointMonitors, type PointMonitors } from "./dynamics/monitors.js";
+export { solveRates, solveLp, nullSpace, RateInfeasibleError, RateZeroError, RATE_DEFAULTS, type RateEquation, type RateOptions, type RateLevel, type RateSolution, type LpResult } from "./models/rates.js";
 export {
-  integrate,
-  type OdeRhs,
-  type OdeEvent,
-  type IntegrateOptions,
-  type IntegrationStatus,
-  type OdeSolution,
-} from "./dynamics/ode.js";
-export { runFig4Gap, type Fig4GapSpec, type Fig4GapResult } from "./reproduce/fig4.js";
-export { runFig4, checkFig4Spec, FIG4_MU, FIG4_MODELS, type Fig4Spec, type Fig4Result, type Fig4Model, type Fig4Horizon } from "./reproduce/fig4.js";
-export { runFig1, FIG1_DEPTHS, type Fig1Spec, type Fig1Result, type Fig1Model, type Fig1Line } from "./reproduce/fig1.js";
-export { runThm61, type Thm61Spec, type Thm61Result, type Thm61Point } from "./reproduce/thm61.js";
-export { linePlot, type Series, type PlotOptions } from "./report/svg.js";
-export { runSpec, createLab, RESULT_SCHEMA_VERSION, type Lab, type Spec, type Result, type OdeSpec, type OdeResult } from "./lab.js";
-export { LabPool, ItemError, AbortedError, type WorkerHandle, type WorkerFactory, type MapOptions } from "./pool.js";
+  checkPolynomialSpec, polynomialForward, polynomialGradient, polynomialConstraints, inferPolynomialLambda, polynomialFromMonomials, termLabel,
+  type PolynomialSpec, type PolynomialTerm, type PolynomialLambda,
+} from "./models/polynomial.js";
+export {
+  verifyLambda, assertLambda, scaleParams, lambdaFromGroups, LambdaError, VERIFY_LAMBDA_DEFAULTS,
+  type LambdaModel, type ModelForward, type ModelGradient, type VerifyLambdaOptions, type LambdaCheck, type LambdaResidual,
+} from "./models/verify.js";
+
+// ---- data
+export { ballSurfaces, gaussianPair, gaussianClasses } from "./data/datasets.js";
+export { DataSpecSchema, DATA_KINDS, makeDataset, inlineCsv, type DataSpec } from "./data/spec.js";
+export { parseCsv, CsvError, type CsvOptions } from "./data/csv.js";
+export { checkTrainingSet, type TrainingSet, type LossName } from "./dynamics/problem.js";
+
+// ---- dynamics
+export { integrate, INTEGRATE_DEFAULTS, type OdeRhs, type OdeEvent, type IntegrateOptions, type IntegrationStatus, type OdeSolution, type Method, type SolverStats } from "./dynamics/ode.js";
+export { gradientFlow, GRADIENT_FLOW_DEFAULTS, type GradientFlowOptions, type GradientFlowResult, type FlowCheckpoint } from "./dynamics/flow.js";
+export { gradientDescent, GRADIENT_DESCENT_DEFAULTS, type DescentOptions, type DescentResult, type DescentCheckpoint } from "./dynamics/descent.js";
+export type { PointMonitors } from "./dynamics/monitors.js";
+
+// ---- geometry of Λ-quasi-homogeneous parameters
+export { lambdaMax, lambdaSeminorm, logLambdaSeminorm, lambdaMaxSeminorm, logLambdaMaxSeminorm, type LogParams, type ParamsLike, type SeminormOptions } from "./geometry/seminorm.js";
+export {
+  lambdaNormalize, lambdaNormalizeLog, lambdaScale, lambdaScaleLog, tangent, cosAngle,
+  type LambdaNormalization, type LambdaNormalizationLog, type TangentAngle,
+} from "./geometry/normalize.js";
+export { margins, minMargin, normalizedMargin, smoothedMargin, supportVectorCount } from "./geometry/margins.js";
+
+// ---- losses in log domain (plain TS)
+export { exponentialLoss, logisticLoss, crossEntropy, squareLoss, loss, type MarginLossResult, type OutputLossResult } from "./losses/losses.js";
+
+// ---- certificates and closed forms
+export { solveQp, feasiblePoint, QpError, type QpProblem, type QpOptions, type QpSolution, type QpResiduals } from "./certify/qp.js";
+export { hardMarginSvm, SVM_DEFAULTS, type SvmOptions, type SvmResult } from "./certify/svm.js";
+export { nnls, nnlsColumns, type NnlsOptions, type NnlsResult } from "./certify/nnls.js";
+export { kktResiduals, KKT_DEFAULTS, type KktOptions, type KktResult } from "./certify/kkt.js";
+export { asymmetricMaxMargin, cascadedMaxMargin, diagonalNetwork, diagonalBeta, type AsymmetricResult } from "./certify/asymmetric.js";
+export { ballLimit, ballCascade, type BallLimitOptions, type BallLimitResult, type BallCascadeResult } from "./certify/ball.js";
+export { lemma51, ballRobustness, simplexEtf, simplexDistance, type Lemma51, type SimplexEtf, type SimplexDistance } from "./certify/closed-forms.js";
+export type { CoordinateRole, CoordinateSpec } from "./certify/coordinates.js";
+
+// ---- experiments: the registry and its modules
+export { EXPERIMENTS, REPRODUCTIONS, getExperiment, parseExperimentSpec } from "./experiments/index.js";
+export { defineExperiment, RESULT_SCHEMA_VERSION, type Experiment, type AnyExperiment, type ExperimentSource, type RunContext, type Summary, type Check, type Table } from "./experiments/experiment.js";
+export { fig1, runFig1, Fig1SpecSchema, type Fig1Spec, type Fig1Result, type Fig1Model, type Fig1Line } from "./experiments/fig1.js";
+export { fig2, characteristicCurves, type Fig2Spec, type Fig2Panel } from "./experiments/fig2.js";
+export { fig4, runFig4, FIG4_MU, FIG4_MODELS, FIG4_BAND, Fig4SpecSchema, type Fig4Spec, type Fig4Item, type Fig4Result, type Fig4Model, type Fig4Horizon, type Fig4Sweep } from "./experiments/fig4.js";
+export { fig4n, runFig4n, type Fig4nSpec, type Fig4nItem, type Fig4nResult } from "./experiments/fig4n.js";
+export { thm61, runThm61, type Thm61Spec, type Thm61Item, type Thm61Result, type Thm61Point } from "./experiments/thm61.js";
+export { appb, runAppb, type AppbResult } from "./experiments/appb.js";
+export { run, runOne, prepareRun, checkpointTable } from "./experiments/run.js";
+export { RunSpecSchema, RunResultSchema, RUN_BUDGET_SECONDS, type RunSpec, type RunResult, type Checkpoint, type FlowSpec, type DescentSpec } from "./experiments/run-spec.js";
+export { sweep, expandSweep, SweepSpecSchema, type SweepSpec, type SweepItem, type SweepOutcome } from "./experiments/sweep.js";
+export { GridSchema, gridPoints, axisValues, setPath, parsePath, MAX_GRID_POINTS, type Grid, type GridAxis } from "./experiments/grid.js";
+export { ode, runOde, OdeSpecSchema, type OdeSpec, type OdeResult, type OdeEventSpec } from "./experiments/ode.js";
+
+// ---- figures as data
+export { lineFigure, panelFigure, wrapTitle, FIGURE_DEFAULTS, type Figure, type Series, type Axis, type LineFigureOptions } from "./report/figure.js";
+
+// ---- workers
+export { runTask, createLab, type Lab, type Task } from "./lab.js";
+export { LabPool, ItemError, AbortedError, MAP_DEFAULTS, type WorkerHandle, type WorkerFactory, type MapOptions } from "./pool.js";
+
+// ---- benchmarks (environment-free)
 export { benchKernels, type KernelBenchResult, type KernelBenchOptions, type RateRow } from "./bench/kernels.js";
 export { time, type Timing } from "./bench/timing.js";
-export * from "./geometry/index.js";
-export * from "./losses/index.js";
-export * from "./certify/index.js";
-export * from "./models/lambda-index.js";

@@ -4,7 +4,7 @@
 // replaced and its item retried; an AbortSignal stops dispatch and terminates in-flight work.
 import { wrap, type Endpoint, type Remote } from "comlink";
 import { MarginflowError } from "./errors.js";
-import type { Lab, Result, Spec } from "./lab.js";
+import type { Lab, Task } from "./lab.js";
 
 export interface WorkerHandle {
   endpoint: Endpoint;
@@ -15,13 +15,20 @@ export interface WorkerHandle {
 
 export type WorkerFactory = () => WorkerHandle;
 
+/** Defaults of LabPool.map's options. */
+export const MAP_DEFAULTS = {
+  /** Times an item is retried after its worker died. */
+  retries: 1,
+} as const;
+
 export interface MapOptions {
-  /** Called as each item finishes (in completion order; `index` is the item's position). */
-  onResult?: (index: number, result: Result) => void;
+  /** Called as each item finishes (in completion order; `index` is the item's position). An exception thrown
+   *  here (a failed write, say) stops the map: it rejects with that exception. */
+  onResult?: (index: number, result: unknown) => void;
   /** Called when an item starts on a worker. */
   onStart?: (index: number, worker: number) => void;
   signal?: AbortSignal;
-  /** Times an item is retried after its worker died (default 1). Errors thrown by the item itself are not retried. */
+  /** Times an item is retried after its worker died. Default 1. Errors thrown by the item itself are not retried. */
   retries?: number;
 }
 
@@ -77,15 +84,15 @@ export class LabPool {
     return s && !s.dead ? s : this.spawn(i);
   }
 
-  /** Runs every spec; resolves with the results in spec order. */
-  async map(specs: readonly Spec[], options: MapOptions = {}): Promise<Result[]> {
-    const { onResult, onStart, signal, retries = 1 } = options;
-    const results: Result[] = new Array(specs.length);
+  /** Runs every task; resolves with the results in task order. */
+  async map(specs: readonly Task[], options: MapOptions = {}): Promise<unknown[]> {
+    const { onResult, onStart, signal, retries = MAP_DEFAULTS.retries } = options;
+    const results: unknown[] = new Array(specs.length);
     const attempts = new Array<number>(specs.length).fill(0);
     const queue = specs.map((_, i) => i);
     if (signal?.aborted) throw new AbortedError();
 
-    return new Promise<Result[]>((resolve, reject) => {
+    return new Promise<unknown[]>((resolve, reject) => {
       let done = 0;
       let failed = false;
       const fail = (e: Error) => {
@@ -116,7 +123,12 @@ export class LabPool {
             if (failed) return;
             results[index] = result;
             done++;
-            onResult?.(index, result);
+            try {
+              onResult?.(index, result);
+            } catch (e) {
+              signal?.removeEventListener("abort", onAbort);
+              return fail(e instanceof Error ? e : new Error(String(e)));
+            }
             if (done === specs.length) {
               signal?.removeEventListener("abort", onAbort);
               resolve(results);

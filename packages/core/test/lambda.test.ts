@@ -22,7 +22,7 @@ import {
   type LambdaModel,
   type PolynomialSpec,
   type RateEquation,
-} from "../src/models/lambda-index.js";
+} from "../src/index.js";
 
 const close = (a: ArrayLike<number>, b: number[], tol = 1e-12) => {
   expect(a.length).toBe(b.length);

@@ -1,15 +1,14 @@
-import { Runtime, benchKernels, ballSurfaces, FIG4_MU, type Fig4Result, type KernelBenchResult } from "@marginflow/core";
+// marginflow bench kernels | fig4: marginflow and a peer measured side by side in one run, with the ratio.
+import { Runtime, benchKernels, ballSurfaces, fig4, parseExperimentSpec, FIG4_MU, type Fig4Result, type KernelBenchResult } from "@marginflow/core";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { CliError } from "../errors.js";
-import { intFlag } from "../main.js";
+import { CliError, UsageError } from "../errors.js";
+import { flagError, intFlag, pathFlag, specFromFlags } from "../flags.js";
 import { createPool, defaultWorkers } from "../pool.js";
-import { UsageError } from "../errors.js";
 import { checkWritable, writeJson } from "../io.js";
-import type { Command } from "../main.js";
-import { cpus } from "node:os";
+import type { Command } from "../command.js";
 
 const f = (x: number, d = 2) => x.toFixed(d).padStart(8);
 
@@ -30,12 +29,29 @@ export function formatKernelBench(r: KernelBenchResult): string {
 }
 
 export const benchCommand: Command = {
+  name: "bench",
+  usage: "marginflow bench kernels|fig4 [--json FILE] [--quick] [--radii N] [--samples N] [--workers N] [--repeat N]",
+  summary: "measure marginflow against a peer in the same run and print the ratio (kernels: plain TS; fig4: NumPy + SciPy)",
   options: { json: { type: "string" }, quick: { type: "boolean" }, radii: { type: "string" }, samples: { type: "string" }, workers: { type: "string" }, repeat: { type: "string" } },
+  help() {
+    return `${this.usage}
+
+  marginflow bench kernels [--json FILE] [--quick]
+      The WASM SIMD kernels against plain-TS loops in the same run: GFLOP/s of gemv and gemm (n = 64…1024), the
+      practical f64x2 peak, exp throughput; ratios and targets. --quick: n ≤ 256.
+  marginflow bench fig4 [--json FILE] [--radii N] [--samples N] [--workers N] [--repeat N]
+      The Fig. 4 sweep at T = 1e5 by marginflow (the median of --repeat sweeps, default 3, each a fresh pool) and
+      by a NumPy + SciPy (solve_ivp RK45) peer on the same samples: both times, the ratio, the largest robustness
+      difference, peak RSS. --radii and --samples as for reproduce fig4 (same ranges). Installs python3-scipy.
+  --json FILE writes the measurements as JSON (whole or not at all).
+`;
+  },
   async run(positionals, values) {
     const [what] = positionals;
     if (what === "fig4") return benchFig4(values);
     if (what !== "kernels") throw new UsageError(`bench: unknown benchmark ${JSON.stringify(what ?? "")}; available: kernels, fig4`);
-    if (typeof values.json === "string") checkWritable(values.json);
+    for (const f of ["radii", "samples", "workers", "repeat"]) if (values[f] !== undefined) throw new UsageError(`bench kernels: --${f} applies to bench fig4 only`);
+    if (values.json !== undefined) checkWritable(pathFlag("json", values.json, ""));
     const rt = await Runtime.create();
     const tty = process.stderr.isTTY;
     const result = benchKernels(rt, {
@@ -62,16 +78,22 @@ const PEER = join(ROOT, "bench", "peers", "fig4_scipy.py");
  * tree: wall times, their ratio, the largest robustness difference, marginflow's peak RSS.
  */
 async function benchFig4(values: Record<string, string | boolean | undefined>): Promise<number> {
-  const radii = intFlag("radii", values.radii, 100, 2);
-  const samples = intFlag("samples", values.samples, 10_000, 10);
-  const workers = intFlag("workers", values.workers, defaultWorkers());
-  const repeat = intFlag("repeat", values.repeat, 3, 1);
-  if (typeof values.json === "string") checkWritable(values.json);
+  if (values.quick) throw new UsageError("bench fig4: --quick applies to bench kernels only (use --radii and --samples)");
+  let spec: { radii?: number; samples?: number };
+  try {
+    spec = parseExperimentSpec(fig4, specFromFlags(fig4, { radii: values.radii, samples: values.samples }));
+  } catch (e) {
+    throw flagError(e, fig4, values);
+  }
+  const radii = spec.radii!, samples = spec.samples!;
+  const workers = intFlag("workers", values.workers, defaultWorkers(), 1, 256);
+  const repeat = intFlag("repeat", values.repeat, 3, 1, 100);
+  if (values.json !== undefined) checkWritable(pathFlag("json", values.json, ""));
   const deps = spawnSync(process.execPath, [join(ROOT, "scripts", "ensure-system-deps.mjs"), "python3-scipy"], { stdio: ["ignore", "inherit", "inherit"] });
   if (deps.status !== 0) throw new CliError("bench fig4: the SciPy peer needs python3-scipy (install it: sudo apt-get install python3-scipy)");
   if (!existsSync(PEER)) throw new CliError(`bench fig4: peer script missing at ${PEER}`);
   const rs = Array.from({ length: radii }, (_, k) => (k + 0.5) / radii);
-  const specs = rs.map((r) => ({ kind: "fig4" as const, r, samples, seed: 0, horizons: [5], rtol: 1e-6, atol: 1e-9, certificate: false }));
+  const specs = rs.map((r) => ({ experiment: "fig4", item: { kind: "fig4" as const, r, samples, seed: 0, horizons: [5], rtol: 1e-6, atol: 1e-9, certificate: false } }));
   // the peer gets the same samples: unit directions u_i (x_i = y_i µ̂ + r u_i) and labels
   const base = ballSurfaces({ mu: FIG4_MU, r: 1, n: samples, seed: 0 });
   const U = Float64Array.from(base.X.data, (v, k) => v - base.labels[Math.floor(k / 3)]! * FIG4_MU[k % 3]!);

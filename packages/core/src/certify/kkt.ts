@@ -15,6 +15,16 @@ import { ArgumentError } from "../errors.js";
 import { checkMatrix, type Matrix } from "../linalg/matrix.js";
 import { nnlsColumns } from "./nnls.js";
 
+/** Defaults of kktResiduals' options. */
+export const KKT_DEFAULTS = {
+  /** Candidate support vectors: samples with q'_i ≤ 1 + supportWindow (Infinity: all samples). */
+  supportWindow: Infinity,
+  /** Weight of the complementarity row (× κ, the RMS gradient-row norm); 0 gives plain NNLS. */
+  complementarityWeight: 1,
+  /** λ_j counts as λmax when λ_j ≥ λmax·(1 − rateTolerance). */
+  rateTolerance: 1e-12,
+} as const;
+
 export interface KktOptions {
   /** Candidate support vectors: samples with q'_i ≤ 1 + supportWindow. Default Infinity (all samples). */
   supportWindow?: number;
@@ -85,10 +95,10 @@ export function kktResiduals(theta: Float64Array, lambda: Float64Array, q: Float
     throw new ArgumentError("q", qMin, "min_i q_i > 0 — KKT residuals of (P) are a separability-dependent quantity, undefined at a point that does not separate the data");
   }
   for (let i = 0; i < G.data.length; i++) if (!Number.isFinite(G.data[i]!)) throw new ArgumentError(`G[${Math.floor(i / m)}][${i % m}]`, G.data[i], "a finite number");
-  const window = options.supportWindow ?? Infinity;
+  const window = options.supportWindow ?? KKT_DEFAULTS.supportWindow;
   if (!(window >= 0)) throw new ArgumentError("options.supportWindow", window, "a number ≥ 0");
-  const rateTol = options.rateTolerance ?? 1e-12;
-  const csWeight = options.complementarityWeight ?? 1;
+  const rateTol = options.rateTolerance ?? KKT_DEFAULTS.rateTolerance;
+  const csWeight = options.complementarityWeight ?? KKT_DEFAULTS.complementarityWeight;
   if (!(csWeight >= 0 && Number.isFinite(csWeight))) throw new ArgumentError("options.complementarityWeight", csWeight, "a finite number ≥ 0");
 
   const logQMin = Math.log(qMin);

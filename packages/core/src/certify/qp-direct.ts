@@ -12,7 +12,7 @@ import {
   type ActiveSetState,
   type DenseQp,
 } from "./active-set.js";
-import type { QpProblem, QpResiduals } from "./qp.js";
+import type { QpProblem, QpResiduals } from "./qp-problem.js";
 import { ThinQR } from "./thin-qr.js";
 
 function checkRows(name: string, rhsName: string, M: Matrix | undefined, v: Float64Array | undefined, n: number): [Matrix | undefined, Float64Array] {

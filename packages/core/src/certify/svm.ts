@@ -7,6 +7,12 @@ import { ArgumentError } from "../errors.js";
 import { checkMatrix, matrix, type Matrix } from "../linalg/matrix.js";
 import { QpError, solveQp, type QpResiduals } from "./qp.js";
 
+/** Defaults of hardMarginSvm's options. */
+export const SVM_DEFAULTS = {
+  /** Fit an unpenalized bias b. */
+  bias: true,
+} as const;
+
 export interface SvmOptions {
   /** Fit an unpenalized bias b; default true. */
   bias?: boolean;
@@ -52,7 +58,7 @@ export function hardMarginSvm(X: Matrix, y: Float64Array, options: SvmOptions = 
   checkData(X);
   const { rows: n, cols: d } = X;
   checkLabels(y, n);
-  const bias = options.bias ?? true;
+  const bias = options.bias ?? SVM_DEFAULTS.bias;
   if (bias && (y.every((v) => v === 1) || y.every((v) => v === -1))) {
     throw new ArgumentError("y", y, "labels of both classes (with a bias, one class is fit by w = 0 and an infinite margin)");
   }

@@ -12,28 +12,44 @@ import type { CompiledModel } from "../models/compile.js";
 import { BoundProblem, checkTrainingSet, type LossName, type TrainingSet } from "./problem.js";
 import { checkLambdaVector, pointMonitors, type PointMonitors } from "./monitors.js";
 
+/** Defaults of gradientDescent's options — the one place they are written (lr and steps have none). */
+export const GRADIENT_DESCENT_DEFAULTS = {
+  /** Heavy-ball momentum μ. */
+  momentum: 0,
+  /** Weight decay ω (coupled: g = ∇L + ωθ). */
+  weightDecay: 0,
+  /** Seed of the minibatch shuffling. */
+  seed: 0,
+  /** Loss-adaptive rate: "none" or "loss". */
+  adaptive: "none",
+  /** With adaptive "loss": a rejected step halves η; below lr × rollbackFloor the run stops as a failure. */
+  rollbackFloor: 1e-12,
+  /** With adaptive "loss": after an accepted step η grows by this factor, up to lr. */
+  regrowth: 1.25,
+} as const;
+
 export interface DescentOptions {
   /** learning rate η (> 0); with adaptive "loss" the largest step multiplier */
   lr: number;
   /** number of (accepted) steps */
   steps: number;
-  /** heavy-ball momentum μ ∈ [0, 1): v ← μv + g, θ ← θ − ηv (default 0) */
+  /** heavy-ball momentum μ ∈ [0, 1): v ← μv + g, θ ← θ − ηv. Default 0. */
   momentum?: number;
-  /** weight decay ω ≥ 0: g = ∇L + ωθ (default 0) */
+  /** weight decay ω ≥ 0: g = ∇L + ωθ. Default 0. */
   weightDecay?: number;
-  /** SGD minibatch size (default n: full batch); batches are reshuffled every epoch from `seed` */
+  /** SGD minibatch size; batches are reshuffled every epoch from `seed`. Default n (full batch). */
   batchSize?: number;
-  /** seed of the minibatch shuffling (default 0) */
+  /** seed of the minibatch shuffling. Default 0. */
   seed?: number;
-  /** "loss": step η_k/L(θ_k) with rollback (halve η_k) on a loss increase, regrowth ×1.25 up to η; "none" (default) */
+  /** "loss": step η_k/L(θ_k) with rollback (halve η_k) on a loss increase, regrowth ×1.25 up to η; "none". Default "none". */
   adaptive?: "none" | "loss";
-  /** step indices at which θ is recorded (default: 0 and the last step) */
+  /** step indices at which θ is recorded. Default: 0 and the last step. */
   checkpoints?: number[];
-  /** stop once (full-batch) log L falls below this */
+  /** stop once (full-batch) log L (natural log) falls below this. Default: no threshold. */
   stopLogLoss?: number;
-  /** wall-clock budget in milliseconds */
+  /** wall-clock budget in milliseconds. Default: none. */
   budgetMs?: number;
-  /** per-parameter Λ: checkpoints then carry the monitors (margins, Lemma 4.1 slacks, …) */
+  /** per-parameter Λ: checkpoints then carry the monitors (margins, Lemma 4.1 slacks, …). Default: none. */
   lambda?: Float64Array;
 }
 
@@ -80,15 +96,16 @@ export function gradientDescent(
   const n = data.X.rows, d = data.X.cols, m = model.size;
   const lr = checkPositive("options.lr", options.lr);
   const steps = checkInt("options.steps", options.steps, 0, 2 ** 31 - 1);
-  const mu = options.momentum ?? 0;
+  const D = GRADIENT_DESCENT_DEFAULTS;
+  const mu = options.momentum ?? D.momentum;
   if (!(typeof mu === "number" && mu >= 0 && mu < 1)) throw new ArgumentError("options.momentum", mu, "a number in [0, 1)");
-  const wd = options.weightDecay ?? 0;
+  const wd = options.weightDecay ?? D.weightDecay;
   if (!(typeof wd === "number" && Number.isFinite(wd) && wd >= 0)) throw new ArgumentError("options.weightDecay", wd, "a finite number ≥ 0");
   const B = checkInt("options.batchSize", options.batchSize ?? n, 1, n);
-  const adaptive = options.adaptive ?? "none";
+  const adaptive = options.adaptive ?? D.adaptive;
   if (adaptive !== "none" && adaptive !== "loss") throw new ArgumentError("options.adaptive", adaptive, '"none" or "loss"');
   if (adaptive === "loss" && B !== n) throw new ArgumentError("options.adaptive", adaptive, `"none" with minibatches (batchSize ${B} < n = ${n}): rollback needs the full-batch loss`);
-  const seed = options.seed ?? 0;
+  const seed = options.seed ?? D.seed;
   const checkpoints = options.checkpoints ?? [0, steps];
   checkpoints.forEach((c, i) => {
     checkInt(`options.checkpoints[${i}]`, c, 0, steps);
@@ -193,7 +210,7 @@ export function gradientDescent(
       const bad = !finite || Number.isNaN(newLogL) || newLogL === Infinity;
       if (bad || (adaptive === "loss" && newLogL > logL)) {
         if (!sgd) full.gradLogLoss(theta); // restore ∇log L at θ
-        if (adaptive === "loss" && eta > lr * 1e-12) {
+        if (adaptive === "loss" && eta > lr * D.rollbackFloor) {
           eta /= 2;
           rollbacks++;
           gradients++;
@@ -214,7 +231,7 @@ export function gradientDescent(
         logL = newLogL;
         notice(k, logL, full.qmin);
       }
-      if (adaptive === "loss") eta = Math.min(lr, eta * 1.25);
+      if (adaptive === "loss") eta = Math.min(lr, eta * D.regrowth);
       if (ci < checkpoints.length && checkpoints[ci] === k) refresh();
       record();
     }

@@ -12,30 +12,49 @@ import { BoundProblem, type LossName, type TrainingSet } from "./problem.js";
 import { eventRecord, runSolver, type IntegrationStatus, type Method, type SolverStats } from "./solver.js";
 import { checkLambdaVector, pointMonitors, type PointMonitors } from "./monitors.js";
 
+/** Defaults of gradientFlow's options — the one place they are written. Tolerances and the horizon have none. */
+export const GRADIENT_FLOW_DEFAULTS = {
+  /** Enter the terminal-phase clock once A5 holds ("off" is the default for the square loss, which has no terminal phase). */
+  terminal: "auto",
+  /** Integrator of phase 1 (ordinary time t). */
+  method: "dopri5",
+  /** Integrator of the terminal phase (σ = log s): its flow is stiff. */
+  terminalMethod: "radau5",
+  /** Radau's linear algebra: krylov beyond `krylovAbove` parameters. */
+  linearSolver: "auto",
+  /** Parameters beyond which "auto" solves Radau's systems matrix-free. */
+  krylovAbove: 400,
+  /** GMRES restart length of the matrix-free mode. */
+  krylovRestart: 30,
+  /** Step limit per phase (accepted + rejected steps). */
+  maxSteps: 1_000_000,
+} as const;
+
 export interface GradientFlowOptions {
-  /** Tolerances (required; used in both phases). */
+  /** Relative tolerance (required; used in both phases). */
   rtol: number;
+  /** Absolute tolerance (required). */
   atol: number;
-  /** Where to stop, as log10 t: 5 for t = 1e5, 100 for 1e100; beyond 308 needs the terminal phase. */
+  /** Where to stop, as log10 t: 5 for t = 1e5, 100 for 1e100; beyond 300 needs the terminal phase. */
   log10T: number;
-  /** Checkpoint times as log10 t, ascending (default: every decade 0, 1, …, log10T). */
+  /** Checkpoint times as log10 t, ascending. Default: every decade 0, 1, …, ⌊log10T⌋. */
   checkpoints?: number[];
-  /** "auto" (default): enter the terminal-phase clock once A5 holds; "off": ordinary time only. */
+  /** "auto": enter the terminal-phase clock once A5 holds; "off": ordinary time only. Default "auto" ("off" for the square loss). */
   terminal?: "auto" | "off";
-  /** Integrator of phase 1 (default "dopri5"). */
+  /** Integrator of phase 1. Default GRADIENT_FLOW_DEFAULTS.method ("dopri5"). */
   method?: Method;
-  /** Integrator of the terminal phase (default "radau5": its flow is stiff). */
+  /** Integrator of the terminal phase. Default GRADIENT_FLOW_DEFAULTS.terminalMethod ("radau5"). */
   terminalMethod?: Method;
   /** Radau's linear algebra: "dense" (finite-difference Jacobian, LU), "krylov" (Jacobian-free Newton–Krylov:
-   *  GMRES on Hessian-vector products, no m² storage), or "auto" (default): krylov beyond 400 parameters. */
+   *  GMRES on Hessian-vector products, no m² storage), or "auto": krylov beyond 400 parameters. Default "auto". */
   linearSolver?: "auto" | "dense" | "krylov";
-  /** Stop once log L falls below this. */
+  /** Stop once log L (natural log) falls below this. Default: no loss threshold. */
   stopLogLoss?: number;
-  /** Wall-clock budget in milliseconds. */
+  /** Wall-clock budget in milliseconds. Default: none. */
   budgetMs?: number;
-  /** Step limit per phase (default 1e6). */
+  /** Step limit per phase. Default 1 000 000. */
   maxSteps?: number;
-  /** Per-parameter Λ: when given, every checkpoint carries its monitors (margins, Lemma 4.1 slacks, …). */
+  /** Per-parameter Λ: when given, every checkpoint carries its monitors (margins, Lemma 4.1 slacks, …). Default: none. */
   lambda?: Float64Array;
 }
 
@@ -68,9 +87,7 @@ export interface GradientFlowResult {
 }
 
 const LN10 = Math.LN10;
-/** Parameters beyond which "auto" solves Radau's systems matrix-free, and the GMRES restart length. */
-const KRYLOV_ABOVE = 400;
-const KRYLOV_RESTART = 30;
+const D = GRADIENT_FLOW_DEFAULTS;
 
 export function gradientFlow(
   rt: Runtime,
@@ -88,11 +105,11 @@ export function gradientFlow(
   const rtol = checkPositive("options.rtol", options.rtol);
   const atol = checkPositive("options.atol", options.atol);
   const log10T = checkFinite("options.log10T", options.log10T);
-  const terminal = options.terminal ?? (loss === "square" ? "off" : "auto");
+  const terminal = options.terminal ?? (loss === "square" ? "off" : D.terminal);
   if (terminal !== "auto" && terminal !== "off") throw new ArgumentError("options.terminal", terminal, '"auto" or "off"');
   if (terminal === "auto" && loss === "square") throw new ArgumentError("options.terminal", terminal, '"off" for the square loss (it has no terminal phase)');
   if (terminal === "off" && log10T > 300) throw new ArgumentError("options.log10T", log10T, "≤ 300 in ordinary time (use terminal: \"auto\" beyond)");
-  const maxSteps = checkInt("options.maxSteps", options.maxSteps ?? 1_000_000, 1, 2 ** 31 - 1);
+  const maxSteps = checkInt("options.maxSteps", options.maxSteps ?? D.maxSteps, 1, 2 ** 31 - 1);
   const checkpoints = options.checkpoints ?? Array.from({ length: Math.max(0, Math.floor(log10T)) + 1 }, (_, i) => i);
   checkpoints.forEach((c, i) => {
     checkFinite(`options.checkpoints[${i}]`, c);
@@ -101,9 +118,9 @@ export function gradientFlow(
   const deadline = options.budgetMs === undefined ? 0 : performance.now() + checkPositive("options.budgetMs", options.budgetMs);
   const stopLogLoss = options.stopLogLoss === undefined ? undefined : checkFinite("options.stopLogLoss", options.stopLogLoss);
   const lambda = options.lambda === undefined ? undefined : checkLambdaVector(model, options.lambda);
-  const linearSolver = options.linearSolver ?? "auto";
+  const linearSolver = options.linearSolver ?? D.linearSolver;
   if (!["auto", "dense", "krylov"].includes(linearSolver)) throw new ArgumentError("options.linearSolver", linearSolver, '"auto", "dense" or "krylov"');
-  const krylov = linearSolver === "krylov" || (linearSolver === "auto" && model.size > KRYLOV_ABOVE) ? KRYLOV_RESTART : 0;
+  const krylov = linearSolver === "krylov" || (linearSolver === "auto" && model.size > D.krylovAbove) ? D.krylovRestart : 0;
 
   return rt.arena.scope((a) => {
     const p = new BoundProblem(rt, a, model, data, loss);
@@ -139,7 +156,7 @@ export function gradientFlow(
     const y0 = new Float64Array(dim);
     y0.set(theta0);
     const r1 = runSolver(rt, a, {
-      method: options.method ?? "dopri5", n: dim, rhs: rt.constant("RHS_GF_TIME"), paramsPtr: p.block.ptr, t0: 0, t1: T, y0,
+      method: options.method ?? D.method, n: dim, rhs: rt.constant("RHS_GF_TIME"), paramsPtr: p.block.ptr, t0: 0, t1: T, y0,
       rtol, atol, h0: 0, hmax: 0, maxSteps, tOut, events: concat(ev1), nEvents: ev1.length, evCap: 16, deadline, fixed: false,
     });
     const out: FlowCheckpoint[] = r1.tOut.length
@@ -184,7 +201,7 @@ export function gradientFlow(
     if (A5b >= 0) ev2.push(eventRecord(dim, rt.constant("EVENT_LOG_LOSS"), -1, false, a5Level));
     const sigma0 = Math.log(s);
     const r2 = runSolver(rt, a, {
-      method: options.terminalMethod ?? "radau5", n: dim, rhs: rt.constant("RHS_GF_LOGS"), paramsPtr: p.block.ptr, t0: sigma0, t1: sigma0 + 700, y0: y2,
+      method: options.terminalMethod ?? D.terminalMethod, n: dim, rhs: rt.constant("RHS_GF_LOGS"), paramsPtr: p.block.ptr, t0: sigma0, t1: sigma0 + 700, y0: y2,
       rtol, atol, h0: 0, hmax: 0, maxSteps, tOut: new Float64Array(0), events: concat(ev2), nEvents: ev2.length,
       evCap: later.length + 4, deadline, fixed: false, krylov,
     });

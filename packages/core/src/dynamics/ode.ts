@@ -3,9 +3,23 @@
 // makes one call and decodes the result.
 import { ArgumentError, checkAllFinite, checkF64, checkFinite, checkInt, checkPositive } from "../errors.js";
 import type { Runtime } from "../runtime/kernels.js";
-import { eventRecord, runSolver, type IntegrationStatus, type Method, type SolverStats } from "./solver.js";
+import { eventRecord, runSolver, type Method, type OdeSolution } from "./solver.js";
 
-export type { IntegrationStatus, Method, SolverStats } from "./solver.js";
+export type { IntegrationStatus, Method, SolverStats, OdeSolution } from "./solver.js";
+
+/** Defaults of integrate()'s options — the one place they are written. Tolerances have none: they are required. */
+export const INTEGRATE_DEFAULTS = {
+  /** Integrator: explicit Dormand–Prince 5(4). */
+  method: "dopri5",
+  /** Most steps (accepted + rejected) before giving up. */
+  maxSteps: 1_000_000,
+  /** Most event records kept. */
+  maxEventRecords: 1000,
+  /** Radau's linear algebra. */
+  linearSolver: "dense",
+  /** GMRES restart length when linearSolver is "krylov". */
+  krylovRestart: 30,
+} as const;
 
 /** Right-hand sides built into the kernels (flows.ts). */
 export type OdeRhs =
@@ -25,7 +39,7 @@ export type OdeEvent = (
 };
 
 export interface IntegrateOptions {
-  /** "dopri5" (default): explicit Dormand–Prince 5(4); "radau5": implicit Radau IIA(5) for stiff problems. */
+  /** "dopri5": explicit Dormand–Prince 5(4); "radau5": implicit Radau IIA(5) for stiff problems. Default "dopri5". */
   method?: Method;
   /** Relative tolerance (required: there is no silent default). */
   rtol: number;
@@ -47,23 +61,9 @@ export interface IntegrateOptions {
    * not used and may be omitted.
    */
   fixedStep?: number;
-  /** Radau's linear algebra: "dense" (default; finite-difference Jacobian and LU) or "krylov" (matrix-free GMRES on
+  /** Radau's linear algebra: "dense" (the default; finite-difference Jacobian and LU) or "krylov" (matrix-free GMRES on
    *  J·v products: no n² storage, for large systems). */
   linearSolver?: "dense" | "krylov";
-}
-
-export interface OdeSolution {
-  status: IntegrationStatus;
-  /** Time reached (t1, an event time, or where the integration stopped). */
-  t: number;
-  /** State at t. */
-  y: Float64Array;
-  /** The requested output times that were reached, with their states. */
-  tOut: Float64Array;
-  yOut: Float64Array[];
-  /** Every root located, in order: which event, when, and the state there. */
-  events: { index: number; t: number; y: Float64Array }[];
-  stats: SolverStats;
 }
 
 function rhsKind(rt: Runtime, rhs: OdeRhs, n: number): { kind: number; params: Float64Array } {
@@ -129,8 +129,8 @@ export function integrate(rt: Runtime, rhs: OdeRhs, y0: Float64Array, t0: number
   if (!fixed && rtol < 1e-15) throw new ArgumentError("options.rtol", rtol, "≥ 1e-15 (below that f64 rounding dominates)");
   const h0 = fixed || (options.h0 === undefined ? 0 : checkPositive("options.h0", options.h0));
   const hmax = fixed || (options.hmax === undefined ? 0 : checkPositive("options.hmax", options.hmax));
-  const maxSteps = checkInt("options.maxSteps", options.maxSteps ?? 1_000_000, 1, 2 ** 31 - 1);
-  const evCap = checkInt("options.maxEventRecords", options.maxEventRecords ?? 1000, 0, 1e7);
+  const maxSteps = checkInt("options.maxSteps", options.maxSteps ?? INTEGRATE_DEFAULTS.maxSteps, 1, 2 ** 31 - 1);
+  const evCap = checkInt("options.maxEventRecords", options.maxEventRecords ?? INTEGRATE_DEFAULTS.maxEventRecords, 0, 1e7);
   const tOut = Float64Array.from(options.tOut ?? []);
   const dir = t1 >= t0 ? 1 : -1;
   for (let i = 0; i < tOut.length; i++) {
@@ -146,9 +146,9 @@ export function integrate(rt: Runtime, rhs: OdeRhs, y0: Float64Array, t0: number
   const events = options.events ?? [];
   const evSpec = encodeEvents(rt, events, n);
 
-  const method = options.method ?? "dopri5";
+  const method = options.method ?? INTEGRATE_DEFAULTS.method;
   if (method !== "dopri5" && method !== "radau5") throw new ArgumentError("options.method", method, '"dopri5" or "radau5"');
-  const linearSolver = options.linearSolver ?? "dense";
+  const linearSolver = options.linearSolver ?? INTEGRATE_DEFAULTS.linearSolver;
   if (linearSolver !== "dense" && linearSolver !== "krylov") throw new ArgumentError("options.linearSolver", linearSolver, '"dense" or "krylov"');
   return rt.arena.scope((a) => {
     const pb = a.f64(params.length, params);
@@ -158,7 +158,7 @@ export function integrate(rt: Runtime, rhs: OdeRhs, y0: Float64Array, t0: number
       rtol: fixed && method === "radau5" ? 1e-13 : rtol,
       atol: fixed && method === "radau5" ? 1e-13 : atol,
       h0: h0 as number, hmax: hmax as number, maxSteps, tOut,
-      events: evSpec, nEvents: events.length, evCap, deadline: 0, fixed: fixed > 0, krylov: linearSolver === "krylov" ? 30 : 0,
+      events: evSpec, nEvents: events.length, evCap, deadline: 0, fixed: fixed > 0, krylov: linearSolver === "krylov" ? INTEGRATE_DEFAULTS.krylovRestart : 0,
     });
   });
 }

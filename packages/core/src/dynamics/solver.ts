@@ -1,6 +1,5 @@
 // One call into a WASM integrator (Dormand–Prince 5(4) or Radau IIA(5)) on data already laid out in the
 // arena, and the decoding of its result. integrate() and gradientFlow() both go through here.
-import type { OdeSolution } from "./ode.js";
 import { MarginflowError } from "../errors.js";
 import type { Arena } from "../runtime/arena.js";
 import type { Runtime } from "../runtime/kernels.js";
@@ -20,7 +19,22 @@ export interface SolverStats {
   lu: number;
 }
 
-/** What one kernel call returns: the same shape as ode.ts's OdeSolution. */
+/** What one integration returns (integrate()'s result; gradientFlow() decodes its phases from it). */
+export interface OdeSolution {
+  status: IntegrationStatus;
+  /** Time reached (t1, an event time, or where the integration stopped). */
+  t: number;
+  /** State at t. */
+  y: Float64Array;
+  /** The requested output times that were reached, with their states. */
+  tOut: Float64Array;
+  yOut: Float64Array[];
+  /** Every root located, in order: which event, when, and the state there. */
+  events: { index: number; t: number; y: Float64Array }[];
+  stats: SolverStats;
+}
+
+/** What one kernel call returns. */
 export type RawSolution = OdeSolution;
 
 export interface RawRun {

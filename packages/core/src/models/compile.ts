@@ -3,7 +3,7 @@
 // the proper Λ (App. B): each activation's rate is an affine function of the groups' rates; a bias must match
 // the rate of what it is added to, a residual connection equates two rates, a normalization resets the rate to
 // 0, and every branch output has rate 1.
-import { checkModelSpec, type ModelSpec } from "./spec.js";
+import { modelShape, parseModelSpec, type ModelSpec } from "./spec.js";
 
 export interface ParamGroup {
   /** e.g. "layer2.bias", "diag.coord1", "m0.layer1.weight" */
@@ -88,7 +88,7 @@ class Builder {
     const p = prefix ? `${prefix}.` : "";
     switch (spec.kind) {
       case "linear":
-        r = this.dense(`${p}linear`, spec.inputs, outputs, spec.bias ?? false, r);
+        r = this.dense(`${p}linear`, spec.inputs, outputs, spec.bias === true, r);
         break;
       case "diagonal": {
         const gs = spec.depths.map((D, i) => this.group(`${p}diag.coord${i}`, [D]));
@@ -103,7 +103,7 @@ class Builder {
         const widths = [spec.inputs, ...spec.hidden];
         const bias = spec.bias === true;
         const lastBias = spec.bias === true || spec.bias === "last";
-        const residual = spec.kind === "mlp" && (spec.residual ?? false);
+        const residual = spec.kind === "mlp" && spec.residual === true;
         for (let l = 0; l < spec.hidden.length; l++) {
           const skip = residual && widths[l] === widths[l + 1];
           const slot = this.slots++;
@@ -136,8 +136,10 @@ function flatten(spec: ModelSpec, prefix: string): { spec: ModelSpec; prefix: st
   return spec.members.flatMap((m, i) => flatten(m, prefix ? `${prefix}.m${i}` : `m${i}`));
 }
 
-export function compileModel(spec: ModelSpec): CompiledModel {
-  const { inputs, outputs } = checkModelSpec(spec);
+/** Compiles a model spec (validated, defaults filled in: `CompiledModel.spec` is the complete spec). */
+export function compileModel(input: ModelSpec): CompiledModel {
+  const spec = parseModelSpec(input);
+  const { inputs, outputs } = modelShape(spec);
   const members = flatten(spec, "");
   const b = new Builder();
   b.words.push(outputs, members.length, inputs);

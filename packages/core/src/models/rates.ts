@@ -13,6 +13,12 @@ export interface RateEquation {
   why?: string;
 }
 
+/** Defaults of solveRates' options. */
+export const RATE_DEFAULTS = {
+  /** Relative tolerance of the LPs and of the equality checks. */
+  tol: 1e-12,
+} as const;
+
 export interface RateOptions {
   /** relative tolerance of pivots, reduced costs and ties (default 1e-12) */
   tol?: number;
@@ -243,7 +249,7 @@ export function nullSpace(rows: Float64Array[], n: number, tol = 1e-12): Float64
 export function solveRates(nVars: number, constraints: RateEquation[], options: RateOptions = {}): RateSolution {
   checkInt("nVars", nVars, 1, 100_000);
   const eqs = checkEquations(nVars, constraints);
-  const tol = options.tol ?? 1e-12;
+  const tol = options.tol ?? RATE_DEFAULTS.tol;
   if (!(tol > 0 && tol < 1e-3)) throw new ArgumentError("options.tol", tol, "a number in (0, 1e-3)");
   const A = eqs.map((e) => denseRow(nVars, e));
   const b = eqs.map((e) => e.rhs);

@@ -14,6 +14,16 @@ export interface LambdaModel {
   gradient?: ModelGradient;
 }
 
+/** Defaults of verifyLambda's options. */
+export const VERIFY_LAMBDA_DEFAULTS = {
+  /** α values of the scaling check f(ψ_α θ) = e^α f(θ). */
+  alphas: [-2, -0.5, 0.5, 2] as readonly number[],
+  /** Both residuals must be ≤ tol. */
+  tol: 1e-8,
+  /** Step h of the finite-difference Euler check (h, h/2, h/4 are Richardson-combined to O(h⁶)). */
+  fdStep: 2e-2,
+} as const;
+
 export interface VerifyLambdaOptions {
   /** α values of the scaling check (default [−2, −0.5, 0.5, 2]) */
   alphas?: number[];
@@ -118,13 +128,13 @@ export function verifyLambda(
     lmax = Math.max(lmax, l);
   }
   if (!(lmax > 0)) throw new ArgumentError("lambda", lambda, "at least one positive rate (λmax > 0, Def. 3.1)");
-  const alphas = options.alphas ?? [-2, -0.5, 0.5, 2];
+  const alphas = options.alphas ?? [...VERIFY_LAMBDA_DEFAULTS.alphas];
   alphas.forEach((a, i) => {
     if (typeof a !== "number" || !Number.isFinite(a) || a === 0) throw new ArgumentError(`options.alphas[${i}]`, a, "a finite non-zero number");
   });
-  const tol = options.tol ?? 1e-8;
+  const tol = options.tol ?? VERIFY_LAMBDA_DEFAULTS.tol;
   if (!(tol > 0)) throw new ArgumentError("options.tol", tol, "a number > 0");
-  const h = options.fdStep ?? 2e-2;
+  const h = options.fdStep ?? VERIFY_LAMBDA_DEFAULTS.fdStep;
   if (!(h > 0 && h < 1)) throw new ArgumentError("options.fdStep", h, "a number in (0, 1)");
 
   const f = (th: Float64Array, x: Float64Array) => asArray(model.forward(th, x));

@@ -1,0 +1,36 @@
+// The registry: the only list of experiments. The CLI's commands, flags and help, the worker Lab and the web
+// demo all find experiments here, by id.
+import type { Static } from "typebox";
+import { ArgumentError } from "../errors.js";
+import { parseSpec } from "../schema/validate.js";
+import { didYouMean } from "../schema/suggest.js";
+import type { AnyExperiment } from "./experiment.js";
+import { fig1 } from "./fig1.js";
+import { fig2 } from "./fig2.js";
+import { fig4 } from "./fig4.js";
+import { fig4n } from "./fig4n.js";
+import { thm61 } from "./thm61.js";
+import { appb } from "./appb.js";
+import { run } from "./run.js";
+import { sweep } from "./sweep.js";
+import { ode } from "./ode.js";
+
+/** Every experiment, in the order `marginflow list` and a full reproduction show them. */
+export const EXPERIMENTS: readonly AnyExperiment[] = [fig1, fig2, fig4, fig4n, thm61, appb, run, sweep, ode];
+
+/** The ids of the paper's results (`marginflow reproduce all`). */
+export const REPRODUCTIONS: readonly string[] = EXPERIMENTS.filter((e) => e.category === "reproduction").map((e) => e.id);
+
+/** The experiment with this id; an unknown id is an error that suggests the nearest one. */
+export function getExperiment(id: string): AnyExperiment {
+  const e = EXPERIMENTS.find((x) => x.id === id);
+  if (!e) throw new ArgumentError("experiment", id, `one of ${EXPERIMENTS.map((x) => x.id).join(", ")}${didYouMean(String(id), EXPERIMENTS.map((x) => x.id))}`);
+  return e;
+}
+
+/** Validates a spec for an experiment and fills in its defaults (the experiment's own parse, then its checks). */
+export function parseExperimentSpec<E extends AnyExperiment>(e: E, input: unknown): Static<E["spec"]> {
+  const spec = (e.parse ? e.parse(input) : parseSpec(e.spec, input)) as Static<E["spec"]>;
+  e.check?.(spec);
+  return spec;
+}
