@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Launcher: the CLI is compiled to dist/ by `npm run build` (turbo builds it with its dependencies).
+// Launcher: the CLI is compiled and bundled into dist/main.bundle.js by `npm run build` (turbo builds it with its
+// dependencies).
 import { existsSync } from "node:fs";
-const main = new URL("../dist/main.js", import.meta.url);
+const main = new URL("../dist/main.bundle.js", import.meta.url);
 if (!existsSync(main)) {
   console.error("marginflow: not built yet — run `npm run build` at the repository root first.");
   process.exit(2);

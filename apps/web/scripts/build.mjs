@@ -3,6 +3,7 @@
 import { build } from "esbuild";
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { typeboxIsPure } from "../../../scripts/esbuild-pure.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outdir = `${root}dist`;
@@ -19,6 +20,7 @@ const result = await build({
   outdir: "dist",
   sourcemap: "linked",
   minify: true,
+  plugins: [typeboxIsPure],
   metafile: true,
   logLevel: "warning",
 });

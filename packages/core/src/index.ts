@@ -82,7 +82,7 @@ export { ode, runOde, OdeSpecSchema, type OdeSpec, type OdeResult, type OdeEvent
 export { lineFigure, panelFigure, wrapTitle, FIGURE_DEFAULTS, type Figure, type Series, type Axis, type LineFigureOptions } from "./report/figure.js";
 
 // ---- workers
-export { runTask, createLab, type Lab, type Task } from "./lab.js";
+export { runTask, createLab, nonFinitePath, type Lab, type Task } from "./lab.js";
 export { LabPool, ItemError, AbortedError, MAP_DEFAULTS, type WorkerHandle, type WorkerFactory, type MapOptions } from "./pool.js";
 
 // ---- benchmarks (environment-free)

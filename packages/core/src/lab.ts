@@ -1,9 +1,10 @@
 // The worker-facing API: plain data in, plain data out. A Lab runs one task — an experiment's item — at a time on
-// its thread's Runtime; pool.ts spreads tasks over many Labs. Every result is checked against the experiment's
-// result schema before it leaves the worker, so a NaN or a malformed field is an error naming it, never data.
+// its thread's Runtime; pool.ts spreads tasks over many Labs. No result leaves a worker with a NaN, an infinity or
+// an undefined in it (an error names the field instead); the full result schema is checked by whoever stores the
+// result (the CLI, before writing it), off the workers' critical path.
 import { ArgumentError } from "./errors.js";
 import { runtime } from "./runtime/kernels.js";
-import { checkValue } from "./schema/validate.js";
+import { formatPath, type PathSegment } from "./schema/validate.js";
 import { getExperiment } from "./experiments/index.js";
 
 export { RESULT_SCHEMA_VERSION } from "./experiments/experiment.js";
@@ -16,15 +17,36 @@ export interface Task {
   item: unknown;
 }
 
-/** Runs one task on this thread's runtime; the result is validated by the experiment's result schema. */
+/** The path of the first NaN, ±Infinity or undefined in a plain-data value (null where there is none). */
+export function nonFinitePath(value: unknown, path: PathSegment[] = []): PathSegment[] | null {
+  if (typeof value === "number") return Number.isFinite(value) ? null : path;
+  if (value === undefined) return path;
+  if (ArrayBuffer.isView(value)) {
+    const a = value as unknown as ArrayLike<number>;
+    for (let i = 0; i < a.length; i++) if (typeof a[i] === "number" && !Number.isFinite(a[i]!)) return [...path, i];
+    return null;
+  }
+  if (typeof value === "object" && value !== null) {
+    for (const [k, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+      const p = nonFinitePath(v, [...path, k]);
+      if (p) return p;
+    }
+  }
+  return null;
+}
+
+/** Runs one task on this thread's runtime. */
 export async function runTask(task: Task): Promise<unknown> {
   if (typeof task !== "object" || task === null || typeof task.experiment !== "string") {
     throw new ArgumentError("task", task, "an object {experiment, item}");
   }
   const e = getExperiment(task.experiment);
   const result = e.run(task.item, { rt: await runtime() });
-  const bad = checkValue(e.itemResult, result, "result");
-  if (bad) throw new ArgumentError(bad.argument, bad.value, `${bad.expected} — ${task.experiment} produced an invalid result`);
+  const bad = nonFinitePath(result);
+  if (bad) {
+    const v = bad.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)?.[k], result);
+    throw new ArgumentError(formatPath("result", bad), v, `a finite number or null — ${task.experiment} produced an invalid result`);
+  }
   return result;
 }
 

@@ -6,6 +6,8 @@
 // underflow, subnormals, ±0, ±inf, NaN, domain errors) taken only when a vector holds such a lane. The array
 // kernels run two vectors per iteration, then one, then a scalar tail that applies the same lane algorithm
 // to a splat. Nothing is allocated: constants live in static data.
+// Over 400 lines on purpose: six functions of one family share the lane helpers and the reduction constants
+// above, and splitting them would spread one algorithm's fast and edge paths over files.
 
 // ---- lane helpers (all inlined) ----
 

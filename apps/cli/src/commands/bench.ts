@@ -3,7 +3,8 @@ import { Runtime, benchKernels, ballSurfaces, fig4, parseExperimentSpec, FIG4_MU
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { CliError, UsageError } from "../errors.js";
 import { flagError, intFlag, pathFlag, specFromFlags } from "../flags.js";
 import { createPool, defaultWorkers } from "../pool.js";
@@ -69,8 +70,16 @@ export const benchCommand: Command = {
   },
 };
 
-const ROOT = new URL("../../../../", import.meta.url).pathname;
-const PEER = join(ROOT, "bench", "peers", "fig4_scipy.py");
+/** The repository root: the first directory above this file that holds the peer (bundled or not, from anywhere). */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "bench", "peers", "fig4_scipy.py"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new CliError("bench fig4: the peer bench/peers/fig4_scipy.py is not found above this installation (it ships with the repository)");
+    dir = up;
+  }
+  return dir;
+}
 
 /**
  * The Fig. 4 sweep at T = 1e5 (rtol 1e-6, atol 1e-9, exponential loss, hom and D = (1,5,10) from all-ones) by
@@ -89,9 +98,9 @@ async function benchFig4(values: Record<string, string | boolean | undefined>): 
   const workers = intFlag("workers", values.workers, defaultWorkers(), 1, 256);
   const repeat = intFlag("repeat", values.repeat, 3, 1, 100);
   if (values.json !== undefined) checkWritable(pathFlag("json", values.json, ""));
+  const ROOT = repoRoot(), PEER = join(ROOT, "bench", "peers", "fig4_scipy.py");
   const deps = spawnSync(process.execPath, [join(ROOT, "scripts", "ensure-system-deps.mjs"), "python3-scipy"], { stdio: ["ignore", "inherit", "inherit"] });
   if (deps.status !== 0) throw new CliError("bench fig4: the SciPy peer needs python3-scipy (install it: sudo apt-get install python3-scipy)");
-  if (!existsSync(PEER)) throw new CliError(`bench fig4: peer script missing at ${PEER}`);
   const rs = Array.from({ length: radii }, (_, k) => (k + 0.5) / radii);
   const specs = rs.map((r) => ({ experiment: "fig4", item: { kind: "fig4" as const, r, samples, seed: 0, horizons: [5], rtol: 1e-6, atol: 1e-9, certificate: false } }));
   // the peer gets the same samples: unit directions u_i (x_i = y_i µ̂ + r u_i) and labels

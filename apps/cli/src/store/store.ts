@@ -147,7 +147,11 @@ export class ItemStore {
     return undefined;
   }
 
+  /** Keeps a finished item (validated by the experiment's result schema first: an invalid result is an error
+   *  naming the item and the field, and nothing is written). */
   save(i: number, result: unknown): void {
+    const bad = checkValue(this.experiment.itemResult, result, "result");
+    if (bad) throw new CliError(`item ${i} of ${this.info.id} produced an invalid result (${bad.message}); it was not kept`);
     writeJson(join(this.dir, "items", itemFile(i)), { index: i, result });
   }
 

@@ -2,9 +2,14 @@
 // error), integers and numbers with ranges, nullable numbers (JSON has no NaN or Infinity: a value that was not
 // computed is null), ascending arrays, string enums. Every field states its meaning and unit in `description`
 // and its default in `default` — the one place a default is written (CLI help and `marginflow schema` read them).
-import { Type, type Static, type TArray, type TLiteral, type TObject, type TProperties, type TSchema, type TUnion } from "typebox";
+import {
+  Array as ArrayT, Boolean as BooleanT, Integer, Literal, Null, Number as NumberT, Object as ObjectT, Optional, Record, Refine, String as StringT, Union, Unknown,
+  type Static, type TArray, type TLiteral, type TObject, type TProperties, type TSchema, type TUnion,
+} from "typebox";
 
-export { Type, type Static, type TSchema };
+/** The TypeBox builders marginflow uses, by name (named imports, so that a bundle keeps only these). */
+export const Type = { Array: ArrayT, Boolean: BooleanT, Integer, Literal, Null, Number: NumberT, Object: ObjectT, Optional, Record, Refine, String: StringT, Union, Unknown };
+export type { Static, TSchema };
 
 type Opts = { description?: string; default?: unknown; title?: string; [k: string]: unknown };
 

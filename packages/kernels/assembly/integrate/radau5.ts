@@ -5,6 +5,9 @@
 // across steps while Newton converges fast. Embedded 3rd-order error estimate filtered through (μ_r/h − J)⁻¹,
 // Gustafsson's predictive step control, the collocation polynomial as dense output, events on it. For large
 // systems (krylov > 0) the same iteration runs matrix-free: GMRES with J·v products (krylov.ts).
+// Over 400 lines because this file still owns its whole step loop (prologue, guards, Newton, error control, the
+// terminal-phase Jacobian rescaling); the shared driver of the open flow issue takes the loop out and leaves the
+// stepper — the tableau, the Newton solve and the dense output — well under it.
 import { eval_rhs, eval_event, event_stride, RHS_GF_LOGS } from "./flows";
 import { lu_real, lu_solve_real, lu_complex, lu_solve_complex } from "./linsolve";
 import { krylov_bytes, krylov_base, krylov_solve } from "./krylov";

@@ -1,0 +1,96 @@
+// The house's rules, checked on every `npm test` with dependency-cruiser (the import graph of every source file):
+//   - no import cycles;
+//   - arrows point down only: kernels ← core ← apps; core is environment-free (no node: modules); the two apps
+//     do not import each other;
+//   - docs/architecture.md is a true map: one row per source file, whose "imports" column is the file's imports.
+// `node scripts/check-architecture.mjs --write` rewrites the imports column (and adds rows, responsibility "TODO").
+import { readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { cruise } from "dependency-cruiser";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(ROOT);
+const MAP = "docs/architecture.md";
+/** Source roots: a file's imports are shown relative to its root. */
+const ROOTS = ["packages/kernels/assembly", "packages/kernels/scripts", "packages/core/src", "apps/cli/src", "apps/cli/scripts", "apps/cli/bin", "apps/web/src", "apps/web/scripts", "scripts", "bench/peers"];
+const SOURCE = /\.(ts|mts|mjs|js|py)$/;
+
+const rules = [
+  { name: "no-circular", severity: "error", comment: "import cycles", from: {}, to: { circular: true } },
+  { name: "core-environment-free", severity: "error", comment: "core knows no files, terminals or DOM", from: { path: "^packages/core/src" }, to: { dependencyTypes: ["core"] } },
+  { name: "kernels-pure", severity: "error", comment: "kernels import only kernels", from: { path: "^packages/kernels/assembly" }, to: { pathNot: "^packages/kernels/assembly" } },
+  { name: "core-not-apps", severity: "error", comment: "arrows point down: core imports no app", from: { path: "^packages/core" }, to: { path: "^apps/" } },
+  { name: "cli-not-web", severity: "error", comment: "the apps are independent", from: { path: "^apps/cli" }, to: { path: "^apps/web" } },
+  { name: "web-not-cli", severity: "error", comment: "the apps are independent", from: { path: "^apps/web" }, to: { path: "^apps/cli" } },
+];
+
+const files = (dir) => readdirSync(dir).flatMap((f) => {
+  const p = join(dir, f);
+  return statSync(p).isDirectory() ? (f === "node_modules" || f === "dist" || f === "build" ? [] : files(p)) : SOURCE.test(f) ? [p] : [];
+});
+const sources = ROOTS.flatMap((r) => files(r)).filter((f) => !f.endsWith(".d.ts")).sort();
+
+const result = await cruise(ROOTS, {
+  doNotFollow: { path: "node_modules" },
+  exclude: { path: "(^|/)(dist|build|node_modules)/" },
+  tsPreCompilationDeps: true,
+  enhancedResolveOptions: { extensionAlias: { ".js": [".ts", ".js"] } },
+  validate: true,
+  ruleSet: { forbidden: rules },
+});
+const out = result.output;
+const rootOf = (f) => ROOTS.filter((r) => f.startsWith(`${r}/`)).sort((a, b) => b.length - a.length)[0];
+
+/** What a file imports: files of its own root (relative to it), packages by name, node: modules. */
+function importsOf(file) {
+  const m = out.modules.find((x) => x.source === file);
+  if (!m) return [];
+  const root = rootOf(file);
+  const names = m.dependencies.map((d) => {
+    if (d.coreModule) return `node:${d.module.replace(/^node:/, "")}`;
+    if (!d.resolved.startsWith("node_modules/") && root && d.resolved.startsWith(`${root}/`)) return relative(root, d.resolved);
+    const pkg = d.module.startsWith("@") ? d.module.split("/").slice(0, 2).join("/") : d.module.split("/")[0];
+    return d.module.startsWith(".") ? relative(ROOT, d.resolved) : pkg;
+  });
+  return [...new Set(names)].sort((a, b) => Number(a.startsWith("node:")) - Number(b.startsWith("node:")) || a.localeCompare(b));
+}
+
+const problems = [];
+for (const v of out.summary.violations) {
+  const rule = rules.find((r) => r.name === v.rule.name);
+  const cycle = v.cycle?.length ? ` (cycle: ${[v.from, ...v.cycle.map((c) => c.name ?? c)].join(" → ")})` : "";
+  problems.push(`${rule?.comment ?? v.rule.name}: ${v.from} → ${v.to}${cycle}`);
+}
+
+// ---- the map: | `path` | responsibility | imports |
+const text = readFileSync(MAP, "utf8");
+const ROW = /^\| `([^`]+)` \| (.*) \| (.*) \|$/;
+const rows = new Map();
+for (const line of text.split("\n")) {
+  const m = ROW.exec(line);
+  if (m) rows.set(m[1], { responsibility: m[2], imports: m[3] });
+}
+const shown = (f) => importsOf(f).map((x) => `\`${x}\``).join(", ") || "—";
+for (const f of sources) {
+  const row = rows.get(f);
+  if (!row) problems.push(`${MAP}: no row for ${f}`);
+  else if (row.imports !== shown(f)) problems.push(`${MAP}: the imports of ${f} are ${shown(f)}, the map says ${row.imports}`);
+  else if (/^\s*(TODO)?\s*$/.test(row.responsibility)) problems.push(`${MAP}: ${f} has no responsibility written`);
+}
+for (const f of rows.keys()) if (!sources.includes(f)) problems.push(`${MAP}: a row for ${f}, which does not exist`);
+
+if (process.argv.includes("--write")) {
+  const lines = text.split("\n").map((line) => {
+    const m = ROW.exec(line);
+    return m && sources.includes(m[1]) ? `| \`${m[1]}\` | ${m[2]} | ${shown(m[1])} |` : line;
+  });
+  const missing = sources.filter((f) => !rows.has(f)).map((f) => `| \`${f}\` | TODO | ${shown(f)} |`);
+  writeFileSync(MAP, lines.join("\n") + (missing.length ? `\n${missing.join("\n")}\n` : ""));
+  console.log(`architecture: ${MAP} rewritten (${missing.length} new rows)`);
+} else if (problems.length) {
+  console.error(`architecture: ${problems.length} problem(s)\n  ${problems.join("\n  ")}`);
+  process.exit(1);
+} else {
+  console.log(`architecture: ${sources.length} source files, each in ${MAP} with its imports; no import cycles; arrows point down (kernels ← core ← apps), core environment-free`);
+}
