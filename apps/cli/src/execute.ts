@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AbortedError, ItemError, EXPERIMENTS, type AnyExperiment, type LabPool, type Summary } from "@marginflow/core";
 import { CliError } from "./errors.js";
-import { checkWritable } from "./io.js";
+import { checkWritable, shown } from "./io.js";
 import { createPool } from "./pool.js";
 import { runJob, type JobOutcome } from "./runner.js";
 import { writeReport } from "./output/report.js";
@@ -30,7 +30,7 @@ export interface ExecuteOptions {
 const mark = (h: boolean | null) => (h === null ? "·" : h ? "✓" : "✗");
 
 export function printSummary(id: string, dir: string, s: Summary): void {
-  const lines = [`${id}: ${join(dir, "result.json")}`];
+  const lines = [`${id}: ${shown(join(dir, "result.json"))}`];
   for (const c of s.checks) lines.push(`  ${mark(c.holds)} ${c.claim} — ${c.measured}`);
   for (const [k, v] of s.numbers) lines.push(`  ${k}: ${v}`);
   process.stdout.write(lines.join("\n") + "\n");
@@ -94,6 +94,6 @@ export async function execute(jobs: Job[], o: ExecuteOptions): Promise<number> {
     const rejected = partial.reduce((s, x) => s + x.outcome.rejected, 0);
     throw new CliError(`incomplete: ${what}${rejected ? ` (${rejected} stored item(s) were invalid and moved aside)` : ""}; rerun with --resume to compute the missing items`);
   }
-  process.stdout.write(`report: ${writeReport(o.outDir, EXPERIMENTS.map((e) => e.id), o.heading)}\n`);
+  process.stdout.write(`report: ${shown(writeReport(o.outDir, EXPERIMENTS.map((e) => e.id), o.heading))}\n`);
   return 0;
 }

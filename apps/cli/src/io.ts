@@ -1,7 +1,7 @@
 // Files: every output is written whole or not at all (a temp file beside it, then a rename; the temp file is
 // removed if anything fails), and paths are checked before any long computation.
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, isAbsolute, relative } from "node:path";
 import { randomBytes } from "node:crypto";
 import { CliError } from "./errors.js";
 
@@ -88,4 +88,10 @@ export function checkWritable(path: string): void {
     removeQuietly(probe);
     throw cannotWrite(path, e);
   }
+}
+
+/** A path as a user reads it: relative to the working directory when it is inside it. */
+export function shown(path: string): string {
+  const r = relative(process.cwd(), path);
+  return r && !r.startsWith("..") && !isAbsolute(r) ? r : path;
 }

@@ -122,6 +122,30 @@ describe("marginflow run", () => {
   });
 });
 
+describe("the README's examples", () => {
+  const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+  const root = new URL("../../../", import.meta.url).pathname;
+  /** The lines the README shows after "$ npx marginflow ARGS" ("…" elides lines). */
+  const shownOutput = (cmd: string) => {
+    const block = readme.split("```").find((b) => b.includes(`$ npx marginflow ${cmd}`))!;
+    return block.split("\n").slice(2).filter((l) => l.trim() !== "" && l.trim() !== "…");
+  };
+  it.each([["run", "examples/balls-qh.json"], ["sweep", "examples/sweep-radius.json"]])("marginflow %s %s prints what the README shows", async (cmd, spec) => {
+    const d = tmp();
+    const r = await runWith({ cwd: d }, cmd, join(root, spec));
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    const expected = shownOutput(`${cmd} ${spec}`);
+    expect(expected.length).toBeGreaterThan(3);
+    let at = 0;
+    for (const e of expected) {
+      const k = lines.indexOf(e, at);
+      expect(k, `README line not printed (in order): ${e}`).toBeGreaterThanOrEqual(0);
+      at = k + 1;
+    }
+  }, 60_000);
+});
+
 describe("marginflow sweep", () => {
   const sweep = {
     name: "radius",

@@ -86,5 +86,5 @@ export { runTask, createLab, nonFinitePath, type Lab, type Task } from "./lab.js
 export { LabPool, ItemError, AbortedError, MAP_DEFAULTS, type WorkerHandle, type WorkerFactory, type MapOptions } from "./pool.js";
 
 // ---- benchmarks (environment-free)
-export { benchKernels, type KernelBenchResult, type KernelBenchOptions, type RateRow } from "./bench/kernels.js";
+export { benchKernels, KERNEL_BENCH_DEFAULTS, type KernelBenchResult, type KernelBenchOptions, type RateRow } from "./bench/kernels.js";
 export { time, type Timing } from "./bench/timing.js";

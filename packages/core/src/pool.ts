@@ -25,8 +25,9 @@ export interface MapOptions {
   /** Called as each item finishes (in completion order; `index` is the item's position). An exception thrown
    *  here (a failed write, say) stops the map: it rejects with that exception. */
   onResult?: (index: number, result: unknown) => void;
-  /** Called when an item starts on a worker. */
+  /** Called when an item starts on a worker. Default: none. */
   onStart?: (index: number, worker: number) => void;
+  /** Aborting stops dispatch and terminates in-flight work (the map rejects with AbortedError). Default: none. */
   signal?: AbortSignal;
   /** Times an item is retried after its worker died. Default 1. Errors thrown by the item itself are not retried. */
   retries?: number;

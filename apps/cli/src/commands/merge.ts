@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { EXPERIMENTS, getExperiment, type Summary } from "@marginflow/core";
 import { CliError, UsageError } from "../errors.js";
 import type { Command } from "../command.js";
-import { checkWritable } from "../io.js";
+import { checkWritable, shown } from "../io.js";
 import { pathFlag } from "../flags.js";
 import { writeOutputs } from "../runner.js";
 import { writeReport } from "../output/report.js";
@@ -73,7 +73,7 @@ is named and left out); each experiment is assembled once all its items are ther
       }
     }
     if (missing.length) throw new CliError(`merge: incomplete — ${missing.join("; ")}; run the missing shards (or rerun one with --resume), then merge again`);
-    process.stdout.write(`report: ${writeReport(outDir, EXPERIMENTS.map((e) => e.id), "marginflow — merged runs")}\n`);
+    process.stdout.write(`report: ${shown(writeReport(outDir, EXPERIMENTS.map((e) => e.id), "marginflow — merged runs"))}\n`);
     return 0;
   },
 };

@@ -5,12 +5,24 @@ import type { Runtime } from "../runtime/kernels.js";
 import { gemmPlain } from "../reference/blas.js";
 import { time } from "./timing.js";
 
-export interface KernelBenchOptions {
-  sizes?: number[];
+/** Defaults of benchKernels' options. */
+export const KERNEL_BENCH_DEFAULTS = {
+  /** Matrix sizes n of the gemv and gemm measurements. */
+  sizes: [64, 128, 256, 512, 1024] as readonly number[],
   /** n of the elementwise (exp) benchmark. */
+  expLength: 100_000,
+  /** Seconds each measurement may take. */
+  budget: 0.4,
+} as const;
+
+export interface KernelBenchOptions {
+  /** Matrix sizes n. Default [64, 128, 256, 512, 1024]. */
+  sizes?: number[];
+  /** n of the elementwise (exp) benchmark. Default 100 000. */
   expLength?: number;
-  /** Seconds each measurement may take (more runs → steadier medians). */
+  /** Seconds each measurement may take (more runs → steadier medians). Default 0.4 s. */
   budget?: number;
+  /** Called with the name of each measurement as it starts. Default: none. */
   onProgress?: (what: string) => void;
 }
 
@@ -42,7 +54,7 @@ function fillRandom(a: Float64Array, seed: number): Float64Array {
 }
 
 export function benchKernels(rt: Runtime, options: KernelBenchOptions = {}): KernelBenchResult {
-  const { sizes = [64, 128, 256, 512, 1024], expLength = 100_000, budget = 0.4, onProgress } = options;
+  const { sizes = [...KERNEL_BENCH_DEFAULTS.sizes], expLength = KERNEL_BENCH_DEFAULTS.expLength, budget = KERNEL_BENCH_DEFAULTS.budget, onProgress } = options;
   const e = rt.exports;
   const arena = rt.arena;
 

@@ -11,7 +11,7 @@ import { ballRobustness } from "./closed-forms.js";
 import { checkDepths, coordinateMask, rateLevels, rolesAtDepth, type CoordinateRole, type CoordinateSpec } from "./coordinates.js";
 
 export interface BallLimitOptions {
-  /** Coordinates fixed to 0 (Conjecture 5.1's higher-rate parameters). */
+  /** Coordinates fixed to 0 (Conjecture 5.1's higher-rate parameters). Default: none. */
   zeroed?: ArrayLike<boolean>;
 }
 

@@ -18,7 +18,7 @@ export interface QpProblem {
 }
 
 export interface QpOptions {
-  /** A feasible starting point (skips phase I when it is feasible). */
+  /** A feasible starting point (skips phase I when it is feasible). Default: none (phase I finds one). */
   x0?: Float64Array;
   /** Cap on active-set iterations per phase and subproblem; default 20·(n + m + p) + 100. */
   maxIterations?: number;

@@ -59,7 +59,7 @@ export interface SweepOutcome {
 }
 
 /** The final value of an observable against one numeric grid axis, one line per combination of the other axes. */
-function axisFigure(out: SweepOutcome, axis: string, key: "smoothedMargin" | "distanceAsymmetric" | "distanceSvm", title: string, log: boolean): Figure {
+function axisFigure(out: SweepOutcome, axis: string, key: "smoothedMargin" | "distanceAsymmetric" | "distanceSvm", title: string, short: string, log: boolean): Figure {
   const others = Object.keys(out.grid).filter((p) => p !== axis);
   const groups = new Map<string, SweepOutcome["points"]>();
   for (const p of out.points) {
@@ -68,7 +68,7 @@ function axisFigure(out: SweepOutcome, axis: string, key: "smoothedMargin" | "di
   }
   const series: Series[] = [...groups].map(([label, ps], i) => ({ label: label || "final value", x: ps.map((p) => p.values[axis] as number), y: ps.map((p) => p[key]), color: colors[i % colors.length]! }));
   series.push(...series.map((s) => ({ ...s, label: "", mark: "points" as const })));
-  return lineFigure({ name: `sweep-${key}-${axis.replace(/[^A-Za-z0-9]+/g, "_")}`, title: `${title} at the end of each run, against ${axis}`, caption: "One line per combination of the other grid axes.", x: { title: axis }, y: { title, scale: log ? "log" : "linear" }, series });
+  return lineFigure({ name: `sweep-${key}-${axis.replace(/[^A-Za-z0-9]+/g, "_")}`, title: `${title} at the end of each run, against ${axis}`, caption: "One line per combination of the other grid axes.", x: { title: axis }, y: { title: short, scale: log ? "log" : "linear" }, series });
 }
 
 export const sweep = defineExperiment({
@@ -116,9 +116,9 @@ export const sweep = defineExperiment({
     const numeric = Object.keys(out.grid).filter((p) => out.points.every((q) => typeof q.values[p] === "number"));
     const figs: Figure[] = [];
     for (const axis of numeric.slice(0, 2)) {
-      figs.push(axisFigure(out, axis, "smoothedMargin", "smoothed margin γ̃", false));
-      if (out.points.some((p) => p.distanceAsymmetric !== null)) figs.push(axisFigure(out, axis, "distanceAsymmetric", "distance to the asymmetric max-margin solution", true));
-      else if (out.points.some((p) => p.distanceSvm !== null)) figs.push(axisFigure(out, axis, "distanceSvm", "distance to the SVM direction", true));
+      figs.push(axisFigure(out, axis, "smoothedMargin", "The smoothed margin γ̃", "γ̃", false));
+      if (out.points.some((p) => p.distanceAsymmetric !== null)) figs.push(axisFigure(out, axis, "distanceAsymmetric", "The distance to the exact asymmetric max-margin solution", "distance to the certificate", true));
+      else if (out.points.some((p) => p.distanceSvm !== null)) figs.push(axisFigure(out, axis, "distanceSvm", "The distance to the hard-margin SVM direction", "distance to the certificate", true));
     }
     if (out.runs.length <= 16) {
       figs.push(lineFigure({

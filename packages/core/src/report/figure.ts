@@ -92,7 +92,7 @@ function axisEncoding(field: string, a: Axis) {
     field,
     type: "quantitative",
     title: a.title,
-    scale: { type: a.scale ?? "linear", ...(a.scale === "log" ? {} : { zero: a.zero ?? false }), ...(a.domain ? { domain: a.domain, clamp: false } : { nice: a.scale !== "log" }) },
+    scale: { type: a.scale ?? "linear", ...(a.scale === "log" ? {} : { zero: a.zero ?? false }), ...(a.domain ? { domain: a.domain, clamp: false } : { nice: a.scale !== "log", padding: 8 }) },
     axis: { labelFontSize: FIGURE_DEFAULTS.labelSize, titleFontSize: 12, grid: true, ...(a.scale === "log" ? { format: "~e" } : {}) },
   };
 }
@@ -100,7 +100,7 @@ function axisEncoding(field: string, a: Axis) {
 /** A line figure: lines, dots and hollow markers, one legend. */
 export function lineFigure(o: LineFigureOptions): Figure {
   const width = o.width ?? FIGURE_DEFAULTS.width, height = o.height ?? FIGURE_DEFAULTS.height;
-  const rows: { g: number; s: string; sf: string; x: number; y: number; i: number; m: string; z: number; w: number; op: number }[] = [];
+  const rows: { g: number; s: string; c: string; x: number; y: number; i: number; m: string; z: number; w: number; op: number }[] = [];
   o.series.forEach((s, g) => {
     const n = Math.min(s.x.length, s.y.length);
     for (let i = 0; i < n; i++) {
@@ -109,7 +109,7 @@ export function lineFigure(o: LineFigureOptions): Figure {
       if (o.y.scale === "log" && !(y > 0)) continue;
       if (o.x.scale === "log" && !(x > 0)) continue;
       const band = s.style === "band";
-      rows.push({ g, s: s.label, sf: s.label, x, y, i, m: s.mark ?? "line", z: band ? 0 : 1, w: band ? 7 : 1.7, op: band ? 0.3 : 1 });
+      rows.push({ g, s: s.label, c: s.color, x, y, i, m: s.mark ?? "line", z: band ? 0 : 1, w: band ? 7 : 1.7, op: band ? 0.3 : 1 });
     }
   });
   // one legend entry per label, in order of appearance, showing that series' own symbol
@@ -127,7 +127,7 @@ export function lineFigure(o: LineFigureOptions): Figure {
     // one series needs no legend: the axis title names it
     legend: entries.length < 2 ? null : {
       title: null, orient: "bottom", direction: "horizontal", columns, labelLimit: 0, labelFontSize: FIGURE_DEFAULTS.labelSize,
-      symbolSize: 200, columnPadding: 18, rowPadding: 6,
+      symbolSize: 200, columnPadding: 18, rowPadding: 6, values: entries.map((e) => e.label),
       encode: {
         symbols: {
           update: {
@@ -164,10 +164,12 @@ export function lineFigure(o: LineFigureOptions): Figure {
     {
       transform: [{ filter: "datum.m !== 'line'" }],
       mark: { type: "point", clip: true, size: 34, strokeWidth: 1.4 },
+      // each series' own colour (unlabelled series too); the legend entries come from the line layer's scale
       encoding: {
-        x, y, color,
+        x, y,
+        stroke: { field: "c", type: "nominal", scale: null },
+        fill: { field: "c", type: "nominal", scale: null },
         shape: { field: "g", type: "nominal", scale: { domain: groups, range: shapes }, legend: null },
-        fill: { field: "sf", type: "nominal", scale: { domain, range: domain.map(colorOf) }, legend: null },
         fillOpacity: { condition: { test: "datum.m === 'points'", value: 1 }, value: 0 },
       },
     },
@@ -178,17 +180,19 @@ export function lineFigure(o: LineFigureOptions): Figure {
       { data: { values: o.rules }, mark: { type: "text", align: "left", dx: 4, dy: 2, baseline: "top", color: "#555", fontSize: 10 }, encoding: { x: { field: "x", type: "quantitative" }, y: { value: 0 }, text: { field: "label" } } },
     );
   }
-  const titleChars = Math.floor((width + 60) / (0.62 * FIGURE_DEFAULTS.titleSize));
+  return envelope(o, width + 60, FIGURE_DEFAULTS.titleSize, { width, height, data: { values: rows }, layer });
+}
+
+/** A figure around a Vega-Lite body: the schema, the wrapped title, the house config. */
+function envelope(o: { name: string; title: string; caption: string }, titleWidth: number, titleSize: number, body: Record<string, unknown>): Figure {
   return {
     name: o.name,
     title: o.title,
     caption: o.caption,
     vegaLite: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-      title: { text: wrapTitle(o.title, titleChars), anchor: "start", fontSize: FIGURE_DEFAULTS.titleSize, offset: 10 },
-      width, height,
-      data: { values: rows },
-      layer,
+      title: { text: wrapTitle(o.title, Math.floor(titleWidth / (0.62 * titleSize))), anchor: "start", fontSize: titleSize, offset: 10 },
+      ...body,
       config: { font: FIGURE_DEFAULTS.font, view: { stroke: "#888" }, mark: { invalid: "filter" } },
     },
   };
@@ -196,22 +200,14 @@ export function lineFigure(o: LineFigureOptions): Figure {
 
 /** Several line figures in one, side by side ("row") or stacked ("column"), under one title. */
 export function panelFigure(o: { name: string; title: string; caption: string; panels: Figure[]; direction?: "row" | "column" }): Figure {
-  const width = o.panels.reduce((s, p) => s + Number(p.vegaLite.width), 0);
-  const titleChars = Math.floor(((o.direction ?? "column") === "row" ? width : Number(o.panels[0]?.vegaLite.width ?? 560)) / (0.62 * FIGURE_DEFAULTS.titleSize));
+  const row = (o.direction ?? "column") === "row";
+  const width = row ? o.panels.reduce((s, p) => s + Number(p.vegaLite.width), 0) : Number(o.panels[0]?.vegaLite.width ?? FIGURE_DEFAULTS.width);
   const strip = (p: Figure) => {
     const { $schema: _s, config: _c, ...rest } = p.vegaLite;
     return rest;
   };
-  return {
-    name: o.name,
-    title: o.title,
-    caption: o.caption,
-    vegaLite: {
-      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-      title: { text: wrapTitle(o.title, titleChars), anchor: "start", fontSize: FIGURE_DEFAULTS.titleSize + 1, offset: 12 },
-      [(o.direction ?? "column") === "row" ? "hconcat" : "vconcat"]: o.panels.map(strip),
-      resolve: { scale: { color: "independent", fill: "independent", strokeDash: "independent", shape: "independent", x: "independent", y: "independent" }, legend: { color: "independent" } },
-      config: { font: FIGURE_DEFAULTS.font, view: { stroke: "#888" }, mark: { invalid: "filter" } },
-    },
-  };
+  return envelope(o, width, FIGURE_DEFAULTS.titleSize + 1, {
+    [row ? "hconcat" : "vconcat"]: o.panels.map(strip),
+    resolve: { scale: { color: "independent", fill: "independent", strokeDash: "independent", shape: "independent", x: "independent", y: "independent" }, legend: { color: "independent" } },
+  });
 }
