@@ -21,7 +21,8 @@ export const RUN_OPTIONS = {
   resume: { type: "boolean" },
 } as const;
 
-export const RUN_OPTIONS_HELP = `  --out DIR        output directory
+/** The help lines of RUN_OPTIONS, with the command's default output directory. */
+export const RUN_OPTIONS_HELP = (out: string) => `  --out DIR        output directory (default ${out})
   --workers N      worker threads (default: one per core)
   --resume         continue a run in DIR: only the missing items are computed
 `;

@@ -8,7 +8,7 @@ import { AbortedError, ItemError, EXPERIMENTS, type AnyExperiment, type LabPool,
 import { CliError } from "./errors.js";
 import { checkWritable, shown } from "./io.js";
 import { createPool } from "./pool.js";
-import { runJob, type JobOutcome } from "./runner.js";
+import { openJob, runJob, type JobOutcome, type OpenJob } from "./runner.js";
 import { writeReport } from "./output/report.js";
 import type { Shard } from "./store/store.js";
 
@@ -17,6 +17,7 @@ export interface Job {
   spec: unknown;
   dir: string;
 }
+
 
 export interface ExecuteOptions {
   outDir: string;
@@ -51,19 +52,33 @@ function signals(ctl: AbortController): { code: () => number | undefined; off: (
 
 export async function execute(jobs: Job[], o: ExecuteOptions): Promise<number> {
   checkWritable(join(o.outDir, "report.html"));
+  const warn = (line: string) => process.stderr.write(line + "\n");
+  // every directory is opened — locked, its spec compared, --resume checked — before any experiment runs
+  const opened: OpenJob[] = [];
+  try {
+    for (const job of jobs) opened.push(openJob(job.exp, job.spec, job.dir, { resume: o.resume, shard: o.shard, command: o.command, warn }));
+  } catch (e) {
+    for (const j of opened) j.store.discard();
+    throw e;
+  }
   const ctl = new AbortController();
   const sig = signals(ctl);
   let pool: LabPool | undefined;
-  const outcomes: { job: Job; outcome: JobOutcome }[] = [];
-  let current: Job | undefined;
+  const outcomes: { job: OpenJob; outcome: JobOutcome }[] = [];
+  let current: OpenJob | undefined;
+  const interrupted = () => {
+    const kept = current ? ` — finished items are kept in ${join(current.dir, "items")}` : "";
+    process.stderr.write(`\nmarginflow: interrupted${kept}; rerun the same command with --resume to continue\n`);
+    return sig.code() ?? 130;
+  };
   try {
-    for (const job of jobs) {
+    for (const job of opened) {
       if (ctl.signal.aborted) break;
       current = job;
-      const outcome = await runJob(job.exp, job.spec, job.dir, {
+      const outcome = await runJob(job, {
         resume: o.resume, shard: o.shard, signal: ctl.signal, command: o.command,
         pool: () => (pool ??= createPool(o.workers)),
-        warn: (line) => process.stderr.write(line + "\n"),
+        warn,
       });
       outcomes.push({ job, outcome });
       if (outcome.state === "done") {
@@ -73,17 +88,16 @@ export async function execute(jobs: Job[], o: ExecuteOptions): Promise<number> {
     }
   } catch (e) {
     const kept = current ? ` — finished items are kept in ${join(current.dir, "items")}` : "";
-    if (e instanceof AbortedError || ctl.signal.aborted) {
-      process.stderr.write(`\nmarginflow: interrupted${kept}; rerun the same command with --resume to continue\n`);
-      return sig.code() ?? 130;
-    }
+    if (e instanceof AbortedError || ctl.signal.aborted) return interrupted();
     if (e instanceof ItemError) throw new CliError(`${current?.exp.id ?? "an experiment"}: item ${e.index} failed: ${e.message.replace(/^item \d+: /, "")}${kept}`);
     if (e instanceof CliError && /^cannot write/.test(e.message)) throw new CliError(`${e.message}${kept}; rerun with --resume once it is fixed`);
     throw e;
   } finally {
     sig.off();
+    for (const j of opened) j.store.release();
     await pool?.close();
   }
+  if (ctl.signal.aborted) return interrupted(); // a signal between two experiments: the rest did not run
   const partial = outcomes.filter((x) => x.outcome.state === "partial");
   if (partial.length > 0) {
     const what = partial.map((x) => `${x.job.exp.id}: ${x.outcome.have} of ${x.outcome.total} items in ${x.job.dir}`).join("; ");

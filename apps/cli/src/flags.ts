@@ -3,7 +3,7 @@
 // is validated by the schema — so ranges, defaults and descriptions are the schema's, written once. Also the
 // command-line plumbing shared by every command: the common options and their checks.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { describeSchema, didYouMean, nearest, type AnyExperiment, SpecError } from "@marginflow/core";
+import { ArgumentError, describeSchema, didYouMean, nearest, type AnyExperiment, SpecError } from "@marginflow/core";
 import { UsageError } from "./errors.js";
 
 export type Values = Record<string, string | boolean | undefined>;
@@ -135,11 +135,14 @@ export function specFromFlags(e: AnyExperiment, values: Values): Record<string, 
 
 /** Re-words a spec error on a flag's field: "--samples: expected …, got "1e9"". */
 export function flagError(e: unknown, exp: AnyExperiment, values: Values): unknown {
-  if (!(e instanceof SpecError) || typeof e.segments[0] !== "string") return e;
-  const flag = specFlags(exp).find((f) => f.field === e.segments[0]);
-  if (!flag) return e;
+  if (!(e instanceof ArgumentError)) return e;
+  // the spec field the error is about: the first segment of its path ("classes[0]" → classes)
+  const field = e instanceof SpecError ? e.segments[0] : /^[A-Za-z_$][\w$]*/.exec(e.argument)?.[0];
+  const flag = specFlags(exp).find((f) => f.field === field);
+  if (!flag) return new UsageError(`${exp.id}: ${e.message}`);
   const text = values[flag.flag];
-  return new UsageError(`--${flag.flag}${e.segments.length > 1 ? ` (${e.message.split(":")[0]})` : ""}: expected ${e.expected}${typeof text === "string" ? `, got ${JSON.stringify(text)}` : ""} (${exp.id})`);
+  const where = e.argument !== field ? ` (${e.argument})` : "";
+  return new UsageError(`--${flag.flag}${where}: expected ${e.expected}${typeof text === "string" ? `, got ${JSON.stringify(text)}` : ""} (${exp.id})`);
 }
 
 /** A "did you mean" for a mistyped command or experiment id. */

@@ -4,7 +4,7 @@ import { availableParallelism } from "node:os";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import { LabPool, type WorkerHandle } from "@marginflow/core";
 
-/** One pool worker: worker.ts bundled into one file by the build (scripts/bundle-worker.mjs). */
+/** One pool worker: worker.ts bundled into one file by the build (scripts/bundle.mjs). */
 export function nodeWorker(): WorkerHandle {
   const w = new Worker(new URL("./worker.bundle.js", import.meta.url));
   return {

@@ -3,7 +3,7 @@
 // disk the moment it arrives, and once all items are there writes result.json, the figures (SVG + PNG), the
 // tables (CSV + JSONL) and summary.json.
 import { join } from "node:path";
-import { RESULT_SCHEMA_VERSION, type AnyExperiment, type LabPool } from "@marginflow/core";
+import { ItemError, RESULT_SCHEMA_VERSION, type AnyExperiment, type LabPool } from "@marginflow/core";
 import { writeFileAtomic, writeJson } from "./io.js";
 import { Progress } from "./progress.js";
 import { renderFigure } from "./output/render.js";
@@ -30,37 +30,54 @@ export interface JobOutcome {
   rejected: number;
 }
 
-export async function runJob(exp: AnyExperiment, spec: unknown, dir: string, o: JobOptions): Promise<JobOutcome> {
+/** An experiment's directory, opened (locked, spec identity checked) before any experiment of a command runs. */
+export interface OpenJob {
+  exp: AnyExperiment;
+  spec: unknown;
+  dir: string;
+  items: unknown[];
+  store: ItemStore;
+}
+
+export function openJob(exp: AnyExperiment, spec: unknown, dir: string, o: Pick<JobOptions, "resume" | "shard" | "command" | "warn">): OpenJob {
   const items = exp.items(spec);
   const store = ItemStore.open(dir, { schema: RUN_SCHEMA, id: exp.id, spec, items: items.length }, exp, { resume: o.resume, shard: o.shard, command: o.command, warn: o.warn });
+  return { exp, spec, dir, items, store };
+}
+
+export async function runJob(job: OpenJob, o: JobOptions): Promise<JobOutcome> {
+  const { exp, spec, dir, items, store } = job;
+  const have = store.finished();
+  const mine = items.map((_, i) => i).filter((i) => inShard(i, o.shard));
+  const todo = mine.filter((i) => !have.has(i));
+  const progress = new Progress(exp.id, mine.length, mine.length - todo.length);
   try {
-    const have = store.finished();
-    const mine = items.map((_, i) => i).filter((i) => inShard(i, o.shard));
-    const todo = mine.filter((i) => !have.has(i));
-    const progress = new Progress(exp.id, mine.length, mine.length - todo.length);
-    try {
-      if (todo.length > 0) {
-        await o.pool().map(
-          todo.map((i) => ({ experiment: exp.id, item: items[i] })),
-          {
-            signal: o.signal,
-            onResult: (j, result) => {
-              store.save(todo[j]!, result);
-              progress.tick(exp.label?.(items[todo[j]!]) ?? "");
-            },
+    if (todo.length > 0) {
+      await o.pool().map(
+        todo.map((i) => ({ experiment: exp.id, item: items[i] })),
+        {
+          signal: o.signal,
+          onResult: (j, result) => {
+            store.save(todo[j]!, result);
+            progress.tick(exp.label?.(items[todo[j]!]) ?? "");
           },
-        );
-      }
-    } finally {
-      progress.end();
+        },
+      );
     }
-    const all = store.finished();
-    if (all.size < items.length) return { state: "partial", total: items.length, have: all.size, rejected: store.rejected.length };
-    await writeOutputs(exp, spec, dir, items.map((_, i) => all.get(i)));
-    return { state: "done", total: items.length, have: all.size, rejected: store.rejected.length };
+  } catch (e) {
+    // the pool numbers the tasks it was given; the user knows the items by their index in the run (and label)
+    if (e instanceof ItemError) {
+      const i = todo[e.index]!, label = exp.label?.(items[i]);
+      throw new ItemError(i, new Error(`${label ? `(${label}) ` : ""}${e.cause instanceof Error ? e.cause.message : String(e.cause)}`));
+    }
+    throw e;
   } finally {
-    store.release();
+    progress.end();
   }
+  const all = store.finished();
+  if (all.size < items.length) return { state: "partial", total: items.length, have: all.size, rejected: store.rejected.length };
+  await writeOutputs(exp, spec, dir, items.map((_, i) => all.get(i)));
+  return { state: "done", total: items.length, have: all.size, rejected: store.rejected.length };
 }
 
 /** result.json (last: its presence means the outputs are complete), figures, tables and summary.json. */

@@ -134,6 +134,18 @@ describe("marginflow reproduce", () => {
     expect(existsSync(d)).toBe(false); // fig1 and fig2 did not run first
   });
 
+  it("every directory is checked before any experiment runs: a conflicting fig4 directory stops fig1 too", async () => {
+    const d = tmp();
+    expect((await run("reproduce", "fig4", ...small, "--out", d)).code).toBe(0);
+    const r = await run("reproduce", "fig1", "fig4", "--radii", "5", "--samples", "300", "--steps", "100", "--out", d);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/fig4 holds a run of fig4 with another spec \(radii is 4 there, 5 here\)/);
+    expect(existsSync(join(d, "fig1"))).toBe(false); // fig1 did not run, and nothing of it was written
+    const t = await run("reproduce", "thm61", "--features", "4", "--out", tmp());
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(/^marginflow: --features: expected d ≥ C = 10 .*, got "4" \(thm61\)/);
+  }, 60_000);
+
   it("an unwritable --out fails at once", async () => {
     for (const out of ["/proc/marginflow-out", "/proc/self/nope/deeper"]) {
       const r = await run("reproduce", "appb", "--out", out);

@@ -71,6 +71,10 @@ describe("one run owns an output directory", () => {
     const r = await run("reproduce", "fig4", ...small, "--out", d);
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(d, "fig4", ".lock"))).toBe(false);
+    // a live pid that is not the process that wrote the lock (a restarted container reuses pids): stale too
+    writeFileSync(join(d, "fig4", ".lock"), JSON.stringify({ ...JSON.parse(lock(process.pid)), startTicks: "1" }));
+    const again = await run("reproduce", "fig4", ...small, "--out", d, "--resume");
+    expect(again.code, again.stderr).toBe(0);
   }, 60_000);
 });
 

@@ -100,6 +100,7 @@ describe("data specs and CSV", () => {
       ["x1,x2,label\n1,,1\n", /^d\.csv line 2, column 2 \(x2\): expected a finite number, got "an empty cell"$/],
       ["x1,x2,label\n1,2,1\n1,2\n", /^d\.csv line 3: expected 3 cells, as in the header, got "2 cells"$/],
       ["x1,x1,label\n1,2,1\n", /^d\.csv line 1, column 2 \(x1\): expected distinct column names/],
+      ["x1,x2,label\n\n1,2,1\n\n1,bad,1\n", /^d\.csv line 5, column 2 \(x2\): expected a finite number, got "bad"$/], // blank lines still count
     ];
     for (const [text, message] of cases) {
       const e = err(() => parseCsv(text, o));

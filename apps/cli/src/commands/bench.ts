@@ -82,29 +82,31 @@ function repoRoot(): string {
 }
 
 /**
- * The Fig. 4 sweep at T = 1e5 (rtol 1e-6, atol 1e-9, exponential loss, hom and D = (1,5,10) from all-ones) by
+ * The Fig. 4 sweep at T = 1e5 (fig4's tolerances, exponential loss, hom and D = (1,5,10) from all-ones) by
  * marginflow's worker pool and by the SciPy peer (bench/peers/fig4_scipy.py) on the same samples, in one process
  * tree: wall times, their ratio, the largest robustness difference, marginflow's peak RSS.
  */
 async function benchFig4(values: Record<string, string | boolean | undefined>): Promise<number> {
   if (values.quick) throw new UsageError("bench fig4: --quick applies to bench kernels only (use --radii and --samples)");
-  let spec: { radii?: number; samples?: number };
+  // the benchmark is fig4's own sweep at the paper's horizon T = 1e5 (its tolerances, seed and radii), flow only
+  let spec: Parameters<typeof fig4.items>[0];
   try {
-    spec = parseExperimentSpec(fig4, specFromFlags(fig4, { radii: values.radii, samples: values.samples }));
+    spec = parseExperimentSpec(fig4, { ...specFromFlags(fig4, { radii: values.radii, samples: values.samples }), horizons: [5] });
   } catch (e) {
     throw flagError(e, fig4, values);
   }
-  const radii = spec.radii!, samples = spec.samples!;
+  const radii = spec.radii!, samples = spec.samples!, seed = spec.seed!, rtol = spec.rtol!, atol = spec.atol!, T = 10 ** spec.horizons![0]!;
   const workers = intFlag("workers", values.workers, defaultWorkers(), 1, 256);
   const repeat = intFlag("repeat", values.repeat, 3, 1, 100);
   if (values.json !== undefined) checkWritable(pathFlag("json", values.json, ""));
   const ROOT = repoRoot(), PEER = join(ROOT, "bench", "peers", "fig4_scipy.py");
   const deps = spawnSync(process.execPath, [join(ROOT, "scripts", "ensure-system-deps.mjs"), "python3-scipy"], { stdio: ["ignore", "inherit", "inherit"] });
   if (deps.status !== 0) throw new CliError("bench fig4: the SciPy peer needs python3-scipy (install it: sudo apt-get install python3-scipy)");
-  const rs = Array.from({ length: radii }, (_, k) => (k + 0.5) / radii);
-  const specs = rs.map((r) => ({ experiment: "fig4", item: { kind: "fig4" as const, r, samples, seed: 0, horizons: [5], rtol: 1e-6, atol: 1e-9, certificate: false } }));
+  const items = fig4.items(spec);
+  const rs = items.map((i) => i.r);
+  const specs = items.map((item) => ({ experiment: "fig4", item: { ...item, certificate: false } }));
   // the peer gets the same samples: unit directions u_i (x_i = y_i µ̂ + r u_i) and labels
-  const base = ballSurfaces({ mu: FIG4_MU, r: 1, n: samples, seed: 0 });
+  const base = ballSurfaces({ mu: FIG4_MU, r: 1, n: samples, seed });
   const U = Float64Array.from(base.X.data, (v, k) => v - base.labels[Math.floor(k / 3)]! * FIG4_MU[k % 3]!);
   const dir = mkdtempSync(join(tmpdir(), "mf-bench-"));
   try {
@@ -130,7 +132,7 @@ async function benchFig4(values: Record<string, string | boolean | undefined>): 
     const mfSeconds = [...mfRuns].sort((a, b) => a - b)[Math.floor(mfRuns.length / 2)]!;
     const rss = process.resourceUsage().maxRSS / 1024;
     process.stderr.write(`bench fig4: the SciPy peer (python3, solve_ivp RK45, one process)…\n`);
-    const arg = JSON.stringify({ dirs: join(dir, "dirs.f64"), labels: join(dir, "labels.f64"), mu: FIG4_MU, radii: rs, T: 1e5, rtol: 1e-6, atol: 1e-9 });
+    const arg = JSON.stringify({ dirs: join(dir, "dirs.f64"), labels: join(dir, "labels.f64"), mu: FIG4_MU, radii: rs, T, rtol, atol });
     const t1 = performance.now();
     const peer = spawnSync("python3", [PEER, arg], { encoding: "utf8", maxBuffer: 1 << 26 });
     const peerWall = (performance.now() - t1) / 1000;
@@ -142,7 +144,7 @@ async function benchFig4(values: Record<string, string | boolean | undefined>): 
     });
     const nfev = (m: "hom" | "qh") => ours.reduce((s, o) => s + o[m].horizons["1e5"]!.nfev, 0);
     const report = {
-      radii, samples, workers, T: 1e5, rtol: 1e-6, atol: 1e-9,
+      radii, samples, workers, T, rtol, atol,
       marginflow: { seconds: mfSeconds, runs: mfRuns, peakRssMB: rss, nfev: { hom: nfev("hom"), qh: nfev("qh") } },
       scipy: { seconds: peerWall, computeSeconds: p.seconds, nfev: p.nfev },
       ratio: peerWall / mfSeconds,
@@ -153,7 +155,7 @@ async function benchFig4(values: Record<string, string | boolean | undefined>): 
       ],
     };
     process.stdout.write(
-      `fig4 sweep at T = 1e5 (${radii} radii × 2 models × ${samples} samples, rtol 1e-6, atol 1e-9)\n` +
+      `fig4 sweep at T = 1e5 (${radii} radii × 2 models × ${samples} samples, rtol ${rtol}, atol ${atol})\n` +
         `  marginflow  ${mfSeconds.toFixed(2).padStart(8)} s  (median of ${repeat}: ${mfRuns.map((x) => x.toFixed(2)).join(", ")} s; ${workers} workers; RHS evaluations hom ${report.marginflow.nfev.hom}, QH ${report.marginflow.nfev.qh}; peak RSS ${rss.toFixed(0)} MB)\n` +
         `  SciPy RK45  ${peerWall.toFixed(2).padStart(8)} s  (one process, ${p.seconds.toFixed(2)} s computing; nfev hom ${p.nfev.hom}, QH ${p.nfev.qh})\n` +
         `  ratio       ${report.ratio.toFixed(1).padStart(8)}×\n` +

@@ -3,7 +3,7 @@
 import { join, resolve } from "node:path";
 import { EXPERIMENTS, REPRODUCTIONS, getExperiment, parseExperimentSpec, type AnyExperiment } from "@marginflow/core";
 import { UsageError } from "../errors.js";
-import { RUN_OPTIONS, type Command } from "../command.js";
+import { RUN_OPTIONS, RUN_OPTIONS_HELP, type Command } from "../command.js";
 import { flagError, intFlag, pathFlag, specFlags, specFromFlags, suggestion, type Values } from "../flags.js";
 import { experimentHelp } from "../help.js";
 import { defaultWorkers } from "../pool.js";
@@ -69,10 +69,7 @@ Experiments (marginflow reproduce ID --help lists an experiment's flags, default
 ${reproductions().map((e) => `  ${e.id.padEnd(w)}  ${e.title}`).join("\n")}
 
 Options:
-  --out DIR        output directory (default ./${DEFAULT_OUT})
-  --workers N      worker threads (default: one per core)
-  --shard k/N      run items i with i mod N = k − 1 only
-  --resume         continue a run in DIR: only the missing items are computed
+${RUN_OPTIONS_HELP(`./${DEFAULT_OUT}`)}  --shard k/N      run items i with i mod N = k − 1 only
 Experiment flags apply to every requested experiment that has the field (e.g. --seed).
 `;
   },

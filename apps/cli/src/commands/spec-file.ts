@@ -7,7 +7,7 @@ import { parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { dirname, join, resolve } from "node:path";
 import { ArgumentError, DataSpecSchema, EXPERIMENTS, getExperiment, inlineCsv, parseExperimentSpec, parseSpec, type AnyExperiment, type DataSpec } from "@marginflow/core";
 import { UsageError } from "../errors.js";
-import { RUN_OPTIONS, type Command } from "../command.js";
+import { RUN_OPTIONS, RUN_OPTIONS_HELP, type Command } from "../command.js";
 import { intFlag, pathFlag, suggestion } from "../flags.js";
 import { defaultWorkers } from "../pool.js";
 import { parseShard } from "../store/store.js";
@@ -104,10 +104,7 @@ a figure of loss, γ̃ and q_min over log t (SVG and PNG), and DIR/report.html.`
 DIR/sweep.csv (one row per point), DIR/checkpoints.csv (every run's checkpoints), figures and DIR/report.html.`}
 
 Options:
-  --out DIR        output directory (default ./${DEFAULT_OUT}/<name>, the spec's "name")
-  --workers N      worker threads (default: one per core)
-${shardable ? "  --shard k/N      run points i with i mod N = k − 1 only (join the directories with merge)\n" : ""}  --resume         continue a run in DIR: only the missing items are computed
-`;
+${RUN_OPTIONS_HELP(`./${DEFAULT_OUT}/<name>${name === "sweep" ? "-sweep" : ""}, <name> being the spec's "name" (default "run")`)}${shardable ? "  --shard k/N      run points i with i mod N = k − 1 only (join the directories with merge)\n" : ""}`;
     },
     async run(positionals, values) {
       if (positionals.length !== 1) throw new UsageError(`${name}: expected one spec file (or - for standard input), e.g. marginflow ${name} spec.json`);

@@ -3,7 +3,7 @@
 // is there, the assembled outputs. A rerun with --resume computes only the missing items; a directory holding
 // another spec is refused with the first difference named; every stored item is validated by the experiment's
 // result schema when read — a bad one is named, moved to items/rejected/ and recomputed.
-import { existsSync, readFileSync, readdirSync, renameSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { checkValue, formatPath, type AnyExperiment } from "@marginflow/core";
 import { CliError, UsageError } from "../errors.js";
@@ -35,17 +35,20 @@ export function parseShard(v: string | boolean | undefined): Shard | undefined {
 export const inShard = (i: number, s?: Shard) => !s || i % s.of === s.k - 1;
 const itemFile = (i: number) => `${String(i).padStart(5, "0")}.json`;
 
-/** The first JSON path where two values differ, with both values ("" when equal). */
+/** The first JSON path where two values differ, with both values ("" when they are equal; the order of an object's
+ *  keys does not matter). */
 export function firstDifference(a: unknown, b: unknown, path: (string | number)[] = []): string {
-  if (JSON.stringify(a) === JSON.stringify(b)) return "";
   const objs = typeof a === "object" && a !== null && typeof b === "object" && b !== null && Array.isArray(a) === Array.isArray(b);
   if (objs) {
     const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])];
+    if (Array.isArray(a) && (a as unknown[]).length !== (b as unknown[]).length) return `${formatPath("", path)} has ${(a as unknown[]).length} entries there, ${(b as unknown[]).length} here`;
     for (const k of keys) {
       const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], [...path, Array.isArray(a) ? Number(k) : k]);
       if (d) return d;
     }
+    return "";
   }
+  if (a === b) return "";
   const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v).slice(0, 60));
   return `${formatPath("", path)} is ${show(a)} there, ${show(b)} here`;
 }
@@ -65,6 +68,8 @@ export function readRun(file: string): RunInfo {
 
 export class ItemStore {
   private lock?: DirLock;
+  /** Whether open() wrote run.json (a command that is refused before it runs takes it back: see discard). */
+  private created = false;
   /** Items found invalid when read: file name and why (already moved aside). */
   readonly rejected: { file: string; why: string }[] = [];
 
@@ -91,15 +96,26 @@ export class ItemStore {
           if (diff || old.items !== info.items) {
             throw new UsageError(`${dir} holds a run of ${old.id} with another spec (${diff || `${old.items} items there, ${info.items} here`}): choose another --out, or repeat that run's spec`);
           }
-          const mine = [...store.finished().keys()].filter((i) => inShard(i, o.shard)).length;
+          // item files are counted by name here (quickly: the mutex is held), validated later by finished()
+          const mine = store.itemIndices().filter((i) => inShard(i, o.shard)).length;
           if (mine > 0 && !o.resume) throw new UsageError(`${dir} already holds ${mine} finished item(s) of this run: pass --resume to continue it, or choose another --out`);
-        } else writeJson(runFile, info);
+        } else {
+          writeJson(runFile, info);
+          store.created = true;
+        }
       } catch (e) {
         store.release();
         throw e;
       }
     });
     return store;
+  }
+
+  /** The indices of the item files on disk (not read). */
+  itemIndices(): number[] {
+    const d = join(this.dir, "items");
+    if (!existsSync(d) || !statSync(d).isDirectory()) return [];
+    return readdirSync(d).map((f) => /^(\d+)\.json$/.exec(f)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1]));
   }
 
   /** The items on disk, each validated; an invalid one is moved to items/rejected/ and reported (or, with
@@ -158,5 +174,18 @@ export class ItemStore {
   release(): void {
     this.lock?.release();
     this.lock = undefined;
+  }
+
+  /** Releases the directory and takes back what open() created, if nothing was computed since: the command was
+   *  refused before it ran (another of its directories could not be opened). */
+  discard(): void {
+    this.release();
+    if (!this.created || this.itemIndices().length > 0) return;
+    rmSync(join(this.dir, "run.json"), { force: true });
+    try {
+      rmdirSync(this.dir); // only if empty
+    } catch {
+      // it holds something else: leave it
+    }
   }
 }

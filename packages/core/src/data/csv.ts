@@ -33,39 +33,42 @@ export class CsvError extends ArgumentError {
 export function parseCsv(text: string, options: CsvOptions): TrainingSet & { columns: string[] } {
   const { source } = options;
   if (typeof text !== "string" || text.trim() === "") throw new CsvError(source, 1, null, "", "an empty file", "a header row and at least one data row");
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: "greedy", header: false, dynamicTyping: false });
+  // blank lines are kept while parsing, so that row k is line k + 1 (numeric cells never span lines), then skipped
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { delimiter: ",", skipEmptyLines: false, header: false, dynamicTyping: false });
   const bad = parsed.errors[0];
   if (bad) throw new CsvError(source, (bad.row ?? 0) + 1, null, "", bad.code, `well-formed CSV (${bad.message})`);
-  const [header, ...rows] = parsed.data;
-  if (!header || rows.length === 0) throw new CsvError(source, 2, null, "", "no data rows", "a header row and at least one data row");
+  const lines = parsed.data.map((cells, k) => ({ cells, line: k + 1 })).filter((r) => r.cells.some((c) => c.trim() !== ""));
+  const [head, ...body] = lines;
+  const header = head?.cells;
+  if (!header || body.length === 0) throw new CsvError(source, (head?.line ?? 0) + 1, null, "", "no data rows", "a header row and at least one data row");
   const names = header.map((h) => h.trim());
   names.forEach((h, j) => {
-    if (h === "") throw new CsvError(source, 1, j + 1, "", "an empty header", "a column name");
+    if (h === "") throw new CsvError(source, head!.line, j + 1, "", "an empty header", "a column name");
     const k = names.indexOf(h);
-    if (k !== j) throw new CsvError(source, 1, j + 1, h, `a second "${h}"`, "distinct column names");
+    if (k !== j) throw new CsvError(source, head!.line, j + 1, h, `a second "${h}"`, "distinct column names");
   });
   const labelAt = names.indexOf(options.label);
-  if (labelAt < 0) throw new CsvError(source, 1, null, "", `columns ${names.join(", ")}`, `a column named ${JSON.stringify(options.label)} (the label column; set data.label)`);
+  if (labelAt < 0) throw new CsvError(source, head!.line, null, "", `columns ${names.join(", ")}`, `a column named ${JSON.stringify(options.label)} (the label column; set data.label)`);
   const features = options.columns ?? names.filter((_, j) => j !== labelAt);
   const at = features.map((c) => {
     const j = names.indexOf(c);
-    if (j < 0) throw new CsvError(source, 1, null, "", `columns ${names.join(", ")}`, `a column named ${JSON.stringify(c)} (listed in data.columns)`);
-    if (j === labelAt) throw new CsvError(source, 1, j + 1, c, c, "a feature column, not the label column");
+    if (j < 0) throw new CsvError(source, head!.line, null, "", `columns ${names.join(", ")}`, `a column named ${JSON.stringify(c)} (listed in data.columns)`);
+    if (j === labelAt) throw new CsvError(source, head!.line, j + 1, c, c, "a feature column, not the label column");
     return j;
   });
-  if (at.length === 0) throw new CsvError(source, 1, null, "", names, "at least one feature column besides the label");
-  const n = rows.length, d = at.length;
+  if (at.length === 0) throw new CsvError(source, head!.line, null, "", names, "at least one feature column besides the label");
+  const n = body.length, d = at.length;
   const X = new Float64Array(n * d), labels = new Float64Array(n);
-  const cell = (row: string[], i: number, j: number): number => {
+  const cell = (row: string[], line: number, j: number): number => {
     const raw = row[j]!.trim();
     const v = raw === "" ? NaN : Number(raw);
-    if (!Number.isFinite(v)) throw new CsvError(source, i + 2, j + 1, names[j]!, raw === "" ? "an empty cell" : raw, "a finite number");
+    if (!Number.isFinite(v)) throw new CsvError(source, line, j + 1, names[j]!, raw === "" ? "an empty cell" : raw, "a finite number");
     return v;
   };
-  rows.forEach((row, i) => {
-    if (row.length !== names.length) throw new CsvError(source, i + 2, null, "", `${row.length} cells`, `${names.length} cells, as in the header`);
-    for (let k = 0; k < d; k++) X[i * d + k] = cell(row, i, at[k]!);
-    labels[i] = cell(row, i, labelAt);
+  body.forEach(({ cells: row, line }, i) => {
+    if (row.length !== names.length) throw new CsvError(source, line, null, "", `${row.length} cells`, `${names.length} cells, as in the header`);
+    for (let k = 0; k < d; k++) X[i * d + k] = cell(row, line, at[k]!);
+    labels[i] = cell(row, line, labelAt);
   });
   return { X: { rows: n, cols: d, data: X }, labels, columns: features };
 }

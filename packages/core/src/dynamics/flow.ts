@@ -89,6 +89,11 @@ export interface GradientFlowResult {
 const LN10 = Math.LN10;
 const D = GRADIENT_FLOW_DEFAULTS;
 
+/** The clock a flow of this loss uses when options.terminal is not given: "auto", but "off" for the square loss. */
+export function defaultTerminal(loss: LossName): "auto" | "off" {
+  return loss === "square" ? "off" : D.terminal;
+}
+
 export function gradientFlow(
   rt: Runtime,
   model: CompiledModel,
@@ -105,7 +110,7 @@ export function gradientFlow(
   const rtol = checkPositive("options.rtol", options.rtol);
   const atol = checkPositive("options.atol", options.atol);
   const log10T = checkFinite("options.log10T", options.log10T);
-  const terminal = options.terminal ?? (loss === "square" ? "off" : D.terminal);
+  const terminal = options.terminal ?? defaultTerminal(loss);
   if (terminal !== "auto" && terminal !== "off") throw new ArgumentError("options.terminal", terminal, '"auto" or "off"');
   if (terminal === "auto" && loss === "square") throw new ArgumentError("options.terminal", terminal, '"off" for the square loss (it has no terminal phase)');
   if (terminal === "off" && log10T > 300) throw new ArgumentError("options.log10T", log10T, "≤ 300 in ordinary time (use terminal: \"auto\" beyond)");

@@ -26,7 +26,7 @@ export const Fig1SpecSchema = Strict({
   depths: Type.Optional(Strict({
     hom: Depths([1, 1], "depths of the homogeneous model (equal depths)"),
     qh: Depths([1, 2], "depths of the quasi-homogeneous diagonal network (the paper does not state them)"),
-  }, { default: { hom: [1, 1], qh: [1, 2] }, description: "the two diagonal networks β_i = Π_j θ_ij" })),
+  }, { default: {}, description: "the two diagonal networks β_i = Π_j θ_ij" })),
   lr: Type.Optional(Positive({ maximum: 100, default: 0.5, description: "GD learning rate (the paper: 0.5)" })),
 });
 export type Fig1Spec = Static<typeof Fig1SpecSchema>;

@@ -49,9 +49,10 @@ export const fig2 = defineExperiment({
   run: (item) => characteristicCurves(item.lambda),
   assemble: (_spec, panels) => ({ panels }),
   figures: ({ panels }) =>
-    panels.map((pan) =>
+    panels.map((pan, k) =>
       lineFigure({
-        name: `fig2-lambda-${pan.lambda.join("-")}`,
+        // one file per panel, also when two panels have the same Λ
+        name: `fig2-lambda-${pan.lambda.join("-")}${panels.findIndex((p) => p.lambda.join() === pan.lambda.join()) < k ? `-${k}` : ""}`,
         title: `Λ = diag(${pan.lambda.join(", ")}): characteristic curves and Λ-seminorm level sets`,
         caption: "Blue: ψ_α(θ), α ∈ [−3, 3], through 12 points of the unit Λ-sphere; grey: ‖θ‖²_Λ = 0.25, 1, 2.25.",
         x: { title: "θ1", domain: [-2, 2] }, y: { title: "θ2", domain: [-2, 2] }, width: 380, height: 380,

@@ -8,7 +8,7 @@ import { compileModel, type CompiledModel } from "../models/compile.js";
 import { inferLambda } from "../models/infer.js";
 import { makeDataset } from "../data/spec.js";
 import { checkTrainingSet, type TrainingSet } from "../dynamics/problem.js";
-import { gradientFlow } from "../dynamics/flow.js";
+import { defaultTerminal, gradientFlow } from "../dynamics/flow.js";
 import { gradientDescent } from "../dynamics/descent.js";
 import type { PointMonitors } from "../dynamics/monitors.js";
 import { lineFigure, panelFigure } from "../report/figure.js";
@@ -36,7 +36,7 @@ export function prepareRun(spec: RunSpec): { model: CompiledModel; data: Trainin
   const cps = spec.checkpoints;
   if (dyn.kind === "flow") {
     const log10T = dyn.log10T!;
-    const terminal = dyn.terminal ?? (spec.loss === "square" ? "off" : "auto");
+    const terminal = dyn.terminal ?? defaultTerminal(spec.loss!);
     if (spec.loss === "square" && terminal === "auto") throw new ArgumentError("dynamics.terminal", terminal, '"off" or null for the square loss (it has no terminal phase)');
     if (terminal === "off" && log10T > 300) throw new ArgumentError("dynamics.log10T", log10T, `≤ 300 in ordinary time (terminal "off"${spec.loss === "square" ? ", as the square loss needs" : ""})`);
     cps?.forEach((c, i) => {

@@ -2,7 +2,7 @@
 // pool, progress, resume, shards, merge and report of any experiment. Every point is validated as a complete run
 // spec before anything runs, and an error names the point and the field.
 import { Strict, Type, type Static } from "../schema/schema.js";
-import { SpecError, parseSpec } from "../schema/validate.js";
+import { SpecError, parseSpec, withDefaults } from "../schema/validate.js";
 import { ArgumentError } from "../errors.js";
 import { lineFigure, type Figure, type Series } from "../report/figure.js";
 import { defineExperiment, type Check, type Table } from "./experiment.js";
@@ -26,9 +26,10 @@ export type SweepItemResult = Static<typeof SweepResultSchema>;
 /** Each grid point applied to the base spec and validated: the items of a sweep. */
 export function expandSweep(spec: { grid: Grid } & Record<string, unknown>): SweepItem[] {
   const { grid, ...base } = spec;
-  const name = typeof base.name === "string" ? base.name : "run";
   const points = gridPoints(grid);
   const width = String(points.length - 1).length;
+  // each point's name is the base name and its index, the base name shortened to keep within the 80 characters
+  const name = (typeof base.name === "string" ? base.name : "run").slice(0, 80 - width - 1);
   return points.map((point, index) => {
     let s: unknown = { ...base, name: `${name}-${String(index).padStart(width, "0")}` };
     for (const [path, value] of Object.entries(point)) s = setPath(s, path, value);
@@ -83,7 +84,8 @@ export const sweep = defineExperiment({
     const { grid, ...base } = input as Record<string, unknown>;
     if (grid === undefined) throw new SpecError("", ["grid"], undefined, 'a grid of spec paths and values, e.g. {"data.r": {"linspace": [0.05, 0.95, 19]}} (a spec without one is a run: marginflow run)', "nothing (the field is missing)");
     const g = parseSpec(GridSchema, grid, "grid");
-    const spec = { ...base, grid: g } as SweepSpec;
+    // the base with its defaults (so that resuming compares complete specs); the grid may supply any field
+    const spec = { ...(withDefaults(RunSpecSchema, base) as object), grid: g } as SweepSpec;
     expandSweep(spec); // every point is a valid run spec
     return spec;
   },

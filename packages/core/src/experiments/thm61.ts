@@ -132,6 +132,10 @@ export const thm61 = defineExperiment({
   category: "reproduction",
   spec: Thm61SpecSchema,
   itemResult: Thm61ResultSchema,
+  check: (s) => {
+    const C = Math.max(...s.classes!);
+    if (s.features !== null && s.features! < C) throw new ArgumentError("features", s.features, `d ≥ C = ${C} (the largest number of classes; Theorem 6.1 needs d ≥ C), or null for C + 1`);
+  },
   items: (s) => s.classes!.map((C): Thm61Item => ({ kind: "thm61", classes: C, perClass: s.perClass!, features: s.features!, seed: s.seed!, checkpoints: s.checkpoints!, rtol: s.rtol!, atol: s.atol! })),
   label: (item) => `C = ${item.classes}`,
   run: (item, { rt }) => runThm61(rt, item),

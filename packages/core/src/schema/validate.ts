@@ -49,14 +49,18 @@ function isValid(schema: TSchema, value: unknown): boolean {
 export function parseSpec<S extends TSchema>(schema: S, input: unknown, root = ""): Static<S> {
   const value = Default(schema, Clone(input)) as unknown;
   if (isValid(schema, value)) return value as Static<S>;
-  const error = firstError(schema, value, root);
-  if (error) throw error;
-  return value as Static<S>;
+  throw firstError(schema, value, root) ?? new SpecError(root, [], value, "a value matching the schema");
+}
+
+/** The schema's defaults filled into a copy of `input`, without validation (a sweep's base spec, which its grid
+ *  completes). */
+export function withDefaults<S extends TSchema>(schema: S, input: unknown): unknown {
+  return Default(schema, Clone(input));
 }
 
 /** Validates without defaults (stored results); undefined when the value matches. */
 export function checkValue(schema: TSchema, value: unknown, root = ""): SpecError | undefined {
-  return isValid(schema, value) ? undefined : firstError(schema, value, root);
+  return isValid(schema, value) ? undefined : (firstError(schema, value, root) ?? new SpecError(root, [], value, "a value matching the schema"));
 }
 
 interface RawError {
