@@ -31,7 +31,7 @@ export {
 } from "./models/verify.js";
 
 // ---- data
-export { ballSurfaces, gaussianPair, gaussianClasses } from "./data/datasets.js";
+export { ballSurfaces, gaussianPair, gaussianClasses, sphereDirections } from "./data/datasets.js";
 export { DataSpecSchema, DATA_KINDS, makeDataset, inlineCsv, type DataSpec } from "./data/spec.js";
 export { parseCsv, CsvError, type CsvOptions } from "./data/csv.js";
 export { checkTrainingSet, type TrainingSet, type LossName } from "./dynamics/problem.js";

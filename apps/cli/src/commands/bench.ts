@@ -1,5 +1,5 @@
 // marginflow bench kernels | fig4: marginflow and a peer measured side by side in one run, with the ratio.
-import { Runtime, benchKernels, ballSurfaces, fig4, parseExperimentSpec, FIG4_MU, type Fig4Result, type KernelBenchResult } from "@marginflow/core";
+import { Runtime, benchKernels, ballSurfaces, sphereDirections, fig4, parseExperimentSpec, FIG4_MU, type Fig4Result, type KernelBenchResult } from "@marginflow/core";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -107,7 +107,7 @@ async function benchFig4(values: Record<string, string | boolean | undefined>): 
   const specs = items.map((item) => ({ experiment: "fig4", item: { ...item, certificate: false } }));
   // the peer gets the same samples: unit directions u_i (x_i = y_i µ̂ + r u_i) and labels
   const base = ballSurfaces({ mu: FIG4_MU, r: 1, n: samples, seed });
-  const U = Float64Array.from(base.X.data, (v, k) => v - base.labels[Math.floor(k / 3)]! * FIG4_MU[k % 3]!);
+  const U = sphereDirections(FIG4_MU.length, samples, seed);
   const dir = mkdtempSync(join(tmpdir(), "mf-bench-"));
   try {
     writeFileSync(join(dir, "dirs.f64"), new Uint8Array(U.buffer));

@@ -35,8 +35,9 @@ export function ballSurfaces(opts: { mu: readonly number[]; r: number; n: number
 // A sweep over radii draws the same directions for every radius: the last set is kept (per realm/worker).
 let lastDirections: { key: string; U: Float64Array } | undefined;
 
-/** n unit directions in R^d, uniform on the sphere; sample i from the stream split(i) of the seed. */
-function sphereDirections(d: number, n: number, seed: number): Float64Array {
+/** n unit directions in R^d, uniform on the sphere; sample i from the stream split(i) of the seed (ballSurfaces puts
+ *  sample i at y_i µ + r·u_i: a peer given these directions and the labels has the very same samples). */
+export function sphereDirections(d: number, n: number, seed: number): Float64Array {
   const key = `${d}:${n}:${seed}`;
   if (lastDirections?.key === key) return lastDirections.U;
   const root = Rng.fromSeed(seed);
