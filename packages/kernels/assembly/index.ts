@@ -4,22 +4,25 @@ export * from "./memory";
 export * from "./blas1";
 export * from "./blas2";
 export * from "./blas3";
+export { ode_solve } from "./ode";
+export { ode_workspace_bytes } from "./integrate/driver";
+export { STEPPER_DOPRI5, STEPPER_RADAU5 } from "./integrate/stepper";
 export {
-  RHS_LINEAR, RHS_LOGISTIC, RHS_QUADRATIC, RHS_GF_TIME, RHS_GF_LOGS,
-  EVENT_LINEAR, EVENT_TIME, EVENT_LOG_LOSS, EVENT_MARGIN,
-} from "./integrate/flows";
+  CFG_METHOD, CFG_N, CFG_RHS, CFG_PARAMS, CFG_T0, CFG_T1, CFG_Y, CFG_RTOL, CFG_ATOL, CFG_H0, CFG_HMAX, CFG_MAX_STEPS, CFG_TOUT,
+  CFG_NOUT, CFG_YOUT, CFG_EVENTS, CFG_NEVENTS, CFG_EVOUT, CFG_EVCAP, CFG_WORK, CFG_STATS, CFG_DEADLINE, CFG_FIXED, CFG_KRYLOV,
+  CFG_PROGRESS_MS, CFG_LEN,
+} from "./integrate/config";
 export {
-  radau5_solve, radau5_workspace_bytes, STATUS_DEADLINE, STAT_NJEV, STAT_NFEV_JAC, STAT_NLU, RADAU_STATS_LEN,
-} from "./integrate/radau5";
+  STATUS_DONE, STATUS_EVENT, STATUS_MAX_STEPS, STATUS_STEP_TOO_SMALL, STATUS_NONFINITE, STATUS_BAD_RHS, STATUS_DEADLINE,
+  STATUS_INTERRUPTED, STAT_T, STAT_ACCEPTED, STAT_REJECTED, STAT_NFEV, STAT_OUT_FILLED, STAT_EVENTS, STAT_H, STAT_NJEV,
+  STAT_NFEV_JAC, STAT_NLU, STAT_SWITCHES, STATS_LEN,
+} from "./integrate/status";
+export { EVENT_LINEAR, EVENT_TIME } from "./integrate/events";
+export { RHS_LINEAR, RHS_LOGISTIC, RHS_QUADRATIC, RHS_GF_TIME, RHS_GF_LOGS, EVENT_LOG_LOSS, EVENT_MARGIN } from "./rhs/index";
 export {
   gf_loss, gf_grad_log_loss, gf_has_analytic_jacobian, gf_jacobian_logs, GF_PROG, GF_M, GF_X, GF_LABELS, GF_N, GF_LOSS, GF_WORK, GF_F, GF_G, GF_Z, GF_LOGL, GF_QMIN,
   GF_LAST, GF_VALID, GF_A, GF_LIN, GF_BLOCK_LEN, gf_outputs, gf_linear_exp, gf_linear_scratch_len, gf_prepare_linear,
-} from "./integrate/gradflow";
+} from "./rhs/gradflow";
 export { model_forward, model_backward, model_workspace_bytes, OP_DENSE, OP_RELU, OP_SAVE, OP_ADD, OP_LNORM, OP_DIAG } from "./models/program";
 export { loss_eval, min_margin, LOSS_EXP, LOSS_LOGISTIC, LOSS_SQUARE } from "./losses";
-export {
-  dopri5_solve, dopri5_workspace_bytes,
-  STATUS_DONE, STATUS_EVENT, STATUS_MAX_STEPS, STATUS_STEP_TOO_SMALL, STATUS_NONFINITE, STATUS_BAD_RHS,
-  STAT_T, STAT_ACCEPTED, STAT_REJECTED, STAT_NFEV, STAT_OUT_FILLED, STAT_EVENTS, STAT_H, STATS_LEN,
-} from "./integrate/dopri5";
 export { exp_f64, exp_np_f64, log_f64, log1p_f64, expm1_f64, logsumexp_f64, softmax_f64 } from "./special"; // exp_shift_sum is internal (losses.ts)

@@ -21,7 +21,7 @@ export const INTEGRATE_DEFAULTS = {
   krylovRestart: 30,
 } as const;
 
-/** Right-hand sides built into the kernels (flows.ts). */
+/** Right-hand sides built into the kernels (kernels/assembly/rhs/toy.ts). */
 export type OdeRhs =
   | { kind: "linear"; /** n×n row-major: y' = A·y */ matrix: Float64Array }
   | { kind: "logistic"; /** y_i' = r·y_i·(1 − y_i) */ rate: number }

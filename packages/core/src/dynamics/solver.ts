@@ -1,11 +1,12 @@
-// One call into a WASM integrator (Dormand–Prince 5(4) or Radau IIA(5)) on data already laid out in the
-// arena, and the decoding of its result. integrate() and gradientFlow() both go through here.
+// One call into the kernels' integration driver (ode_solve: Dormand–Prince 5(4) or Radau IIA(5) steppers) on data
+// already laid out in the arena — its configuration block filled by slot name — and the decoding of its result.
+// integrate() and gradientFlow() both go through here.
 import { MarginflowError } from "../errors.js";
 import type { Arena } from "../runtime/arena.js";
-import type { Runtime } from "../runtime/kernels.js";
+import type { ProgressHandler, Runtime } from "../runtime/kernels.js";
 
 export type Method = "dopri5" | "radau5";
-export type IntegrationStatus = "done" | "event" | "max-steps" | "step-too-small" | "nonfinite" | "deadline";
+export type IntegrationStatus = "done" | "event" | "max-steps" | "step-too-small" | "nonfinite" | "deadline" | "interrupted";
 
 export interface SolverStats {
   accepted: number;
@@ -63,6 +64,10 @@ export interface RawRun {
   fixed: boolean;
   /** Radau: GMRES restart length of the matrix-free (Jacobian-free Newton–Krylov) mode; 0 or absent: dense */
   krylov?: number;
+  /** progress reports every this many milliseconds of wall clock (with `onProgress`) */
+  progressMs?: number;
+  /** receives (t, steps); returning true stops the integration ("interrupted") */
+  onProgress?: ProgressHandler;
 }
 
 /** One event record as the kernels read it: [kind, direction, terminal, 0, c0, coefficients…]. */
@@ -88,36 +93,60 @@ export function runSolver(rt: Runtime, a: Arena, run: RawRun): RawSolution {
     [rt.constant("STATUS_STEP_TOO_SMALL"), "step-too-small"],
     [rt.constant("STATUS_NONFINITE"), "nonfinite"],
     [rt.constant("STATUS_DEADLINE"), "deadline"],
+    [rt.constant("STATUS_INTERRUPTED"), "interrupted"],
   ]);
+  const method = rt.constant(run.method === "radau5" ? "STEPPER_RADAU5" : "STEPPER_DOPRI5");
+  const krylov = run.method === "radau5" ? run.krylov ?? 0 : 0;
   const yb = a.f64(n, run.y0);
   const tb = a.f64(run.tOut.length, run.tOut);
   const yOutB = a.f64(run.tOut.length * n);
   const evB = a.f64(run.events.length, run.events);
   const evOutB = a.f64(run.evCap * (2 + n));
-  const st = a.f64(rt.constant("RADAU_STATS_LEN"));
+  const st = a.f64(rt.constant("STATS_LEN"));
+  const work = a.allocBytes(e.ode_workspace_bytes(method, n, run.nEvents, krylov));
+  const cfg = a.f64(rt.constant("CFG_LEN"));
+  const c = cfg.view; // after the allocations: they may have grown (and detached) the memory
+  const slot = (name: Parameters<Runtime["constant"]>[0], v: number) => (c[rt.constant(name)] = v);
+  slot("CFG_METHOD", method);
+  slot("CFG_N", n);
+  slot("CFG_RHS", run.rhs);
+  slot("CFG_PARAMS", run.paramsPtr);
+  slot("CFG_T0", run.t0);
+  slot("CFG_T1", run.t1);
+  slot("CFG_Y", yb.ptr);
+  slot("CFG_RTOL", run.rtol);
+  slot("CFG_ATOL", run.atol);
+  slot("CFG_H0", run.h0);
+  slot("CFG_HMAX", run.hmax);
+  slot("CFG_MAX_STEPS", run.maxSteps);
+  slot("CFG_TOUT", tb.ptr);
+  slot("CFG_NOUT", run.tOut.length);
+  slot("CFG_YOUT", yOutB.ptr);
+  slot("CFG_EVENTS", evB.ptr);
+  slot("CFG_NEVENTS", run.nEvents);
+  slot("CFG_EVOUT", evOutB.ptr);
+  slot("CFG_EVCAP", run.evCap);
+  slot("CFG_WORK", work);
+  slot("CFG_STATS", st.ptr);
+  slot("CFG_DEADLINE", run.deadline);
+  slot("CFG_FIXED", +run.fixed);
+  slot("CFG_KRYLOV", krylov);
+  slot("CFG_PROGRESS_MS", run.onProgress ? run.progressMs ?? 0 : 0);
+  const previous = rt.progress;
+  rt.progress = run.onProgress;
   let code: number;
-  if (run.method === "radau5") {
-    const krylov = run.krylov ?? 0;
-    const work = a.allocBytes(e.radau5_workspace_bytes(n, run.nEvents, krylov));
-    code = e.radau5_solve(
-      n, run.rhs, run.paramsPtr, run.t0, run.t1, yb.ptr, run.rtol, run.atol, run.h0, run.hmax, run.maxSteps,
-      tb.ptr, run.tOut.length, yOutB.ptr, evB.ptr, run.nEvents, evOutB.ptr, run.evCap, work, st.ptr, run.deadline, +run.fixed, krylov,
-    );
-  } else {
-    const work = a.allocBytes(e.dopri5_workspace_bytes(n, run.nEvents));
-    code = e.dopri5_solve(
-      n, run.rhs, run.paramsPtr, run.t0, run.t1, yb.ptr, run.rtol, run.atol, run.h0, run.hmax, run.maxSteps,
-      tb.ptr, run.tOut.length, yOutB.ptr, evB.ptr, run.nEvents, evOutB.ptr, run.evCap, work, st.ptr, run.deadline,
-    );
+  try {
+    code = e.ode_solve(cfg.ptr);
+  } finally {
+    rt.progress = previous;
   }
   const status = statusNames.get(code);
-  if (status === undefined) throw new MarginflowError("E_KERNEL", `${run.method}_solve returned unknown status ${code}`);
+  if (status === undefined) throw new MarginflowError("E_KERNEL", `ode_solve (${run.method}) returned status ${code}`);
   const s = st.toArray();
   const filled = s[rt.constant("STAT_OUT_FILLED")]!;
   const nev = s[rt.constant("STAT_EVENTS")]!;
   const yOutAll = yOutB.view;
   const evAll = evOutB.view;
-  const radau = run.method === "radau5";
   return {
     status,
     t: s[rt.constant("STAT_T")]!,
@@ -133,9 +162,9 @@ export function runSolver(rt: Runtime, a: Arena, run: RawRun): RawSolution {
       rejected: s[rt.constant("STAT_REJECTED")]!,
       nfev: s[rt.constant("STAT_NFEV")]!,
       lastStep: s[rt.constant("STAT_H")]!,
-      jacobians: radau ? s[rt.constant("STAT_NJEV")]! : 0,
-      nfevJacobian: radau ? s[rt.constant("STAT_NFEV_JAC")]! : 0,
-      lu: radau ? s[rt.constant("STAT_NLU")]! : 0,
+      jacobians: s[rt.constant("STAT_NJEV")]!,
+      nfevJacobian: s[rt.constant("STAT_NFEV_JAC")]!,
+      lu: s[rt.constant("STAT_NLU")]!,
     },
   };
 }

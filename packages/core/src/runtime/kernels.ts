@@ -11,14 +11,20 @@ export function compileKernels(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
+/** Receives an integration's progress reports (t reached, steps so far); returning true asks it to stop. */
+export type ProgressHandler = (t: number, steps: number) => boolean | void;
+
 /** One instance of the kernels with its own memory and arena. Not shared between threads. */
 export class Runtime {
   readonly arena: Arena;
+  /** The progress handler of the integration in flight (set by the solver for one kernel call). */
+  progress: ProgressHandler | undefined;
   private constructor(readonly exports: KernelExports) {
     this.arena = new Arena(exports.memory, exports.heap_base());
   }
 
   static async create(): Promise<Runtime> {
+    let self: Runtime | undefined;
     const instance = await WebAssembly.instantiate(await compileKernels(), {
       env: {
         abort(_msg: number, _file: number, line: number, col: number): never {
@@ -26,9 +32,13 @@ export class Runtime {
         },
         // wall-clock deadlines of long integrations (milliseconds, monotonic)
         now: () => performance.now(),
+        // an integration's progress report; a nonzero return interrupts it (an exception in the handler
+        // propagates out of the kernel call: the integration state is per call, nothing is left half-done)
+        progress: (t: number, steps: number): number => (self?.progress?.(t, steps) === true ? 1 : 0),
       },
     });
-    return new Runtime(instance.exports as unknown as KernelExports);
+    self = new Runtime(instance.exports as unknown as KernelExports);
+    return self;
   }
 
   /** Value of an exported constant (status codes, kinds, layouts). */

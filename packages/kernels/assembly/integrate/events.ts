@@ -1,7 +1,31 @@
-// Event location: roots of g(t, y(t)) inside an accepted step, found with Brent's method on the stepper's
-// dense output (so no extra right-hand-side evaluations are spent), and the end-of-step bookkeeping both
-// integrators share: events at the new point, roots, records, requested outputs.
-import { eval_event, event_stride } from "./flows";
+// Events: the record layout, the event functions every system has (a linear functional, a time mark; model
+// events are the system's, system.ts), roots of g(t, y(t)) inside an accepted step found with Brent's method on
+// the stepper's dense output (so no extra right-hand-side evaluations are spent), and the end-of-step
+// bookkeeping of the driver: events at the new point, roots, records, requested outputs.
+import { dot_f64 } from "../blas1";
+import { g_model } from "./system";
+
+// Event records: event_stride(n) f64s each — [kind, direction, terminal, reserved, c0, c_0 … c_{n−1}].
+/** g(t, y) = Σ c_i y_i − c0 (a component crossing a level, a linear functional crossing zero). */
+export const EVENT_LINEAR: i32 = 0;
+/** g(t, y) = t − c0 (a time mark). */
+export const EVENT_TIME: i32 = 1;
+// Kinds from 2 on belong to the system (rhs/index.ts).
+
+// @ts-ignore: decorator
+@inline
+export function event_stride(n: i32): i32 {
+  return 5 + n;
+}
+
+/** g_e(t, y) for the event record at `ev`. */
+export function eval_event(ev: usize, n: i32, t: f64, y: usize): f64 {
+  const kind = <i32>load<f64>(ev);
+  const c0 = load<f64>(ev, 32);
+  if (kind == EVENT_TIME) return t - c0;
+  if (kind == EVENT_LINEAR) return dot_f64(n, ev + 40, y) - c0;
+  return g_model(ev, t, y);
+}
 
 /** Dense output of the current step: fills y(t) at `out` for t inside [t0, t0 + h]. */
 export type DenseEval = (t: f64, out: usize) => void;
@@ -63,12 +87,11 @@ export function crosses(ga: f64, gb: f64, direction: i32): bool {
 let sDense: DenseEval = noDense;
 let sN: i32 = 0;
 let sScratch: usize = 0;
-let sParams: usize = 0;
 let sEvent: usize = 0;
 function noDense(_t: f64, _out: usize): void {}
 function phi(t: f64): f64 {
   sDense(t, sScratch);
-  return eval_event(sEvent, sN, t, sScratch, sParams);
+  return eval_event(sEvent, sN, t, sScratch);
 }
 
 /** Set by finish_step: a terminal root ended the step, and the updated event and output counts. */
@@ -84,11 +107,11 @@ export let stepOutIdx: i32 = 0;
  * overwritten (with the roots): the caller copies gNew over it before the next step.
  */
 export function finish_step(
-  n: i32, t: f64, tnew: f64, dir: f64, ynew: usize, dense: DenseEval, scratch: usize, params: usize,
+  n: i32, t: f64, tnew: f64, dir: f64, ynew: usize, dense: DenseEval, scratch: usize,
   events: usize, nEvents: i32, gOld: usize, gNew: usize, evOut: usize, evCount: i32, evCap: i32,
   tOut: usize, nOut: i32, yOut: usize, outIdx: i32,
 ): f64 {
-  sDense = dense; sN = n; sScratch = scratch; sParams = params;
+  sDense = dense; sN = n; sScratch = scratch;
   const vb = <usize>n << 3;
   let tEnd = tnew;
   let terminal = false;
@@ -97,7 +120,7 @@ export function finish_step(
   // evaluation cache (linexp.ts) need not do.
   for (let e = 0; e < nEvents; e++) {
     const ev = events + <usize>(e * event_stride(n)) * 8;
-    const gb = eval_event(ev, n, tnew, ynew, params);
+    const gb = eval_event(ev, n, tnew, ynew);
     store<f64>(gNew + (<usize>e << 3), gb);
     const ga = load<f64>(gOld + (<usize>e << 3));
     if (!crosses(ga, gb, <i32>load<f64>(ev, 8))) {

@@ -3,12 +3,10 @@
 // hand side along v — for a gradient flow, a Hessian-vector product of the loss — one evaluation each, and the
 // systems are solved by restarted GMRES (modified Gram–Schmidt, Givens rotations). The complex system
 // (α + iβ)z − Jz = r is solved as the real 2n system [[α − J, −β], [β, α − J]]·[a; b] = [Re r; Im r].
-import { eval_rhs } from "./flows";
+import { f_jac } from "./system";
 
 // The base point of the J·v products (module state; one solve at a time).
 let kN: i32 = 0;
-let kRhs: i32 = 0;
-let kParams: usize = 0;
 let kT: f64 = 0.0;
 let kY: usize = 0;
 let kF0: usize = 0;
@@ -23,8 +21,8 @@ export function krylov_bytes(n: i32, k: i32): i32 {
 }
 
 /** Sets the point (t, y) with f0 = f(t, y) at which J is taken; scratch from krylov_bytes. */
-export function krylov_base(n: i32, rhs: i32, params: usize, t: f64, y: usize, f0: usize, scratch: usize): void {
-  kN = n; kRhs = rhs; kParams = params; kT = t; kY = y; kF0 = f0;
+export function krylov_base(n: i32, t: f64, y: usize, f0: usize, scratch: usize): void {
+  kN = n; kT = t; kY = y; kF0 = f0;
   kYp = scratch; kFp = scratch + (<usize>n << 3);
   let s: f64 = 0.0;
   for (let i = 0; i < n; i++) s += load<f64>(y + (<usize>i << 3)) * load<f64>(y + (<usize>i << 3));
@@ -46,7 +44,7 @@ function jv(v: usize, out: usize): void {
     const o = <usize>i << 3;
     store<f64>(kYp + o, load<f64>(kY + o) + eps * load<f64>(v + o));
   }
-  eval_rhs(kRhs, n, kT, kYp, kFp, kParams);
+  f_jac(kT, kYp, kFp);
   const inv = 1.0 / eps;
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 3;
@@ -84,7 +82,7 @@ function dot(N: i32, a: usize, b: usize): f64 {
 /**
  * Solves A·x = b in place (b ← x) by GMRES(k) from x = 0, A as in `apply` (β = 0: real, n; else 2n with b laid
  * out [Re; Im]). Stops at ‖b − Ax‖ ≤ rtol·‖b‖ or after maxIter products; returns the products used (each is
- * one RHS evaluation, two for complex systems).
+ * one RHS evaluation, two for complex systems; the evaluations are counted by system.ts).
  */
 export function krylov_solve(alpha: f64, beta: f64, b: usize, k: i32, rtol: f64, maxIter: i32, scratch: usize): i32 {
   const n = kN;

@@ -1,0 +1,11 @@
+// The host's entry to the integrators: binds the right-hand-side family (rhs/) into the integrators' system seam
+// and runs the driver on a configuration block. The only file that sees both sides.
+import { bind_family } from "./integrate/system";
+import { drive } from "./integrate/driver";
+import { eval_rhs, eval_model_event, rhs_traits, rhs_jacobian, controlled_components } from "./rhs/index";
+
+/** Integrates y' = f(t, y) as configured by the block at `cfg` (integrate/config.ts); returns a STATUS_* code. */
+export function ode_solve(cfg: usize): i32 {
+  bind_family(eval_rhs, eval_model_event, rhs_traits, rhs_jacobian, controlled_components);
+  return drive(cfg);
+}
