@@ -14,15 +14,21 @@ export {
 } from "./integrate/config";
 export {
   STATUS_DONE, STATUS_EVENT, STATUS_MAX_STEPS, STATUS_STEP_TOO_SMALL, STATUS_NONFINITE, STATUS_BAD_RHS, STATUS_DEADLINE,
-  STATUS_INTERRUPTED, STAT_T, STAT_ACCEPTED, STAT_REJECTED, STAT_NFEV, STAT_OUT_FILLED, STAT_EVENTS, STAT_H, STAT_NJEV,
+  STATUS_INTERRUPTED, STATUS_CHATTERING, STAT_T, STAT_ACCEPTED, STAT_REJECTED, STAT_NFEV, STAT_OUT_FILLED, STAT_EVENTS, STAT_H, STAT_NJEV,
   STAT_NFEV_JAC, STAT_NLU, STAT_SWITCHES, STATS_LEN,
 } from "./integrate/status";
 export { EVENT_LINEAR, EVENT_TIME } from "./integrate/events";
-export { RHS_LINEAR, RHS_LOGISTIC, RHS_QUADRATIC, RHS_GF_TIME, RHS_GF_LOGS, EVENT_LOG_LOSS, EVENT_MARGIN } from "./rhs/index";
+export { RHS_LINEAR, RHS_LOGISTIC, RHS_QUADRATIC, RHS_GF_TIME, RHS_GF_LOGS, EVENT_LOG_LOSS, EVENT_MARGIN } from "./rhs/kinds";
 export {
   gf_loss, gf_grad_log_loss, gf_has_analytic_jacobian, gf_jacobian_logs, GF_PROG, GF_M, GF_X, GF_LABELS, GF_N, GF_LOSS, GF_WORK, GF_F, GF_G, GF_Z, GF_LOGL, GF_QMIN,
-  GF_LAST, GF_VALID, GF_A, GF_LIN, GF_BLOCK_LEN, gf_outputs, gf_linear_exp, gf_linear_scratch_len, gf_prepare_linear,
+  GF_LAST, GF_VALID, GF_A, GF_LIN, GF_KINKS, GF_DECAY, GF_BLOCK_LEN, gf_outputs, gf_linear_exp, gf_linear_scratch_len, gf_prepare_linear,
 } from "./rhs/gradflow";
+export {
+  KK_UNITS, KK_MODES_F, KK_MODES_B, KK_CAP, KK_SLIDE, KK_NSLIDE, KK_NORMALS, KK_GRAM, KK_VEC, KK_CAPLIST, KK_CAPOUT, KK_SAMPLE,
+  KK_THETA, KK_CAND, KK_NCAND, KK_CROSSINGS, KK_ENTRIES, KK_EXITS, KK_LOG, KK_LOG_CAP, KK_LOG_N, KK_FAIL, KK_EVALS, KK_ENABLED,
+  KK_BLOCK_LEN, SLIDE_REC, LOG_REC, CAND_CAP, KINK_FAIL_CAPACITY, KINK_FAIL_SINGULAR, kinks_units, kinks_sample_len,
+} from "./rhs/kinks";
+export { filippov_reset } from "./rhs/filippov";
 export { model_forward, model_backward, model_workspace_bytes, OP_DENSE, OP_RELU, OP_SAVE, OP_ADD, OP_LNORM, OP_DIAG } from "./models/program";
 export { loss_eval, min_margin, LOSS_EXP, LOSS_LOGISTIC, LOSS_SQUARE } from "./losses";
 export { exp_f64, exp_np_f64, log_f64, log1p_f64, expm1_f64, logsumexp_f64, softmax_f64 } from "./special"; // exp_shift_sum is internal (losses.ts)

@@ -8,7 +8,7 @@
 import { ArgumentError, checkF64, checkAllFinite, checkFinite, checkInt, checkPositive } from "../errors.js";
 import type { Runtime } from "../runtime/kernels.js";
 import type { CompiledModel } from "../models/compile.js";
-import { BoundProblem, type LossName, type TrainingSet } from "./problem.js";
+import { BoundProblem, type KinkReport, type LossName, type TrainingSet } from "./problem.js";
 import { eventRecord, runSolver, type IntegrationStatus, type Method, type SolverStats } from "./solver.js";
 import { checkLambdaVector, pointMonitors, type PointMonitors } from "./monitors.js";
 
@@ -28,6 +28,12 @@ export const GRADIENT_FLOW_DEFAULTS = {
   krylovRestart: 30,
   /** Step limit per phase (accepted + rejected steps). */
   maxSteps: 1_000_000,
+  /** Follow the kinks of ReLU networks as a Filippov system ("auto": whenever the model has ReLUs). */
+  kinks: "auto",
+  /** Most units sliding on their kinks at once. */
+  kinkCapacity: 256,
+  /** Sliding intervals kept in the result (later ones are counted). */
+  kinkLog: 1000,
 } as const;
 
 export interface GradientFlowOptions {
@@ -56,6 +62,9 @@ export interface GradientFlowOptions {
   maxSteps?: number;
   /** Per-parameter Λ: when given, every checkpoint carries its monitors (margins, Lemma 4.1 slacks, …). Default: none. */
   lambda?: Float64Array;
+  /** "auto": follow the kinks of ReLU networks as a Filippov system (crossings located, sliding on kink surfaces);
+   *  "off": integrate the nonsmooth field as it is. Default "auto". */
+  kinks?: "auto" | "off";
 }
 
 export interface FlowCheckpoint {
@@ -78,6 +87,8 @@ export interface GradientFlowResult {
   milestones: { firstZeroError?: number; a5?: number; terminalFrom?: number };
   /** why a run ended in "failure", when the cause is known */
   note?: string;
+  /** ReLU networks followed through their kinks: crossings and sliding intervals */
+  kinks?: KinkReport;
   stats: {
     time: SolverStats;
     terminal?: SolverStats;
@@ -127,11 +138,16 @@ export function gradientFlow(
   if (!["auto", "dense", "krylov"].includes(linearSolver)) throw new ArgumentError("options.linearSolver", linearSolver, '"auto", "dense" or "krylov"');
   const krylov = linearSolver === "krylov" || (linearSolver === "auto" && model.size > D.krylovAbove) ? D.krylovRestart : 0;
 
+  const kinks = options.kinks ?? D.kinks;
+  if (kinks !== "auto" && kinks !== "off") throw new ArgumentError("options.kinks", kinks, '"auto" or "off"');
+
   return rt.arena.scope((a) => {
-    const p = new BoundProblem(rt, a, model, data, loss);
+    const p = new BoundProblem(rt, a, model, data, loss, kinks === "auto" ? { kinks: { capacity: D.kinkCapacity, logCapacity: D.kinkLog } } : {});
+    p.resetKinks(theta0);
     const withMonitors = (r: Omit<GradientFlowResult, "logL">): GradientFlowResult => {
+      const report = p.kinkReport();
       if (lambda) for (const c of r.checkpoints) c.monitors = pointMonitors(p, model, data, lambda, c.theta);
-      return { ...r, logL: p.logLoss(r.theta) };
+      return { ...r, logL: p.logLoss(r.theta), ...(report ? { kinks: report } : {}) };
     };
     const m = model.size, n = p.n, dim = m + 1;
     // log L and q_min only (no outputs, no gradient): the first milestones need nothing else

@@ -42,6 +42,26 @@ export function checkTrainingSet(model: CompiledModel, data: TrainingSet): void 
   }
 }
 
+/** What following the kinks of a ReLU network saw (gradientFlow's result.kinks). */
+export interface KinkReport {
+  /** kinks crossed (a pre-activation changing sign) */
+  crossed: number;
+  /** sliding intervals entered and left (a pre-activation held at 0 by the Filippov combination) */
+  slidingEntered: number;
+  slidingLeft: number;
+  /** units sliding at the end */
+  slidingNow: number;
+  /** right-hand-side evaluations spent deciding switches and locating sliding exits */
+  evaluations: number;
+  /** the sliding intervals (the first ones, up to the log's capacity): unit index, log10 t of entry and exit (null: still sliding) */
+  intervals: { unit: number; log10tFrom: number; log10tTo: number | null }[];
+  intervalsLogged: number;
+  /** more units reached a kink at once than the sliding table holds (they were let cross) */
+  capacityExceeded: boolean;
+  /** a sliding system was singular (dependent kink normals; solved with regularization) */
+  singular: boolean;
+}
+
 /** The problem as the kernels see it. */
 export class BoundProblem {
   readonly block: F64Buffer;
@@ -57,8 +77,10 @@ export class BoundProblem {
     readonly model: CompiledModel,
     data: TrainingSet,
     loss: LossName,
-    /** generic: evaluate through the model program and the loss kernels even where the β-space path applies (tests) */
-    options: { generic?: boolean } = {},
+    /** generic: evaluate through the model program and the loss kernels even where the β-space path applies (tests);
+     *  kinks: follow the ReLU kinks (Filippov modes and sliding, up to `capacity` units sliding at once);
+     *  decay: weight decay λ of the ordinary-time flow */
+    options: { generic?: boolean; kinks?: { capacity: number; logCapacity: number }; decay?: number } = {},
   ) {
     checkTrainingSet(model, data);
     const e = rt.exports;
@@ -95,6 +117,8 @@ export class BoundProblem {
     // linear models with the exponential loss run in β-space (linexp.ts) unless `generic` asks for the program path
     b[rt.constant("GF_A")] = 0;
     b[rt.constant("GF_LIN")] = 0;
+    b[rt.constant("GF_KINKS")] = 0;
+    b[rt.constant("GF_DECAY")] = options.decay ?? 0;
     if (!options.generic && e.gf_linear_exp(this.block.ptr)) {
       const d = model.inputs;
       const A = a.f64(n * d), lin = a.f64(e.gf_linear_scratch_len(d, n));
@@ -103,6 +127,78 @@ export class BoundProblem {
       view[rt.constant("GF_LIN")] = lin.ptr;
       e.gf_prepare_linear(this.block.ptr);
     }
+    const units = e.kinks_units(progBytes, n);
+    if (options.kinks && units > 0) this.kinks = this.allocateKinks(a, progBytes, units, options.kinks.capacity, options.kinks.logCapacity);
+  }
+
+  /** The kink block (0: the natural ReLU) of a problem that follows kinks. */
+  private readonly kinks: number = 0;
+
+  private allocateKinks(a: Arena, prog: number, units: number, capacity: number, logCapacity: number): number {
+    const rt = this.rt, e = rt.exports, m = this.m;
+    const cap = Math.max(1, Math.min(units, capacity));
+    const f = (len: number) => a.f64(Math.max(1, len)).ptr;
+    const slots: [Parameters<Runtime["constant"]>[0], number][] = [
+      ["KK_UNITS", units],
+      ["KK_MODES_F", f(units)],
+      ["KK_MODES_B", f(units)],
+      ["KK_CAP", cap],
+      ["KK_SLIDE", f(cap * rt.constant("SLIDE_REC"))],
+      ["KK_NORMALS", f(cap * m)],
+      ["KK_GRAM", f(cap * cap)],
+      ["KK_VEC", f(cap)],
+      ["KK_CAPLIST", a.allocBytes(4 * (1 + 2 * cap))],
+      ["KK_CAPOUT", f(2 * cap)],
+      ["KK_SAMPLE", f(e.kinks_sample_len(prog))],
+      ["KK_THETA", f(m + 1)],
+      ["KK_CAND", f(rt.constant("CAND_CAP") * 3)],
+      ["KK_LOG", f(logCapacity * rt.constant("LOG_REC"))],
+      ["KK_LOG_CAP", logCapacity],
+    ];
+    const kb = a.f64(rt.constant("KK_BLOCK_LEN"));
+    const v = kb.view; // after the allocations
+    for (const [name, value] of slots) v[rt.constant(name)] = value;
+    this.block.view[rt.constant("GF_KINKS")] = kb.ptr;
+    return kb.ptr;
+  }
+
+  /** Whether this problem follows the kinks of its ReLUs (Filippov). */
+  get followsKinks(): boolean {
+    return this.kinks !== 0;
+  }
+
+  /** Starts following the kinks from θ: modes from the signs of the pre-activations, nothing sliding. */
+  resetKinks(theta: ArrayLike<number>): void {
+    if (!this.kinks) return;
+    this.theta.set(theta);
+    this.rt.exports.filippov_reset(this.block.ptr, this.theta.ptr);
+  }
+
+  /** What the kink state has seen: crossings, sliding intervals (log t in, log t out or null while sliding), counts. */
+  kinkReport(): KinkReport | undefined {
+    if (!this.kinks) return undefined;
+    const rt = this.rt;
+    const v = new Float64Array(rt.exports.memory.buffer, this.kinks, rt.constant("KK_BLOCK_LEN"));
+    const k = (name: Parameters<Runtime["constant"]>[0]) => v[rt.constant(name)]!;
+    const logged = Math.min(k("KK_LOG_N"), k("KK_LOG_CAP"));
+    const rec = rt.constant("LOG_REC");
+    const log = new Float64Array(rt.exports.memory.buffer, k("KK_LOG"), Math.max(1, logged * rec));
+    const fail = k("KK_FAIL");
+    return {
+      crossed: k("KK_CROSSINGS"),
+      slidingEntered: k("KK_ENTRIES"),
+      slidingLeft: k("KK_EXITS"),
+      slidingNow: k("KK_NSLIDE"),
+      evaluations: k("KK_EVALS"),
+      intervals: Array.from({ length: logged }, (_, i) => ({
+        unit: log[i * rec]!,
+        log10tFrom: log[i * rec + 1]! / Math.LN10,
+        log10tTo: Number.isNaN(log[i * rec + 2]!) ? null : log[i * rec + 2]! / Math.LN10,
+      })),
+      intervalsLogged: k("KK_LOG_N"),
+      capacityExceeded: fail === rt.constant("KINK_FAIL_CAPACITY"),
+      singular: fail === rt.constant("KINK_FAIL_SINGULAR"),
+    };
   }
 
   /** Whether evaluations take the β-space path of linear models with the exponential loss. */

@@ -6,7 +6,7 @@ import type { Arena } from "../runtime/arena.js";
 import type { ProgressHandler, Runtime } from "../runtime/kernels.js";
 
 export type Method = "dopri5" | "radau5";
-export type IntegrationStatus = "done" | "event" | "max-steps" | "step-too-small" | "nonfinite" | "deadline" | "interrupted";
+export type IntegrationStatus = "done" | "event" | "max-steps" | "step-too-small" | "nonfinite" | "deadline" | "interrupted" | "chattering";
 
 export interface SolverStats {
   accepted: number;
@@ -18,6 +18,8 @@ export interface SolverStats {
   jacobians: number;
   nfevJacobian: number;
   lu: number;
+  /** switches of a switching system (modes of ReLU units changed at located kinks) */
+  switches: number;
 }
 
 /** What one integration returns (integrate()'s result; gradientFlow() decodes its phases from it). */
@@ -94,6 +96,7 @@ export function runSolver(rt: Runtime, a: Arena, run: RawRun): RawSolution {
     [rt.constant("STATUS_NONFINITE"), "nonfinite"],
     [rt.constant("STATUS_DEADLINE"), "deadline"],
     [rt.constant("STATUS_INTERRUPTED"), "interrupted"],
+    [rt.constant("STATUS_CHATTERING"), "chattering"],
   ]);
   const method = rt.constant(run.method === "radau5" ? "STEPPER_RADAU5" : "STEPPER_DOPRI5");
   const krylov = run.method === "radau5" ? run.krylov ?? 0 : 0;
@@ -165,6 +168,7 @@ export function runSolver(rt: Runtime, a: Arena, run: RawRun): RawSolution {
       jacobians: s[rt.constant("STAT_NJEV")]!,
       nfevJacobian: s[rt.constant("STAT_NFEV_JAC")]!,
       lu: s[rt.constant("STAT_NLU")]!,
+      switches: s[rt.constant("STAT_SWITCHES")]!,
     },
   };
 }

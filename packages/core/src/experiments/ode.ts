@@ -41,7 +41,7 @@ export type OdeEventSpec = Static<typeof EventSpec>;
 const Stats = Strict({ accepted: Int(0, undefined), rejected: Int(0, undefined), nfev: Int(0, undefined), lastStep: Nullable(Num()), jacobians: Int(0, undefined), nfevJacobian: Int(0, undefined), lu: Int(0, undefined) });
 export const OdeResultSchema = Strict({
   kind: Type.Literal("ode"),
-  status: Enum(["done", "event", "max-steps", "step-too-small", "nonfinite", "deadline", "interrupted"] as const),
+  status: Enum(["done", "event", "max-steps", "step-too-small", "nonfinite", "deadline", "interrupted", "chattering"] as const),
   t: Num(),
   y: Type.Array(Nullable(Num())),
   tOut: Type.Array(Num()),

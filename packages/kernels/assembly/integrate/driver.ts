@@ -10,21 +10,23 @@ import {
 } from "./config";
 import {
   STATUS_DONE, STATUS_EVENT, STATUS_MAX_STEPS, STATUS_STEP_TOO_SMALL, STATUS_NONFINITE, STATUS_BAD_RHS, STATUS_DEADLINE,
-  STATUS_INTERRUPTED, STAT_T, STAT_ACCEPTED, STAT_REJECTED, STAT_NFEV, STAT_OUT_FILLED, STAT_EVENTS, STAT_H, STAT_NFEV_JAC,
+  STATUS_INTERRUPTED, STATUS_CHATTERING, STAT_T, STAT_ACCEPTED, STAT_REJECTED, STAT_NFEV, STAT_OUT_FILLED, STAT_EVENTS, STAT_H, STAT_NFEV_JAC,
   STAT_SWITCHES, STATS_LEN, host_now, host_progress, put_stat,
 } from "./status";
-import { bind_system, f, controlled, evaluations, jacobian_evaluations } from "./system";
+import { bind_system, f, controlled, evaluations, jacobian_evaluations, traits, disc_locate, disc_switch, SYS_DISCONTINUOUS } from "./system";
 import { ctl_reset, ctl_accept, ctl_reject } from "./controller";
 import { eval_event, event_stride, finish_step, stepTerminal, stepEvCount, stepOutIdx } from "./events";
 import { hinit_explicit, hinit_implicit } from "./initial";
 import {
   stepper_valid, stepper_order, stepper_explicit, stepper_controller, stepper_clock_mask, stepper_workspace_bytes, stepper_init,
   stepper_start, stepper_attempt, stepper_safety, stepper_resized, stepper_rejected, stepper_accept, stepper_ynew, stepper_dense,
-  stepper_next_h, stepper_stats,
+  stepper_next_h, stepper_stats, stepper_restart,
 } from "./stepper";
 
 /** Failed non-finite attempts in a row before the driver gives up (each retries with a tenth of the step). */
 const NONFINITE_TRIES: i32 = 40;
+/** Switches in a row at the same time (no progress) before a switching system is declared chattering. */
+const STALLED_SWITCHES: i32 = 64;
 
 /** Bytes of workspace for `method` in dimension n with nEvents events (0 for an unknown method). */
 export function ode_workspace_bytes(method: i32, n: i32, nEvents: i32, krylov: i32): i32 {
@@ -104,6 +106,10 @@ export function drive(c: usize): i32 {
   let nextProgress = progressMs > 0.0 ? host_now() + progressMs : Infinity;
   const dense = stepper_dense(method);
   let nonfiniteTries = 0;
+  // A switching system (SYS_DISCONTINUOUS) locates its own switches in each accepted step; the step is cut at the
+  // earliest, the system switches, and the next step starts from there with f re-evaluated.
+  const switching = status == STATUS_DONE && (traits() & SYS_DISCONTINUOUS) != 0;
+  let switches = 0, stalled = 0;
 
   while (status == STATUS_DONE && dir * (t1 - t) > 0.0) {
     if (steps >= maxSteps) { status = STATUS_MAX_STEPS; break; }
@@ -152,8 +158,19 @@ export function drive(c: usize): i32 {
 
     naccept++;
     stepper_accept(method, t, hs, tnew, y);
-    const ynew = stepper_ynew(method);
-    const tEnd = finish_step(n, t, tnew, dir, ynew, dense, scratch, events, nEvents, gOld, gNew, evOut, evCount, evCap, tOut, nOut, yOut, outIdx);
+    let yEnd = stepper_ynew(method);
+    let tStop = tnew;
+    let switched = false;
+    if (switching) {
+      const tc = disc_locate(t, tnew, dense, yEnd, tmpB);
+      if (tc == tc) {
+        switched = true;
+        tStop = tc;
+        dense(tc, tmpA);
+        yEnd = tmpA;
+      }
+    }
+    const tEnd = finish_step(n, t, tStop, dir, yEnd, dense, scratch, events, nEvents, gOld, gNew, evOut, evCount, evCap, tOut, nOut, yOut, outIdx);
     evCount = stepEvCount;
     outIdx = stepOutIdx;
     if (stepTerminal) {
@@ -162,9 +179,16 @@ export function drive(c: usize): i32 {
       status = STATUS_EVENT;
       break;
     }
-    memory.copy(y, ynew, vb);
+    memory.copy(y, yEnd, vb);
     memory.copy(gOld, gNew, <usize>nEvents << 3);
-    t = tnew;
+    if (switched) {
+      stalled = tStop == t ? stalled + 1 : 0;
+      t = tStop;
+      switches += disc_switch(t, y, tmpB);
+      f(t, y, f0);
+      stepper_restart(method);
+      if (stalled > STALLED_SWITCHES) { status = STATUS_CHATTERING; break; }
+    } else t = tnew;
     if (!allFinite(n, y) || !allFinite(n, f0)) { status = STATUS_NONFINITE; break; }
     // fixed steps: en = 0 asks the largest growth, and hmax (= the step) caps it
     h = stepper_next_h(method, t, y, h, ctl_accept(en, h, safety), hmax);
@@ -178,7 +202,7 @@ export function drive(c: usize): i32 {
   put_stat(stats, STAT_EVENTS, <f64>evCount);
   put_stat(stats, STAT_H, h);
   put_stat(stats, STAT_NFEV_JAC, <f64>jacobian_evaluations());
-  put_stat(stats, STAT_SWITCHES, 0.0);
+  put_stat(stats, STAT_SWITCHES, <f64>switches);
   stepper_stats(method, stats);
   return status;
 }

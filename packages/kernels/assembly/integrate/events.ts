@@ -3,7 +3,7 @@
 // the stepper's dense output (so no extra right-hand-side evaluations are spent), and the end-of-step
 // bookkeeping of the driver: events at the new point, roots, records, requested outputs.
 import { dot_f64 } from "../blas1";
-import { g_model } from "./system";
+import { g_model, DenseEval } from "./system";
 
 // Event records: event_stride(n) f64s each — [kind, direction, terminal, reserved, c0, c_0 … c_{n−1}].
 /** g(t, y) = Σ c_i y_i − c0 (a component crossing a level, a linear functional crossing zero). */
@@ -27,8 +27,6 @@ export function eval_event(ev: usize, n: i32, t: f64, y: usize): f64 {
   return g_model(ev, t, y);
 }
 
-/** Dense output of the current step: fills y(t) at `out` for t inside [t0, t0 + h]. */
-export type DenseEval = (t: f64, out: usize) => void;
 
 /**
  * Brent's method (van Wijngaarden–Dekker–Brent) for φ(t) = 0 on [a, b] with φ(a)·φ(b) ≤ 0, where φ is

@@ -157,6 +157,14 @@ export function radau5_rejected(): void {
   luReady = false;
 }
 
+/** The system switched its field at the current point: the collocation polynomial no longer extrapolates, and the
+ *  Jacobian is refreshed on the first Newton failure. */
+export function radau5_restart(): void {
+  luReady = false;
+  haveDense = false;
+  jacCurrent = false;
+}
+
 /** Safety factor of the step-size law for the step just attempted (smaller after slow Newton convergence). */
 export function radau5_safety(): f64 {
   return 0.9 * <f64>(2 * MAXITER + 1) / <f64>(2 * MAXITER + nIter);

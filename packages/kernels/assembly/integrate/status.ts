@@ -17,6 +17,8 @@ export const STATUS_BAD_RHS: i32 = 5;
 export const STATUS_DEADLINE: i32 = 6;
 /** The host's progress callback asked to stop. */
 export const STATUS_INTERRUPTED: i32 = 7;
+/** A switching system kept switching without the time advancing (chattering between modes). */
+export const STATUS_CHATTERING: i32 = 8;
 
 // Stats block (f64 slots).
 export const STAT_T: i32 = 0; // time reached

@@ -2,14 +2,14 @@
 // its workspace, one attempted step returning an error norm, the bookkeeping of an accepted or rejected step,
 // dense output and the next step size. Kernels never allocate, so a stepper is a kind and module state, not an
 // object; adding one means a file with these functions and a case in each switch below.
-import { DenseEval } from "./events";
+import { DenseEval } from "./system";
 import { CTL_PI, CTL_PREDICTIVE } from "./controller";
 import {
   DOPRI5_ORDER, DOPRI5_SAFETY, dopri5_workspace_bytes, dopri5_init, dopri5_attempt, dopri5_accept, dopri5_dense, dopri5_ynew,
 } from "./dopri5";
 import {
   RADAU5_ORDER, radau5_workspace_bytes, radau5_init, radau5_start, radau5_attempt, radau5_accept, radau5_dense, radau5_ynew,
-  radau5_safety, radau5_resized, radau5_rejected, radau5_next_h, radau5_stats,
+  radau5_safety, radau5_resized, radau5_rejected, radau5_restart, radau5_next_h, radau5_stats,
 } from "./radau5";
 import { put_stat, STAT_NJEV, STAT_NLU } from "./status";
 
@@ -74,6 +74,11 @@ export function stepper_resized(kind: i32): void {
 
 export function stepper_rejected(kind: i32): void {
   if (kind == STEPPER_RADAU5) radau5_rejected();
+}
+
+/** The system switched at the current point (f0 re-evaluated): step history no longer describes the field. */
+export function stepper_restart(kind: i32): void {
+  if (kind == STEPPER_RADAU5) radau5_restart();
 }
 
 /** The step [t, tnew] was accepted: build its dense output; f0 ← f(tnew, ynew). */

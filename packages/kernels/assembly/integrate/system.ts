@@ -2,6 +2,8 @@
 // has one) its analytic Jacobian — reached through function references bound by ode.ts, so no integrator imports
 // a right-hand side or a model. Every evaluation goes through f() or f_jac(), which count them.
 
+/** Dense output of the current step: fills y(t) at `out` for t inside the step. */
+export type DenseEval = (t: f64, out: usize) => void;
 /** dy ← f(t, y) for the right-hand side `kind` with parameters at `params`; false for an unknown kind. */
 export type RhsFn = (kind: i32, n: i32, t: f64, y: usize, dy: usize, params: usize) => bool;
 /** g(t, y) of an event record whose kind the integrators do not know (model events). */
@@ -12,23 +14,33 @@ export type TraitsFn = (kind: i32, n: i32, params: usize) => i32;
 export type JacobianFn = (kind: i32, n: i32, t: f64, y: usize, J: usize, params: usize) => void;
 /** How many leading components of the state the error control watches. */
 export type ControlledFn = (kind: i32, n: i32) => i32;
+/** A switching system (SYS_DISCONTINUOUS): the earliest switch inside the accepted step [t, tnew] (NaN: none). */
+export type LocateFn = (kind: i32, n: i32, t: f64, tnew: f64, dense: DenseEval, ynew: usize, scratch: usize, params: usize) => f64;
+/** Applies the switches located at t (state y); returns how many happened. */
+export type SwitchFn = (kind: i32, n: i32, t: f64, y: usize, scratch: usize, params: usize) => i32;
 
 /** f(t, y) = e^t·G(y) (the terminal-phase gradient flow, t = σ): J(t, y) = e^{t − t'}·J(t', y). */
 export const SYS_EXP_SCALED: i32 = 1;
 /** An analytic Jacobian is available (cheaper than n evaluations). */
 export const SYS_ANALYTIC_JACOBIAN: i32 = 2;
+/** A switching system: its field is smooth between switches the system locates itself (the kinks of ReLU flows). */
+export const SYS_DISCONTINUOUS: i32 = 4;
 
 function noRhs(_k: i32, _n: i32, _t: f64, _y: usize, _dy: usize, _p: usize): bool { return false; }
 function noEvent(_e: usize, _n: i32, _t: f64, _y: usize, _p: usize): f64 { return NaN; }
 function noTraits(_k: i32, _n: i32, _p: usize): i32 { return 0; }
 function noJacobian(_k: i32, _n: i32, _t: f64, _y: usize, _J: usize, _p: usize): void {}
 function allControlled(_k: i32, n: i32): i32 { return n; }
+function noLocate(_k: i32, _n: i32, _t: f64, _tn: f64, _d: DenseEval, _y: usize, _s: usize, _p: usize): f64 { return NaN; }
+function noSwitch(_k: i32, _n: i32, _t: f64, _y: usize, _s: usize, _p: usize): i32 { return 0; }
 
 let rhsFn: RhsFn = noRhs;
 let eventFn: EventFn = noEvent;
 let traitsFn: TraitsFn = noTraits;
 let jacobianFn: JacobianFn = noJacobian;
 let controlledFn: ControlledFn = allControlled;
+let locateFn: LocateFn = noLocate;
+let switchFn: SwitchFn = noSwitch;
 let kind: i32 = 0;
 let dim: i32 = 0;
 let params: usize = 0;
@@ -36,8 +48,11 @@ let nfev: i32 = 0;
 let nfevJac: i32 = 0;
 
 /** Binds the functions of the right-hand-side family (ode.ts does, before each integration). */
-export function bind_family(rhs: RhsFn, event: EventFn, traits: TraitsFn, jacobian: JacobianFn, controlled: ControlledFn): void {
+export function bind_family(
+  rhs: RhsFn, event: EventFn, traits: TraitsFn, jacobian: JacobianFn, controlled: ControlledFn, locate: LocateFn, switcher: SwitchFn,
+): void {
   rhsFn = rhs; eventFn = event; traitsFn = traits; jacobianFn = jacobian; controlledFn = controlled;
+  locateFn = locate; switchFn = switcher;
 }
 
 /** Selects the right-hand side of this integration and zeroes the counters. */
@@ -75,6 +90,16 @@ export function jacobian(t: f64, y: usize, J: usize): void {
 
 export function controlled(): i32 {
   return controlledFn(kind, dim);
+}
+
+/** The earliest switch inside the accepted step [t, tnew] with dense output `dense` (NaN: none); scratch: n f64s. */
+export function disc_locate(t: f64, tnew: f64, dense: DenseEval, ynew: usize, scratch: usize): f64 {
+  return locateFn(kind, dim, t, tnew, dense, ynew, scratch, params);
+}
+
+/** Applies the switches located at t (state y); returns how many happened. */
+export function disc_switch(t: f64, y: usize, scratch: usize): i32 {
+  return switchFn(kind, dim, t, y, scratch, params);
 }
 
 export function evaluations(): i32 {

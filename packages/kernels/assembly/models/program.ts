@@ -13,6 +13,9 @@
 //           LNORM  [5]                         h' = c/‖c‖, c = h − mean(h)  (zero mean, unit norm; seed 000 §6)
 //           DIAG   [6, in, off, D_0 … D_in−1]  h' = h·β (one column), β_i = Π_{j<D_i} θ[off_i + j]
 // Memory: `work` holds model_workspace_bytes(prog, n); activations of the last forward stay there for backward.
+// ReLU modes (set by model_set_modes, for Filippov flows through the kinks): instead of the sign of its input, each
+// ReLU (op, sample, unit) takes its forward factor from modesF (h = z or 0) and its backward factor from modesB
+// (∂h/∂z = σ, any real: a sliding unit's convex weight); both laid out per ReLU op in program order, n×w f64s each.
 import { gemm_f64, gemm_workspace_bytes } from "../blas3";
 
 export const OP_DENSE: i32 = 1;
@@ -31,6 +34,39 @@ const OP_AT: usize = memory.data(MAX_OPS * 4, 4);
 const SLOT_PTR: usize = memory.data(MAX_SLOTS * 8, 8);
 const LAST_FREE: usize = memory.data(8, 8); // first free byte after the last forward's activations
 const LAST_OPS: usize = memory.data(4, 4); // ops run by the last forward
+const OP_MODE: usize = memory.data(MAX_OPS * 4, 4); // RELU ops: offset (f64s) of the op's n×w block in the modes arrays
+
+// The modes context (0: natural ReLU) and the capture list: for each [op, flat index] pair, backward stores ∂/∂h at
+// that ReLU output (the cotangent arriving at the unit, before its factor) into capOut.
+let modesF: usize = 0;
+let modesB: usize = 0;
+let capList: usize = 0; // i32: count, then (op index, flat index) pairs
+let capOut: usize = 0;
+
+/** Sets the ReLU modes of the following forward/backward passes (0, 0: natural ReLU) and the capture list (0: none). */
+export function model_set_modes(forward: usize, backward: usize, captures: usize, captureOut: usize): void {
+  modesF = forward;
+  modesB = backward;
+  capList = captures;
+  capOut = captureOut;
+}
+
+/** f64s of one modes array: n×w for every ReLU op of the program. */
+export function model_relu_units(prog: usize, n: i32): i32 {
+  const nb = word(prog, 1), dIn = word(prog, 2);
+  let at = 3, total = 0;
+  for (let b = 0; b < nb; b++) {
+    const nOps = word(prog, at++);
+    let w = dIn;
+    for (let k = 0; k < nOps; k++) {
+      if (word(prog, at) == OP_RELU) total += n * w;
+      const o = opOut(prog, at, w);
+      at += opLen(prog, at);
+      w = o;
+    }
+  }
+  return total;
+}
 
 /** Word i of a program. */
 // @ts-ignore: decorator
@@ -43,7 +79,7 @@ const LAST_OPS: usize = memory.data(4, 4); // ops run by the last forward
 }
 
 /** Number of words an op occupies. */
-function opLen(prog: usize, at: i32): i32 {
+export function opLen(prog: usize, at: i32): i32 {
   const op = word(prog, at);
   if (op == OP_DENSE) return 5;
   if (op == OP_SAVE || op == OP_ADD) return 2;
@@ -52,7 +88,7 @@ function opLen(prog: usize, at: i32): i32 {
 }
 
 /** Output width of an op given its input width. */
-function opOut(prog: usize, at: i32, w: i32): i32 {
+export function opOut(prog: usize, at: i32, w: i32): i32 {
   const op = word(prog, at);
   if (op == OP_DENSE) return word(prog, at + 2);
   if (op == OP_DIAG) return 1;
@@ -91,7 +127,7 @@ export function model_forward(prog: usize, theta: usize, x: usize, n: i32, f: us
   // one branch: its last op writes f directly (no zero-fill, no accumulation pass)
   const direct = nb == 1;
   if (!direct) memory.fill(f, 0, (<usize>n * C) << 3);
-  let at = 3, opIdx = 0;
+  let at = 3, opIdx = 0, modeOff = 0;
   for (let b = 0; b < nb; b++) {
     const nOps = word(prog, at++);
     let h = x, w = dIn;
@@ -116,10 +152,20 @@ export function model_forward(prog: usize, theta: usize, x: usize, n: i32, f: us
         }
       } else if (op == OP_RELU) {
         const len = n * w;
-        for (let i = 0; i < len; i++) {
-          const v = load<f64>(h + (<usize>i << 3));
-          store<f64>(out + (<usize>i << 3), v > 0.0 ? v : 0.0);
+        store<i32>(OP_MODE + (<usize>opIdx << 2), modeOff);
+        if (modesF != 0) {
+          const mf = modesF + (<usize>modeOff << 3);
+          for (let i = 0; i < len; i++) {
+            const v = load<f64>(h + (<usize>i << 3));
+            store<f64>(out + (<usize>i << 3), load<f64>(mf + (<usize>i << 3)) > 0.5 ? v : 0.0);
+          }
+        } else {
+          for (let i = 0; i < len; i++) {
+            const v = load<f64>(h + (<usize>i << 3));
+            store<f64>(out + (<usize>i << 3), v > 0.0 ? v : 0.0);
+          }
         }
+        modeOff += len;
       } else if (op == OP_SAVE) {
         memory.copy(out, h, (<usize>n * w) << 3);
         store<usize>(SLOT_PTR + (<usize>word(prog, at + 1) << 3), h);
@@ -239,9 +285,24 @@ export function model_backward(prog: usize, theta: usize, n: i32, g: usize, grad
         if (k > first) gemm_f64(0, 0, n, w, o, 1.0, gcur, o, theta + (<usize>wOff << 3), w, 0.0, gnext, w, gw);
       } else if (op == OP_RELU) {
         const len = n * w;
-        for (let i = 0; i < len; i++) {
-          const o8 = <usize>i << 3;
-          store<f64>(gnext + o8, load<f64>(h + o8) > 0.0 ? load<f64>(gcur + o8) : 0.0);
+        if (capList != 0) {
+          const count = load<i32>(capList);
+          for (let c = 0; c < count; c++) {
+            if (load<i32>(capList + (<usize>(1 + 2 * c) << 2)) != k) continue;
+            store<f64>(capOut + (<usize>c << 3), load<f64>(gcur + (<usize>load<i32>(capList + (<usize>(2 + 2 * c) << 2)) << 3)));
+          }
+        }
+        if (modesB != 0) {
+          const mb = modesB + (<usize>load<i32>(OP_MODE + (<usize>k << 2)) << 3);
+          for (let i = 0; i < len; i++) {
+            const o8 = <usize>i << 3;
+            store<f64>(gnext + o8, load<f64>(mb + o8) * load<f64>(gcur + o8));
+          }
+        } else {
+          for (let i = 0; i < len; i++) {
+            const o8 = <usize>i << 3;
+            store<f64>(gnext + o8, load<f64>(h + o8) > 0.0 ? load<f64>(gcur + o8) : 0.0);
+          }
         }
       } else if (op == OP_SAVE) {
         const sg = slotGrad(k, n, w);
@@ -362,6 +423,32 @@ const OP_OUT: usize = memory.data(MAX_OPS * 8, 8);
 // @ts-ignore: decorator
 @inline function outputOf(k: i32): usize {
   return load<usize>(OP_OUT + (<usize>k << 3));
+}
+
+// The last forward's per-op record, for per-sample passes (sample.ts).
+/** Input activation (n×w) of op k. */
+export function op_input(k: i32): usize {
+  return load<usize>(OP_IN + (<usize>k << 3));
+}
+/** Output activation of op k. */
+export function op_output(k: i32): usize {
+  return outputOf(k);
+}
+/** Input width of op k. */
+export function op_width(k: i32): i32 {
+  return load<i32>(OP_W + (<usize>k << 2));
+}
+/** Word offset of op k in the program. */
+export function op_at(k: i32): i32 {
+  return load<i32>(OP_AT + (<usize>k << 2));
+}
+/** RELU op k: offset of its block in the modes arrays. */
+export function op_mode_offset(k: i32): i32 {
+  return load<i32>(OP_MODE + (<usize>k << 2));
+}
+/** The current forward modes (0: natural). */
+export function current_forward_modes(): usize {
+  return modesF;
 }
 
 function slotGrad(k: i32, n: i32, w: i32): usize {

@@ -7,6 +7,8 @@
 import { diagBetas, model_backward, model_forward, OP_DIAG, word as pword } from "../models/program";
 import { loss_eval, min_margin, LAST_BINARY_QMIN, LOSS_EXP } from "../losses";
 import { linexp_cache_len, linexp_cache_reset, linexp_loss, linexp_moments, linexp_prepare, linexp_weights } from "./linexp";
+import { kinks_bind, kinks_direction, KK_ENABLED } from "./kinks";
+import { model_set_modes } from "../models/program";
 
 // Problem block (f64 slots; pointers and counts stored as f64).
 export const GF_PROG: i32 = 0;
@@ -27,7 +29,11 @@ export const GF_VALID: i32 = 13; // 1 when GF_LAST/GF_LOGL/GF_QMIN/G (or the lin
 // allocated its buffers (0: the generic program + loss path); the weights e_i live in linexp's evaluation cache.
 export const GF_A: i32 = 14; // d×n label-folded columns A_c = y ⊙ X_c (gf_prepare_linear fills them)
 export const GF_LIN: i32 = 15; // gf_linear_scratch_len(d, n) f64s: β, ∂log L/∂β, [s, q_min], M (d×d), linexp's cache
-export const GF_BLOCK_LEN: i32 = 16;
+// ReLU networks followed through their kinks (kinks.ts, filippov.ts): the kink block, or 0 for the natural ReLU.
+export const GF_KINKS: i32 = 16;
+// Weight decay λ of the flow in ordinary time: θ' = −∇L − λθ (0: none; the terminal-phase clock has none).
+export const GF_DECAY: i32 = 17;
+export const GF_BLOCK_LEN: i32 = 18;
 
 // @ts-ignore: decorator
 @inline function slot(p: usize, k: i32): f64 {
@@ -57,7 +63,9 @@ export function gf_loss(p: usize, theta: usize): f64 {
     logL = linexp_loss(n, d, A, lin, linCache(lin, d), lin + (<usize>d << 3), lin + (<usize>(2 * d) << 3));
     qmin = load<f64>(lin + (<usize>(2 * d + 1) << 3));
   } else {
+    kinks_bind(ptr(p, GF_KINKS));
     model_forward(prog, theta, ptr(p, GF_X), n, ptr(p, GF_F), ptr(p, GF_WORK));
+    model_set_modes(0, 0, 0, 0);
     const kind = <i32>slot(p, GF_LOSS);
     logL = loss_eval(kind, n, C, ptr(p, GF_F), ptr(p, GF_LABELS), ptr(p, GF_G), ptr(p, GF_Z));
     qmin = C == 1 && kind == LOSS_EXP ? LAST_BINARY_QMIN : min_margin(n, C, ptr(p, GF_F), ptr(p, GF_LABELS));
@@ -71,12 +79,23 @@ export function gf_loss(p: usize, theta: usize): f64 {
   return logL;
 }
 
-/** grad ← ∇θ log L at θ (m f64s); returns log L. */
+/** grad ← ∇θ log L at θ (m f64s); returns log L. With kinks: the Filippov field's (kinks.ts), sliding units held
+ *  on their surfaces. */
 export function gf_grad_log_loss(p: usize, theta: usize, grad: usize): f64 {
+  return gradLogLoss(p, theta, grad, false);
+}
+
+/** As gf_grad_log_loss; `decay`: the sliding condition includes the weight decay of the ordinary-time flow. */
+function gradLogLoss(p: usize, theta: usize, grad: usize, decay: bool): f64 {
   const logL = gf_loss(p, theta);
   const prog = ptr(p, GF_PROG), m = <i32>slot(p, GF_M);
   if (ptr(p, GF_A) == 0) {
-    model_backward(prog, theta, <i32>slot(p, GF_N), ptr(p, GF_G), grad, m, ptr(p, GF_WORK));
+    const kb = ptr(p, GF_KINKS);
+    if (kb != 0 && load<f64>(kb + (<usize>KK_ENABLED << 3)) != 0.0) {
+      const kappa = decay ? slot(p, GF_DECAY) * Math.exp(-logL) : 0.0;
+      kinks_direction(kb, prog, theta, <i32>slot(p, GF_N), m, ptr(p, GF_G), grad, ptr(p, GF_WORK), kappa);
+      model_set_modes(0, 0, 0, 0);
+    } else model_backward(prog, theta, <i32>slot(p, GF_N), ptr(p, GF_G), grad, m, ptr(p, GF_WORK));
     return logL;
   }
   // β-space: ∂log L/∂θ_cj = ∂log L/∂β_c · Π_{l≠j} θ_cl
@@ -123,12 +142,17 @@ export function gf_prepare_linear(p: usize): void {
   store<f64>(p + (<usize>GF_VALID << 3), 0.0);
 }
 
-/** dy ← the flow in ordinary time; y = (θ, s). */
+/** dy ← the flow in ordinary time; y = (θ, s): θ' = −L·∇log L − λθ, s' = L. */
 export function gf_rhs_time(p: usize, y: usize, dy: usize): void {
   const m = <i32>slot(p, GF_M);
-  const logL = gf_grad_log_loss(p, y, dy);
+  const lambda = slot(p, GF_DECAY);
+  const logL = gradLogLoss(p, y, dy, lambda != 0.0);
   const L = Math.exp(logL);
-  for (let i = 0; i < m; i++) store<f64>(dy + (<usize>i << 3), -L * load<f64>(dy + (<usize>i << 3)));
+  if (lambda != 0.0) {
+    for (let i = 0; i < m; i++) store<f64>(dy + (<usize>i << 3), -L * load<f64>(dy + (<usize>i << 3)) - lambda * load<f64>(y + (<usize>i << 3)));
+  } else {
+    for (let i = 0; i < m; i++) store<f64>(dy + (<usize>i << 3), -L * load<f64>(dy + (<usize>i << 3)));
+  }
   store<f64>(dy + (<usize>m << 3), L);
 }
 

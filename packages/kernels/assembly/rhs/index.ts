@@ -1,24 +1,12 @@
-// The right-hand-side family the integrators are bound to (ode.ts): f(t, y) by an integer kind, the event kinds
-// that need a model, each kind's traits and analytic Jacobian. Parameters live in host memory at `params`.
+// The right-hand-side family the integrators are bound to (ode.ts): f(t, y) by an integer kind (kinds.ts), the
+// event kinds that need a model, each kind's traits, analytic Jacobian and switching (the Filippov flows of ReLU
+// networks). Parameters live in host memory at `params`.
 import { rhs_linear, rhs_logistic, rhs_quadratic } from "./toy";
 import { gf_loss, gf_rhs_logs, gf_rhs_time, gf_has_analytic_jacobian, gf_jacobian_logs, GF_QMIN } from "./gradflow";
-import { SYS_ANALYTIC_JACOBIAN, SYS_EXP_SCALED } from "../integrate/system";
-
-/** y' = A·y, A dense n×n row-major at params. */
-export const RHS_LINEAR: i32 = 0;
-/** y_i' = r·y_i·(1 − y_i), r = params[0]. */
-export const RHS_LOGISTIC: i32 = 1;
-/** y_i' = y_i² (blows up at t = 1/y_i(0)). */
-export const RHS_QUADRATIC: i32 = 2;
-/** Gradient flow of a model's loss in ordinary time; y = (θ, s), params = a gradflow.ts problem block. */
-export const RHS_GF_TIME: i32 = 10;
-/** The same flow in the terminal-phase clock σ = log s; y = (θ, log t). */
-export const RHS_GF_LOGS: i32 = 11;
-
-/** g = log L(θ) − c0 for a gradient flow (the loss crossing a level; A5 is log L < −log n). */
-export const EVENT_LOG_LOSS: i32 = 2;
-/** g = q_min(θ) − c0 for a gradient flow (c0 = 0, rising: the first time the training error is zero). */
-export const EVENT_MARGIN: i32 = 3;
+import { filippov_enabled, filippov_locate, filippov_switch } from "./filippov";
+import { SYS_ANALYTIC_JACOBIAN, SYS_DISCONTINUOUS, SYS_EXP_SCALED } from "../integrate/system";
+import { DenseEval } from "../integrate/system";
+import { RHS_LINEAR, RHS_LOGISTIC, RHS_QUADRATIC, RHS_GF_TIME, RHS_GF_LOGS, EVENT_LOG_LOSS, EVENT_MARGIN } from "./kinds";
 
 /** dy ← f(t, y). Returns false for an unknown kind. */
 export function eval_rhs(kind: i32, n: i32, t: f64, y: usize, dy: usize, params: usize): bool {
@@ -47,8 +35,20 @@ export function eval_model_event(ev: usize, n: i32, t: f64, y: usize, params: us
 /** SYS_* traits: the terminal-phase flow is e^σ·G(θ); diagonal networks with the exponential loss have an analytic
  *  Jacobian there. */
 export function rhs_traits(kind: i32, n: i32, params: usize): i32 {
-  if (kind != RHS_GF_LOGS) return 0;
-  return SYS_EXP_SCALED | (gf_has_analytic_jacobian(params) ? SYS_ANALYTIC_JACOBIAN : 0);
+  if (kind != RHS_GF_LOGS && kind != RHS_GF_TIME) return 0;
+  const kinks = filippov_enabled(params) ? SYS_DISCONTINUOUS : 0;
+  if (kind == RHS_GF_TIME) return kinks;
+  return kinks | SYS_EXP_SCALED | (gf_has_analytic_jacobian(params) ? SYS_ANALYTIC_JACOBIAN : 0);
+}
+
+/** The gradient flows of ReLU networks: the earliest switch inside the accepted step [t, tnew], or NaN. */
+export function rhs_disc_locate(kind: i32, n: i32, t: f64, tnew: f64, dense: DenseEval, ynew: usize, scratch: usize, params: usize): f64 {
+  return filippov_locate(params, t, tnew, dense, ynew, scratch);
+}
+
+/** Applies the switches located at t (state y); returns how many units changed mode. */
+export function rhs_disc_switch(kind: i32, n: i32, t: f64, y: usize, scratch: usize, params: usize): i32 {
+  return filippov_switch(params, kind, t, y, scratch);
 }
 
 export function rhs_jacobian(kind: i32, n: i32, t: f64, y: usize, J: usize, params: usize): void {
