@@ -11,14 +11,17 @@ export { Runtime, runtime, compileKernels } from "./runtime/kernels.js";
 export { Rng, philox4x32 } from "./runtime/rng.js";
 
 // ---- linear algebra and special functions in WASM
-export { matrix, type Matrix } from "./linalg/matrix.js";
+export { matrix, toMatrix, type Matrix, type MatrixLike } from "./linalg/matrix.js";
 export { Blas } from "./linalg/blas.js";
 export { Special } from "./linalg/special.js";
 
 // ---- models, Λ
 export { ModelSpecSchema, MemberSpecSchema, LossSchema, MODEL_KINDS, parseModelSpec, checkModelSpec, modelShape, type ModelSpec } from "./models/spec.js";
-export { compileModel, expandRates, type CompiledModel, type ParamGroup, type RateConstraint } from "./models/compile.js";
+export { compileModel, expandRates, type CompiledModel, type ParamGroup, type RateConstraint, type ModelLayer } from "./models/compile.js";
 export { ModelEvaluator } from "./models/evaluate.js";
+export { features } from "./models/features.js";
+export { layout, type ParamLayout } from "./models/layout.js";
+export { initialize, INIT_DEFAULTS, type InitOptions } from "./models/init.js";
 export { inferLambda, lambdaFromNames, lambdaModel, checkModelLambda, assertModelLambda, type ModelLambda } from "./models/infer.js";
 export { solveRates, solveLp, nullSpace, RateInfeasibleError, RateZeroError, RATE_DEFAULTS, type RateEquation, type RateOptions, type RateLevel, type RateSolution, type LpResult } from "./models/rates.js";
 export {
@@ -34,11 +37,11 @@ export {
 export { ballSurfaces, gaussianPair, gaussianClasses, sphereDirections } from "./data/datasets.js";
 export { DataSpecSchema, DATA_KINDS, makeDataset, inlineCsv, type DataSpec } from "./data/spec.js";
 export { parseCsv, CsvError, type CsvOptions } from "./data/csv.js";
-export { checkTrainingSet, type TrainingSet, type LossName } from "./dynamics/problem.js";
+export { checkTrainingSet, toTrainingSet, type TrainingSet, type TrainingSetLike, type LossName, type KinkReport } from "./dynamics/problem.js";
 
 // ---- dynamics
 export { integrate, INTEGRATE_DEFAULTS, type OdeRhs, type OdeEvent, type IntegrateOptions, type IntegrationStatus, type OdeSolution, type Method, type SolverStats } from "./dynamics/ode.js";
-export { gradientFlow, GRADIENT_FLOW_DEFAULTS, type GradientFlowOptions, type GradientFlowResult, type FlowCheckpoint } from "./dynamics/flow.js";
+export { gradientFlow, GRADIENT_FLOW_DEFAULTS, type GradientFlowOptions, type GradientFlowResult, type FlowCheckpoint, type FlowStatus, type FlowProgress } from "./dynamics/flow.js";
 export { gradientDescent, GRADIENT_DESCENT_DEFAULTS, type DescentOptions, type DescentResult, type DescentCheckpoint } from "./dynamics/descent.js";
 export type { PointMonitors } from "./dynamics/monitors.js";
 
@@ -58,6 +61,8 @@ export { solveQp, feasiblePoint, QpError, type QpProblem, type QpOptions, type Q
 export { hardMarginSvm, SVM_DEFAULTS, type SvmOptions, type SvmResult } from "./certify/svm.js";
 export { nnls, nnlsColumns, type NnlsOptions, type NnlsResult } from "./certify/nnls.js";
 export { kktResiduals, KKT_DEFAULTS, type KktOptions, type KktResult } from "./certify/kkt.js";
+export { certify, type CertifyOptions, type Certificate, type SlidingUnit } from "./certify/certify.js";
+export { cascadeLevel, rateLevels, truncateAbove, type CascadeLevel, type RateLevelShare } from "./certify/cascade.js";
 export { asymmetricMaxMargin, cascadedMaxMargin, diagonalNetwork, diagonalBeta, type AsymmetricResult } from "./certify/asymmetric.js";
 export { ballLimit, ballCascade, type BallLimitOptions, type BallLimitResult, type BallCascadeResult } from "./certify/ball.js";
 export { lemma51, ballRobustness, simplexEtf, simplexDistance, type Lemma51, type SimplexEtf, type SimplexDistance } from "./certify/closed-forms.js";

@@ -26,9 +26,12 @@ export {
 export {
   KK_UNITS, KK_MODES_F, KK_MODES_B, KK_CAP, KK_SLIDE, KK_NSLIDE, KK_NORMALS, KK_GRAM, KK_VEC, KK_CAPLIST, KK_CAPOUT, KK_SAMPLE,
   KK_THETA, KK_CAND, KK_NCAND, KK_CROSSINGS, KK_ENTRIES, KK_EXITS, KK_LOG, KK_LOG_CAP, KK_LOG_N, KK_FAIL, KK_EVALS, KK_ENABLED,
+  KK_EXTRA, KK_NEXTRA, KK_LAZY, KK_GEN, KK_LAZY_SWITCHES, KK_LAST_SWITCH, KK_FORCED, KK_NFORCED, KK_FORCED_TOTAL, KK_NZ, KK_NNZ, KK_RECENT, KK_RECENT_N, RECENT_CAP, KK_SNAP_OUT, KK_SNAP_OUT_CAP, KK_SNAP_EV, KK_SNAP_EV_CAP,
   KK_BLOCK_LEN, SLIDE_REC, LOG_REC, CAND_CAP, KINK_FAIL_CAPACITY, KINK_FAIL_SINGULAR, kinks_units, kinks_sample_len,
 } from "./rhs/kinks";
 export { filippov_reset } from "./rhs/filippov";
+export { sample_output_gradient, sample_scratch_len } from "./models/sample";
+export { model_set_modes, model_relu_units, model_relu_factors, model_op_width, model_op_count, op_output as model_op_output } from "./models/program";
 export { model_forward, model_backward, model_workspace_bytes, OP_DENSE, OP_RELU, OP_SAVE, OP_ADD, OP_LNORM, OP_DIAG } from "./models/program";
 export { loss_eval, min_margin, LOSS_EXP, LOSS_LOGISTIC, LOSS_SQUARE } from "./losses";
 export { exp_f64, exp_np_f64, log_f64, log1p_f64, expm1_f64, logsumexp_f64, softmax_f64 } from "./special"; // exp_shift_sum is internal (losses.ts)

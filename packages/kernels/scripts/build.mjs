@@ -80,5 +80,5 @@ writeFileSync(
     `export function wasmBytes() {\n  const s = atob(b64);\n  const out = new Uint8Array(s.length);\n  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);\n  return out;\n}\n`,
 );
 writeFileSync(join(build, "wasm-bytes.d.ts"), `/** The kernels' .wasm module bytes (a fresh copy per call). */\nexport declare function wasmBytes(): Uint8Array;\n`);
-rmSync(tmp, { recursive: true, force: true });
+if (!process.env.KEEP_WAT) rmSync(tmp, { recursive: true, force: true });
 console.log(`kernels: ${Object.keys(manifest).length} functions, ${Object.keys(globals).length} constants, ${wasm.length} bytes`);

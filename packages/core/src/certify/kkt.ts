@@ -1,5 +1,8 @@
 // KKT residuals of seed 000's problem (P) at any trajectory point (Theorem 4.1):
-//   minimize ½‖θ‖²_Λmax   s.t.   q_i(θ) = y_i f(x_i; θ) ≥ 1,      ‖θ‖²_Λmax = Σ_{j: λ_j = λmax} λ_j θ_j².
+//   minimize ½‖θ‖²_Λmax   s.t.   q_i(θ) = y_i f(x_i; θ) ≥ 1,      ‖θ‖²_Λmax = Σ_{j: λ_j = λmax} λ_j θ_j²,
+// or of a cascade level's problem (Conjecture 5.1; options.objectiveRate = λ): the objective ½‖θ‖²_{ΛI_λ} over the
+// coordinates of rate λ, the coordinates of rate > λ fixed at 0 (equality constraints with free multipliers: their
+// stationarity rows drop out; the caller passes θ, q and G of the point with them zeroed).
 // The point is first moved onto the constraint set by the quasi-homogeneous rescaling ψ_α (Def. 3.1) with
 // α = −log q_min:  θ' = e^{αΛ}θ,  q' = e^α q  (so min q' = 1),  ∇q_i(θ') = e^{α(I−Λ)} ∇q_i(θ)  (Euler / Lemma A.2).
 // Every rescaled quantity is formed as sign·exp(log|x| + shift), with one common shift that keeps the whole linear
@@ -32,12 +35,17 @@ export interface KktOptions {
   complementarityWeight?: number;
   /** λ_j counts as λmax when λ_j ≥ λmax·(1 − rateTolerance). Default 1e-12. */
   rateTolerance?: number;
+  /** A cascade level's rate λ: the objective's coordinates are those of rate λ, those of higher rate are held at 0.
+   *  Default: λmax (problem (P)). */
+  objectiveRate?: number;
 }
 
 export interface KktResult {
   /** The rescaling exponent α = −log q_min. */
   alpha: number;
   lambdaMax: number;
+  /** The rate of the objective's coordinates: λmax, or options.objectiveRate. */
+  objectiveRate: number;
   /** ψ_α(θ) (entries may overflow to ±∞ when the rescaled point leaves the double range). */
   thetaScaled: Float64Array;
   /** q' = q / q_min. */
@@ -101,15 +109,18 @@ export function kktResiduals(theta: Float64Array, lambda: Float64Array, q: Float
   const csWeight = options.complementarityWeight ?? KKT_DEFAULTS.complementarityWeight;
   if (!(csWeight >= 0 && Number.isFinite(csWeight))) throw new ArgumentError("options.complementarityWeight", csWeight, "a finite number ≥ 0");
 
+  const level = options.objectiveRate ?? lambdaMax;
+  if (!(level > 0 && level <= lambdaMax * (1 + rateTol))) throw new ArgumentError("options.objectiveRate", level, `a rate of Λ in (0, λmax = ${lambdaMax}]`);
   const logQMin = Math.log(qMin);
   const alpha = -logQMin;
-  const isMax = Array.from(lambda, (l) => l >= lambdaMax * (1 - rateTol));
+  const isMax = Array.from(lambda, (l) => Math.abs(l - level) <= level * rateTol);
+  const fixed = Array.from(lambda, (l) => l > level * (1 + rateTol)); // held at 0: no stationarity row
   const thetaScaled = new Float64Array(m);
   const logG = new Float64Array(m); // log|g_j|
   for (let j = 0; j < m; j++) {
     const l = logAbs(theta[j]!) + alpha * lambda[j]!;
     thetaScaled[j] = fromLog(Math.sign(theta[j]!), l);
-    logG[j] = isMax[j] ? Math.log(lambdaMax) + l : -Infinity;
+    logG[j] = isMax[j] ? Math.log(level) + l : -Infinity;
   }
   const marginsScaled = new Float64Array(n);
   const cand: number[] = []; // always holds the argmin, whose q' is exactly exp(0) = 1
@@ -122,7 +133,7 @@ export function kktResiduals(theta: Float64Array, lambda: Float64Array, q: Float
   // One common shift s for g and the rows G'_i (the NNLS columns), so no entry overflows.
   let shift = -Infinity;
   for (let j = 0; j < m; j++) shift = Math.max(shift, logG[j]!);
-  for (const i of cand) for (let j = 0; j < m; j++) shift = Math.max(shift, logAbs(G.data[i * m + j]!) + alpha * (1 - lambda[j]!));
+  for (const i of cand) for (let j = 0; j < m; j++) if (!fixed[j]) shift = Math.max(shift, logAbs(G.data[i * m + j]!) + alpha * (1 - lambda[j]!));
   if (shift === -Infinity) shift = 0;
   const g = new Float64Array(m);
   for (let j = 0; j < m; j++) g[j] = fromLog(Math.sign(theta[j]!), logG[j]! - shift);
@@ -131,6 +142,7 @@ export function kktResiduals(theta: Float64Array, lambda: Float64Array, q: Float
   let colNorm2 = 0;
   cand.forEach((i, k) => {
     for (let j = 0; j < m; j++) {
+      if (fixed[j]) continue;
       const v = G.data[i * m + j]!;
       const c = fromLog(Math.sign(v), logAbs(v) + alpha * (1 - lambda[j]!) - shift);
       cols[k * m1 + j] = c;
@@ -167,6 +179,7 @@ export function kktResiduals(theta: Float64Array, lambda: Float64Array, q: Float
   return {
     alpha,
     lambdaMax,
+    objectiveRate: level,
     thetaScaled,
     marginsScaled,
     multipliers,

@@ -1,20 +1,25 @@
-// gradientFlow(): the flow dθ/dt = −∇L(θ) of a model's training loss, followed as far as the theory talks
-// about. Phase 1 integrates in ordinary time t (state θ and s = ∫L dt). Once A5 holds (L < 1/n, so the data
-// are separated) it switches — automatically — to the terminal-phase clock σ = log s with Radau IIA, where
-// the state is (θ, log t): the same trajectory, but neither L nor t is ever formed, so t = 1e100 or 10^1000
-// costs little more than t = 1e5. The change of clock is exact at any t > 0; it is made once A5 holds or the
+// gradientFlow(): the flow dθ/dt = −∇L(θ) (− λθ with weight decay) of a model's training loss, followed as far as the
+// theory talks about. Phase 1 integrates in ordinary time t (state θ and s = ∫L dt). Once A5 holds (L < 1/n) or the
 // loss-normalized time s reaches 1, whichever is first (early enough that the explicit phase never becomes
-// stiffness-bound). Checkpoints are log-spaced times, located as events on log t.
+// stiffness-bound), it switches — automatically — to the terminal-phase clock σ = log s with Radau IIA, where the
+// state is (θ, log t): the same trajectory, but neither L nor t is ever formed, so t = 1e100 or 10^1000 costs little
+// more than t = 1e5. ReLU networks are followed through their kinks as Filippov systems (rhs/filippov.ts in the
+// kernels). Checkpoints are log-spaced times, located as events on log t. Every flow has a step and a wall-clock
+// budget, reports its progress, and says in words why it stopped anywhere but the horizon.
 import { ArgumentError, checkF64, checkAllFinite, checkFinite, checkInt, checkPositive } from "../errors.js";
 import type { Runtime } from "../runtime/kernels.js";
 import type { CompiledModel } from "../models/compile.js";
-import { BoundProblem, type KinkReport, type LossName, type TrainingSet } from "./problem.js";
+import { inferLambda } from "../models/infer.js";
+import { BoundProblem, toTrainingSet, type KinkReport, type LossName, type TrainingSetLike } from "./problem.js";
 import { eventRecord, runSolver, type IntegrationStatus, type Method, type SolverStats } from "./solver.js";
 import { checkLambdaVector, pointMonitors, type PointMonitors } from "./monitors.js";
+import { cascadeLevel, type CascadeLevel } from "../certify/cascade.js";
+import type { SlidingUnit } from "../certify/certify.js";
+import { cascadeNote, stopNote } from "./flow-notes.js";
 
 /** Defaults of gradientFlow's options — the one place they are written. Tolerances and the horizon have none. */
 export const GRADIENT_FLOW_DEFAULTS = {
-  /** Enter the terminal-phase clock once A5 holds ("off" is the default for the square loss, which has no terminal phase). */
+  /** Enter the terminal-phase clock once A5 holds ("off" is the default for the square loss and weight decay). */
   terminal: "auto",
   /** Integrator of phase 1 (ordinary time t). */
   method: "dopri5",
@@ -28,13 +33,32 @@ export const GRADIENT_FLOW_DEFAULTS = {
   krylovRestart: 30,
   /** Step limit per phase (accepted + rejected steps). */
   maxSteps: 1_000_000,
+  /** Wall-clock budget of the whole flow, in milliseconds (10 minutes). */
+  budgetMs: 600_000,
+  /** Progress reports (with onProgress) every this many milliseconds. */
+  progressMs: 250,
   /** Follow the kinks of ReLU networks as a Filippov system ("auto": whenever the model has ReLUs). */
   kinks: "auto",
   /** Most units sliding on their kinks at once. */
   kinkCapacity: 256,
   /** Sliding intervals kept in the result (later ones are counted). */
   kinkLog: 1000,
+  /** Weight decay λ: θ' = −∇L − λθ (0: none). */
+  weightDecay: 0,
 } as const;
+
+/** How a flow ended: at its horizon, at the loss threshold, or why not. */
+export type FlowStatus = "horizon" | "loss" | "budget" | "max-steps" | "step-too-small" | "nonfinite" | "interrupted" | "chattering";
+
+/** A progress report of a running flow. */
+export interface FlowProgress {
+  phase: "time" | "terminal";
+  log10t: number;
+  /** log L at the integrator's last evaluation */
+  logL: number;
+  /** steps (accepted + rejected) of both phases so far */
+  steps: number;
+}
 
 export interface GradientFlowOptions {
   /** Relative tolerance (required; used in both phases). */
@@ -45,7 +69,7 @@ export interface GradientFlowOptions {
   log10T: number;
   /** Checkpoint times as log10 t, ascending. Default: every decade 0, 1, …, ⌊log10T⌋. */
   checkpoints?: number[];
-  /** "auto": enter the terminal-phase clock once A5 holds; "off": ordinary time only. Default "auto" ("off" for the square loss). */
+  /** "auto": enter the terminal-phase clock once A5 holds; "off": ordinary time only. Default "auto" ("off" for the square loss and with weight decay). */
   terminal?: "auto" | "off";
   /** Integrator of phase 1. Default GRADIENT_FLOW_DEFAULTS.method ("dopri5"). */
   method?: Method;
@@ -56,27 +80,38 @@ export interface GradientFlowOptions {
   linearSolver?: "auto" | "dense" | "krylov";
   /** Stop once log L (natural log) falls below this. Default: no loss threshold. */
   stopLogLoss?: number;
-  /** Wall-clock budget in milliseconds. Default: none. */
+  /** Wall-clock budget in milliseconds (> 0). Default 600 000 (10 minutes). */
   budgetMs?: number;
   /** Step limit per phase. Default 1 000 000. */
   maxSteps?: number;
-  /** Per-parameter Λ: when given, every checkpoint carries its monitors (margins, Lemma 4.1 slacks, …). Default: none. */
+  /** Per-parameter Λ: when given, every checkpoint carries its monitors (margins, Lemma 4.1 slacks, the cascade level, …). Default: none. */
   lambda?: Float64Array;
   /** "auto": follow the kinks of ReLU networks as a Filippov system (crossings located, sliding on kink surfaces);
    *  "off": integrate the nonsmooth field as it is. Default "auto". */
   kinks?: "auto" | "off";
+  /** Weight decay λ ≥ 0: θ' = −∇L − λθ. The flow then goes to a stationary point, in ordinary time (log10T ≤ 300); the result's `stationarity` certifies it. Default 0. */
+  weightDecay?: number;
+  /** Called every progressMs of wall clock; returning true stops the flow ("interrupted"). */
+  onProgress?: (p: FlowProgress) => boolean | void;
+  /** Milliseconds between progress reports (> 0). Default 250. */
+  progressMs?: number;
 }
 
 export interface FlowCheckpoint {
   log10t: number;
   theta: Float64Array;
   phase: "time" | "terminal";
-  monitors?: PointMonitors;
+  /** log L at θ */
+  logL: number;
+  /** ReLU units sliding on their kinks here, with their Filippov weights (for certify at this checkpoint) */
+  sliding?: SlidingUnit[];
+  monitors?: PointMonitors & { cascade: Pick<CascadeLevel, "rate" | "index" | "seminorm" | "normalizedMargin"> | null };
 }
 
 export interface GradientFlowResult {
-  status: IntegrationStatus;
-  /** why it stopped: reached log10T, the loss threshold, the budget, or a failure status */
+  /** "horizon" on a normal stop; otherwise the loss threshold or why the integration stopped */
+  status: FlowStatus;
+  /** the same, coarser: reached log10T, the loss threshold, the budget, or a failure */
   stop: "horizon" | "loss" | "budget" | "failure";
   log10t: number;
   theta: Float64Array;
@@ -85,14 +120,22 @@ export interface GradientFlowResult {
   checkpoints: FlowCheckpoint[];
   /** log10 t of: the first zero training error (−Infinity: separated at t = 0), A5, entering the terminal phase */
   milestones: { firstZeroError?: number; a5?: number; terminalFrom?: number };
-  /** why a run ended in "failure", when the cause is known */
+  /** why the flow stopped, in words (every stop other than the horizon), and what a degenerate end point means */
   note?: string;
+  /** things worth knowing that did not stop the flow (a stationary start, …) */
+  warnings: string[];
   /** ReLU networks followed through their kinks: crossings and sliding intervals */
   kinks?: KinkReport;
+  /** units sliding at the end, with their weights (certify(…, { sliding })) */
+  sliding?: SlidingUnit[];
+  /** the cascade level of the end point (Conjecture 5.1), when it separates the data and Λ is known */
+  cascade?: CascadeLevel;
+  /** weight decay: ‖∇L + λθ‖ / ‖λθ‖ at the end (0 at a stationary point) */
+  stationarity?: number;
   stats: {
     time: SolverStats;
     terminal?: SolverStats;
-    /** right-hand-side evaluations of both phases, those spent forming Jacobians included */
+    /** right-hand-side evaluations of both phases, those spent forming Jacobians and deciding kinks included */
     rhsEvaluations: number;
   };
 }
@@ -105,14 +148,30 @@ export function defaultTerminal(loss: LossName): "auto" | "off" {
   return loss === "square" ? "off" : D.terminal;
 }
 
+function hasKinks(spec: CompiledModel["spec"]): boolean {
+  return spec.kind === "mlp" || (spec.kind === "ensemble" && spec.members.some(hasKinks));
+}
+
+function addStats(a: SolverStats, b: SolverStats): SolverStats {
+  return {
+    accepted: a.accepted + b.accepted, rejected: a.rejected + b.rejected, nfev: a.nfev + b.nfev, lastStep: b.lastStep,
+    jacobians: a.jacobians + b.jacobians, nfevJacobian: a.nfevJacobian + b.nfevJacobian, lu: a.lu + b.lu, switches: a.switches + b.switches,
+  };
+}
+
+function statusOf(s: IntegrationStatus): FlowStatus {
+  return s === "deadline" ? "budget" : s === "done" || s === "event" ? "horizon" : s;
+}
+
 export function gradientFlow(
   rt: Runtime,
   model: CompiledModel,
-  data: TrainingSet,
+  dataIn: TrainingSetLike,
   loss: LossName,
   theta0: Float64Array,
   options: GradientFlowOptions,
 ): GradientFlowResult {
+  const data = toTrainingSet(dataIn);
   checkF64("theta0", theta0, model.size);
   checkAllFinite("theta0", theta0);
   if (typeof options !== "object" || options === null || options.rtol === undefined || options.atol === undefined) {
@@ -121,50 +180,74 @@ export function gradientFlow(
   const rtol = checkPositive("options.rtol", options.rtol);
   const atol = checkPositive("options.atol", options.atol);
   const log10T = checkFinite("options.log10T", options.log10T);
-  const terminal = options.terminal ?? defaultTerminal(loss);
+  const decay = checkFinite("options.weightDecay", options.weightDecay ?? D.weightDecay);
+  if (!(decay >= 0)) throw new ArgumentError("options.weightDecay", decay, "a weight decay λ ≥ 0");
+  const terminal = options.terminal ?? (decay > 0 ? "off" : defaultTerminal(loss));
   if (terminal !== "auto" && terminal !== "off") throw new ArgumentError("options.terminal", terminal, '"auto" or "off"');
   if (terminal === "auto" && loss === "square") throw new ArgumentError("options.terminal", terminal, '"off" for the square loss (it has no terminal phase)');
+  if (terminal === "auto" && decay > 0) throw new ArgumentError("options.terminal", terminal, '"off" with weight decay (the flow goes to a stationary point: there is no terminal phase)');
   if (terminal === "off" && log10T > 300) throw new ArgumentError("options.log10T", log10T, "≤ 300 in ordinary time (use terminal: \"auto\" beyond)");
   const maxSteps = checkInt("options.maxSteps", options.maxSteps ?? D.maxSteps, 1, 2 ** 31 - 1);
   const checkpoints = options.checkpoints ?? Array.from({ length: Math.max(0, Math.floor(log10T)) + 1 }, (_, i) => i);
+  if (!Array.isArray(checkpoints)) throw new ArgumentError("options.checkpoints", checkpoints, "an array of log10 t values");
   checkpoints.forEach((c, i) => {
     checkFinite(`options.checkpoints[${i}]`, c);
     if (i > 0 && c <= checkpoints[i - 1]!) throw new ArgumentError(`options.checkpoints[${i}]`, c, `ascending log10 t values (after ${checkpoints[i - 1]})`);
   });
-  const deadline = options.budgetMs === undefined ? 0 : performance.now() + checkPositive("options.budgetMs", options.budgetMs);
+  const budgetMs = options.budgetMs ?? D.budgetMs;
+  if (typeof budgetMs !== "number" || !(budgetMs > 0) || budgetMs === Infinity) throw new ArgumentError("options.budgetMs", budgetMs, "a finite wall-clock budget in milliseconds, > 0");
+  const progressMs = checkPositive("options.progressMs", options.progressMs ?? D.progressMs);
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function") throw new ArgumentError("options.onProgress", options.onProgress, "a function (progress) => boolean | void");
   const stopLogLoss = options.stopLogLoss === undefined ? undefined : checkFinite("options.stopLogLoss", options.stopLogLoss);
   const lambda = options.lambda === undefined ? undefined : checkLambdaVector(model, options.lambda);
   const linearSolver = options.linearSolver ?? D.linearSolver;
   if (!["auto", "dense", "krylov"].includes(linearSolver)) throw new ArgumentError("options.linearSolver", linearSolver, '"auto", "dense" or "krylov"');
   const krylov = linearSolver === "krylov" || (linearSolver === "auto" && model.size > D.krylovAbove) ? D.krylovRestart : 0;
-
   const kinks = options.kinks ?? D.kinks;
   if (kinks !== "auto" && kinks !== "off") throw new ArgumentError("options.kinks", kinks, '"auto" or "off"');
+  const deadline = performance.now() + budgetMs;
 
   return rt.arena.scope((a) => {
-    const p = new BoundProblem(rt, a, model, data, loss, kinks === "auto" ? { kinks: { capacity: D.kinkCapacity, logCapacity: D.kinkLog } } : {});
+    const followKinks = kinks === "auto" && hasKinks(model.spec);
+    const p = new BoundProblem(rt, a, model, data, loss, { ...(followKinks ? { kinks: { capacity: D.kinkCapacity, logCapacity: D.kinkLog } } : {}), decay });
     p.resetKinks(theta0);
-    const withMonitors = (r: Omit<GradientFlowResult, "logL">): GradientFlowResult => {
-      const report = p.kinkReport();
-      if (lambda) for (const c of r.checkpoints) c.monitors = pointMonitors(p, model, data, lambda, c.theta);
-      return { ...r, logL: p.logLoss(r.theta), ...(report ? { kinks: report } : {}) };
-    };
     const m = model.size, n = p.n, dim = m + 1;
-    // log L and q_min only (no outputs, no gradient): the first milestones need nothing else
-    const start = { logL: p.logLoss(theta0), qmin: p.qmin };
+    const warnings: string[] = [];
+    const start = p.evaluate(theta0);
+    if (start.grad.every((g) => g === 0) && decay === 0) {
+      warnings.push("θ0 is a stationary point: ∇L(θ0) = 0 (e.g. all-zero ReLU weights or a dead network), so the flow does not move; start elsewhere");
+    }
     const milestones: GradientFlowResult["milestones"] = {};
-    if (start.qmin > 0) milestones.firstZeroError = -Infinity;
+    let separated = start.qmin > 0;
+    if (separated) milestones.firstZeroError = -Infinity;
     // A5: L < 1/n for the exponential loss; L < log(2)/n for the logistic loss / cross-entropy (App. H, A10).
     const a5Level = (loss === "logistic" ? Math.log(Math.LN2) : 0) - Math.log(n);
+    let a5 = start.logL < a5Level;
+    if (a5) milestones.a5 = -Infinity;
+
+    // progress: log10 t from t (phase 1) or the state's log t (phase 2), log L of the kernels' last evaluation
+    let stepsBefore = 0;
+    const progress = (phase: "time" | "terminal") => options.onProgress
+      ? {
+        progressMs,
+        onProgress: (t: number, steps: number, y: number) => {
+          const log10t = phase === "time" ? Math.log10(t) : new Float64Array(rt.exports.memory.buffer, y + 8 * m, 1)[0]! / LN10;
+          return options.onProgress!({ phase, log10t, logL: p.lastLogLoss, steps: stepsBefore + steps }) === true;
+        },
+      }
+      : {};
+
+    const out: FlowCheckpoint[] = [];
+    const checkpointAt = (log10t: number, theta: Float64Array, phase: "time" | "terminal", sliding?: SlidingUnit[]) =>
+      out.push({ log10t, theta, phase, logL: NaN, ...(followKinks ? { sliding: sliding ?? [] } : {}) });
 
     // ---- phase 1: ordinary time, y = (θ, s) ----
     const T = 10 ** Math.min(log10T, 300);
     const ev1: Float64Array[] = [];
-    const MARGIN = ev1.length;
-    if (start.qmin <= 0) ev1.push(eventRecord(dim, rt.constant("EVENT_MARGIN"), 1, false, 0));
-    const A5 = ev1.length;
-    if (start.logL >= a5Level) ev1.push(eventRecord(dim, rt.constant("EVENT_LOG_LOSS"), -1, terminal === "auto", a5Level));
-    else milestones.a5 = -Infinity;
+    const MARGIN = separated ? -1 : ev1.length;
+    if (!separated) ev1.push(eventRecord(dim, rt.constant("EVENT_MARGIN"), 1, false, 0));
+    const A5 = a5 ? -1 : ev1.length;
+    if (!a5) ev1.push(eventRecord(dim, rt.constant("EVENT_LOG_LOSS"), -1, terminal === "auto", a5Level));
     const S1 = terminal === "auto" ? ev1.length : -1;
     if (terminal === "auto") {
       const sUnit = new Float64Array(dim);
@@ -176,34 +259,90 @@ export function gradientFlow(
     const tOut = Float64Array.from(checkpoints.filter((c) => c <= Math.min(log10T, 300)).map((c) => 10 ** c));
     const y0 = new Float64Array(dim);
     y0.set(theta0);
+    const snaps1 = p.prepareSnapshots(a, tOut.length, 0);
     const r1 = runSolver(rt, a, {
       method: options.method ?? D.method, n: dim, rhs: rt.constant("RHS_GF_TIME"), paramsPtr: p.block.ptr, t0: 0, t1: T, y0,
       rtol, atol, h0: 0, hmax: 0, maxSteps, tOut, events: concat(ev1), nEvents: ev1.length, evCap: 16, deadline, fixed: false,
+      ...progress("time"),
     });
-    const out: FlowCheckpoint[] = r1.tOut.length
-      ? Array.from(r1.tOut, (t, i) => ({ log10t: Math.log10(t), theta: r1.yOut[i]!.slice(0, m), phase: "time" as const }))
-      : [];
+    stepsBefore = r1.stats.accepted + r1.stats.rejected;
+    r1.tOut.forEach((t, i) => checkpointAt(Math.log10(t), r1.yOut[i]!.slice(0, m), "time", snaps1?.("output", i)));
     let switchedAt: number | undefined;
     let lossStop = false;
     for (const e of r1.events) {
-      if (e.index === MARGIN && start.qmin <= 0) milestones.firstZeroError ??= Math.log10(e.t);
-      if (e.index === A5 && milestones.a5 === undefined) milestones.a5 = Math.log10(e.t);
+      if (e.index === MARGIN) milestones.firstZeroError ??= Math.log10(e.t);
+      if (e.index === A5) milestones.a5 ??= Math.log10(e.t);
       if (terminal === "auto" && (e.index === A5 || e.index === S1)) switchedAt ??= e.t;
       if (e.index === LOSS1) lossStop = true;
     }
+    if (lossStop) switchedAt = undefined;
+    const timeStats = r1.stats;
+    const finish = (status: IntegrationStatus | FlowStatus, reached: number, theta: Float64Array, phase: "time" | "terminal", stats: GradientFlowResult["stats"], lastStats: SolverStats): GradientFlowResult => {
+      const flowStatus: FlowStatus = lossStop ? "loss" : statusOf(status as IntegrationStatus);
+      for (const c of out) {
+        c.logL = p.logLoss(c.theta);
+        if (lambda) {
+          const mon = pointMonitors(p, model, data, lambda, c.theta);
+          let level: NonNullable<FlowCheckpoint["monitors"]>["cascade"] = null;
+          if (mon.qmin > 0) {
+            const cl = cascadeLevel(rt, model, data, lambda, c.theta);
+            level = { rate: cl.rate, index: cl.index, seminorm: cl.seminorm, normalizedMargin: cl.normalizedMargin };
+          }
+          c.monitors = { ...mon, cascade: level };
+        }
+      }
+      const logL = p.logLoss(theta);
+      const qmin = p.qmin;
+      const report = p.kinkReport();
+      const notes: string[] = [];
+      if (flowStatus !== "horizon") {
+        notes.push(stopNote({
+          status: flowStatus, phase, log10t: reached, qmin, logL, budgetMs, maxSteps, rejected: lastStats.rejected, accepted: lastStats.accepted,
+          trail: out.map((c) => ({ log10t: c.log10t, logL: c.logL })),
+          ...(report ? { kinks: report } : {}), ...(stopLogLoss === undefined ? {} : { stopLogLoss }),
+        }));
+      }
+      let cascade: CascadeLevel | undefined;
+      if (qmin > 0 && decay === 0) {
+        let lam = lambda;
+        if (!lam) {
+          try {
+            lam = inferLambda(model).lambda;
+          } catch {
+            warnings.push("Λ could not be inferred for this model: no cascade level is reported");
+          }
+        }
+        if (lam) {
+          cascade = cascadeLevel(rt, model, data, lam, theta);
+          if (cascade.degenerate) notes.push(cascadeNote(cascade));
+        }
+      }
+      let stationarity: number | undefined;
+      if (decay > 0) {
+        const ev = p.evaluate(theta);
+        const L = Math.exp(ev.logL);
+        let r2 = 0, t2 = 0;
+        for (let j = 0; j < m; j++) {
+          r2 += (L * ev.grad[j]! + decay * theta[j]!) ** 2;
+          t2 += (decay * theta[j]!) ** 2;
+        }
+        stationarity = t2 > 0 ? Math.sqrt(r2 / t2) : Math.sqrt(r2);
+      }
+      const sliding = followKinks ? p.slidingUnits() : undefined;
+      return {
+        status: flowStatus,
+        stop: flowStatus === "horizon" ? "horizon" : flowStatus === "loss" ? "loss" : flowStatus === "budget" ? "budget" : "failure",
+        log10t: reached, theta, logL, checkpoints: dedupe(out), milestones,
+        ...(notes.length ? { note: notes.join("; and ") } : {}),
+        warnings,
+        ...(report ? { kinks: report, sliding } : {}),
+        ...(cascade ? { cascade } : {}),
+        ...(stationarity === undefined ? {} : { stationarity }),
+        stats: { ...stats, rhsEvaluations: stats.rhsEvaluations + (report?.evaluations ?? 0) },
+      };
+    };
     // A checkpoint exactly at the switch time belongs to phase 1 (dense output); later ones to phase 2.
-    if (r1.status !== "event" || switchedAt === undefined || lossStop) {
-      const reached = Math.log10(r1.t);
-      return withMonitors({
-        status: r1.status,
-        stop: lossStop ? "loss" : r1.status === "done" ? "horizon" : r1.status === "deadline" ? "budget" : "failure",
-        log10t: reached,
-        theta: r1.y.slice(0, m),
-        checkpoints: out,
-        milestones,
-        stats: { time: r1.stats, rhsEvaluations: r1.stats.nfev },
-      });
-    }
+    if (r1.status !== "event" || switchedAt === undefined) return finish(r1.status, Math.log10(r1.t), r1.y.slice(0, m), "time", { time: timeStats, rhsEvaluations: timeStats.nfev }, timeStats);
 
     // ---- phase 2: σ = log s, y = (θ, log t) ----
     milestones.terminalFrom = Math.log10(r1.t);
@@ -221,38 +360,24 @@ export function gradientFlow(
     const A5b = milestones.a5 === undefined ? ev2.length : -1;
     if (A5b >= 0) ev2.push(eventRecord(dim, rt.constant("EVENT_LOG_LOSS"), -1, false, a5Level));
     const sigma0 = Math.log(s);
+    const evCap = later.length + 4;
+    const snaps = p.prepareSnapshots(a, 0, evCap);
     const r2 = runSolver(rt, a, {
       method: options.terminalMethod ?? D.terminalMethod, n: dim, rhs: rt.constant("RHS_GF_LOGS"), paramsPtr: p.block.ptr, t0: sigma0, t1: sigma0 + 700, y0: y2,
       rtol, atol, h0: 0, hmax: 0, maxSteps, tOut: new Float64Array(0), events: concat(ev2), nEvents: ev2.length,
-      evCap: later.length + 4, deadline, fixed: false, krylov,
+      evCap, deadline, fixed: false, krylov, ...progress("terminal"),
     });
     let reachedEnd = false;
-    for (const e of r2.events) {
+    r2.events.forEach((e, k) => {
       if (e.index === 0) reachedEnd = true;
       else if (e.index === LOSS2) lossStop = true;
       else if (e.index === A5b) milestones.a5 ??= e.y[m]! / LN10;
-      else out.push({ log10t: later[e.index - 1]!, theta: e.y.slice(0, m), phase: "terminal" });
-    }
-    if (reachedEnd) out.push({ log10t: log10T, theta: r2.y.slice(0, m), phase: "terminal" });
-    const stats = { time: r1.stats, terminal: r2.stats, rhsEvaluations: r1.stats.nfev + r2.stats.nfev + r2.stats.nfevJacobian };
-    const stop = reachedEnd ? "horizon" : lossStop ? "loss" : r2.status === "deadline" ? "budget" : "failure";
-    return withMonitors({
-      status: r2.status,
-      stop,
-      ...(stop === "failure" && hasKinks(model.spec) && (r2.status === "step-too-small" || r2.status === "max-steps")
-        ? { note: `the integrator stalled (${r2.status}) at log10 t = ${(r2.y[m]! / LN10).toFixed(3)}: the gradient flow of a ReLU network is not smooth, and a trajectory that slides along a kink (a pre-activation held at 0) cannot be followed by an adaptive ODE method — gradientDescent with adaptive: "loss" follows such runs` }
-        : {}),
-      log10t: r2.y[m]! / LN10,
-      theta: r2.y.slice(0, m),
-      checkpoints: dedupe(out),
-      milestones,
-      stats,
+      else checkpointAt(later[e.index - 1]!, e.y.slice(0, m), "terminal", snaps?.("event", k));
     });
+    if (reachedEnd) checkpointAt(log10T, r2.y.slice(0, m), "terminal", followKinks ? p.slidingUnits() : undefined);
+    const stats = { time: timeStats, terminal: r2.stats, rhsEvaluations: timeStats.nfev + r2.stats.nfev + r2.stats.nfevJacobian };
+    return finish(reachedEnd ? "event" : r2.status === "event" ? "event" : r2.status, r2.y[m]! / LN10, r2.y.slice(0, m), "terminal", stats, r2.stats);
   });
-}
-
-function hasKinks(spec: CompiledModel["spec"]): boolean {
-  return spec.kind === "mlp" || (spec.kind === "ensemble" && spec.members.some(hasKinks));
 }
 
 function concat(records: Float64Array[]): Float64Array {

@@ -3,7 +3,7 @@
 import { ArgumentError, checkAllFinite, checkF64 } from "../errors.js";
 import type { Arena, F64Buffer } from "../runtime/arena.js";
 import type { Runtime } from "../runtime/kernels.js";
-import { checkMatrix, type Matrix } from "../linalg/matrix.js";
+import { checkMatrix, toMatrix, type Matrix, type MatrixLike } from "../linalg/matrix.js";
 import type { CompiledModel } from "../models/compile.js";
 
 export type LossName = "exp" | "logistic" | "square";
@@ -13,6 +13,22 @@ export interface TrainingSet {
   X: Matrix;
   /** n labels: ±1 for one-output models, the class index 0…C−1 otherwise */
   labels: Float64Array;
+}
+
+/** A training set as a user may write it: X as a Matrix or nested arrays, labels as any array of numbers. */
+export interface TrainingSetLike {
+  X: MatrixLike;
+  labels: ArrayLike<number>;
+}
+
+/** A TrainingSet from a TrainingSetLike (copies nested arrays; a TrainingSet passes through unchanged). */
+export function toTrainingSet(data: unknown, argument = "data"): TrainingSet {
+  if (typeof data !== "object" || data === null) throw new ArgumentError(argument, data, "a training set {X, labels}");
+  const d = data as { X?: unknown; labels?: unknown };
+  const X = toMatrix(`${argument}.X`, d.X);
+  const labels = d.labels instanceof Float64Array ? d.labels : Array.isArray(d.labels) || ArrayBuffer.isView(d.labels) ? Float64Array.from(d.labels as ArrayLike<number>) : undefined;
+  if (!labels) throw new ArgumentError(`${argument}.labels`, d.labels, "an array of labels");
+  return X === d.X && labels === d.labels ? (data as TrainingSet) : { X, labels };
 }
 
 export function lossCode(rt: Runtime, loss: LossName): number {
@@ -51,6 +67,10 @@ export interface KinkReport {
   slidingLeft: number;
   /** units sliding at the end */
   slidingNow: number;
+  /** of the crossings, those applied at the end of their step (the late-switch error within the step's budget) */
+  crossedAtStepEnd: number;
+  /** of the crossings, grazing ones (a unit switched at a kink and at once went back) that took the side the unit went to */
+  grazing: number;
   /** right-hand-side evaluations spent deciding switches and locating sliding exits */
   evaluations: number;
   /** the sliding intervals (the first ones, up to the log's capacity): unit index, log10 t of entry and exit (null: still sliding) */
@@ -140,15 +160,21 @@ export class BoundProblem {
     const f = (len: number) => a.f64(Math.max(1, len)).ptr;
     const slots: [Parameters<Runtime["constant"]>[0], number][] = [
       ["KK_UNITS", units],
+      ["KK_CAPLIST", a.allocBytes(4 * (1 + 2 * (cap + rt.constant("CAND_CAP"))))],
       ["KK_MODES_F", f(units)],
       ["KK_MODES_B", f(units)],
       ["KK_CAP", cap],
       ["KK_SLIDE", f(cap * rt.constant("SLIDE_REC"))],
-      ["KK_NORMALS", f(cap * m)],
+      ["KK_NORMALS", f((cap + 1) * m)], // + 1: the scratch normal of lazy switching
       ["KK_GRAM", f(cap * cap)],
       ["KK_VEC", f(cap)],
-      ["KK_CAPLIST", a.allocBytes(4 * (1 + 2 * cap))],
-      ["KK_CAPOUT", f(2 * cap)],
+      ["KK_CAPOUT", f(cap + rt.constant("CAND_CAP"))],
+      ["KK_EXTRA", f(2 * rt.constant("CAND_CAP"))],
+      ["KK_LAZY", f(units)],
+      ["KK_FORCED", f(rt.constant("CAND_CAP"))],
+      ["KK_NZ", a.allocBytes(4 * Math.max(1, (cap + 1) * m))],
+      ["KK_NNZ", f(cap + 1)],
+      ["KK_RECENT", f(2 * rt.constant("RECENT_CAP"))],
       ["KK_SAMPLE", f(e.kinks_sample_len(prog))],
       ["KK_THETA", f(m + 1)],
       ["KK_CAND", f(rt.constant("CAND_CAP") * 3)],
@@ -165,6 +191,45 @@ export class BoundProblem {
   /** Whether this problem follows the kinks of its ReLUs (Filippov). */
   get followsKinks(): boolean {
     return this.kinks !== 0;
+  }
+
+  /** Room for the sliding state at `outputs` requested outputs and `events` event roots of the next integration
+   *  (a flow's checkpoints), inside arena scope `a`; returns the reader of the recorded snapshots. */
+  prepareSnapshots(a: Arena, outputs: number, events: number): ((which: "output" | "event", index: number) => { unit: number; sigma: number }[]) | undefined {
+    if (!this.kinks) return undefined;
+    const rt = this.rt;
+    const stride = 1 + 2 * this.kinkCapacity;
+    const out = a.f64(Math.max(1, outputs * stride)), ev = a.f64(Math.max(1, events * stride));
+    const v = new Float64Array(rt.exports.memory.buffer, this.kinks, rt.constant("KK_BLOCK_LEN"));
+    v[rt.constant("KK_SNAP_OUT")] = out.ptr;
+    v[rt.constant("KK_SNAP_OUT_CAP")] = outputs;
+    v[rt.constant("KK_SNAP_EV")] = ev.ptr;
+    v[rt.constant("KK_SNAP_EV_CAP")] = events;
+    return (which, index) => {
+      const buf = (which === "output" ? out : ev).view;
+      const rec = buf.subarray(index * stride, (index + 1) * stride);
+      return Array.from({ length: rec[0]! }, (_, s) => ({ unit: rec[1 + 2 * s]!, sigma: rec[2 + 2 * s]! }));
+    };
+  }
+
+  /** The sliding table's capacity. */
+  private get kinkCapacity(): number {
+    return new Float64Array(this.rt.exports.memory.buffer, this.kinks, this.rt.constant("KK_BLOCK_LEN"))[this.rt.constant("KK_CAP")]!;
+  }
+
+  /** Units sliding now, with their weights. */
+  slidingUnits(): { unit: number; sigma: number }[] {
+    if (!this.kinks) return [];
+    const rt = this.rt;
+    const v = new Float64Array(rt.exports.memory.buffer, this.kinks, rt.constant("KK_BLOCK_LEN"));
+    const ns = v[rt.constant("KK_NSLIDE")]!, rec = rt.constant("SLIDE_REC");
+    const table = new Float64Array(rt.exports.memory.buffer, v[rt.constant("KK_SLIDE")]!, Math.max(1, ns * rec));
+    return Array.from({ length: ns }, (_, s) => ({ unit: table[s * rec]!, sigma: Math.min(1, Math.max(0, table[s * rec + 5]!)) }));
+  }
+
+  /** log L and q_min of the kernels' last evaluation. */
+  get lastLogLoss(): number {
+    return this.block.view[this.rt.constant("GF_LOGL")]!;
   }
 
   /** Starts following the kinks from θ: modes from the signs of the pre-activations, nothing sliding. */
@@ -189,6 +254,8 @@ export class BoundProblem {
       slidingEntered: k("KK_ENTRIES"),
       slidingLeft: k("KK_EXITS"),
       slidingNow: k("KK_NSLIDE"),
+      crossedAtStepEnd: k("KK_LAZY_SWITCHES"),
+      grazing: k("KK_FORCED_TOTAL"),
       evaluations: k("KK_EVALS"),
       intervals: Array.from({ length: logged }, (_, i) => ({
         unit: log[i * rec]!,

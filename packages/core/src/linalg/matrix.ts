@@ -29,3 +29,23 @@ export function checkMatrix(argument: string, m: unknown): Matrix {
   }
   return mm;
 }
+
+/** A matrix, or the same as plain nested arrays (one inner array per row). */
+export type MatrixLike = Matrix | readonly (readonly number[])[];
+
+/** A Matrix from a MatrixLike: nested arrays are copied row by row (every row as long as the first, finite numbers). */
+export function toMatrix(argument: string, m: unknown): Matrix {
+  if (!Array.isArray(m)) return checkMatrix(argument, m);
+  const rows = m.length, cols = rows > 0 && Array.isArray(m[0]) ? (m[0] as unknown[]).length : 0;
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const r = m[i] as unknown;
+    if (!Array.isArray(r) || r.length !== cols) throw new ArgumentError(`${argument}[${i}]`, r, `a row of ${cols} numbers (as row 0)`);
+    for (let j = 0; j < cols; j++) {
+      const v = r[j] as unknown;
+      if (typeof v !== "number") throw new ArgumentError(`${argument}[${i}][${j}]`, v, "a number");
+      data[i * cols + j] = v;
+    }
+  }
+  return { rows, cols, data };
+}

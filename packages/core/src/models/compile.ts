@@ -30,6 +30,16 @@ export interface CompiledModel {
   groups: ParamGroup[];
   program: Int32Array;
   constraints: RateConstraint[];
+  /** The layers whose activations features() returns, input first and output last: the op (in program order, all
+   *  branches counted) that produces each, −1 for the input. Ensembles list only their input and output. */
+  layers: ModelLayer[];
+}
+
+/** One layer of a compiled model: its name, width and producing op. */
+export interface ModelLayer {
+  name: string;
+  width: number;
+  op: number;
 }
 
 const OP = { DENSE: 1, RELU: 2, SAVE: 3, ADD: 4, LNORM: 5, DIAG: 6 } as const;
@@ -50,6 +60,9 @@ class Builder {
   size = 0;
   private slots = 0;
   private ops = 0;
+  /** ops of the branches before the current one */
+  opsBefore = 0;
+  layers: ModelLayer[] = [];
 
   private op(...w: number[]): void {
     this.words.push(...w);
@@ -115,10 +128,12 @@ class Builder {
             this.op(OP.ADD, slot);
             this.equal(r, rin, `the residual connection around ${p}layer${l + 1}`);
           }
+          this.layers.push({ name: `${p}hidden${l + 1}`, width: widths[l + 1]!, op: this.opsBefore + this.ops - 1 });
         }
         if (spec.layerNorm) {
           this.op(OP.LNORM);
           r = rate0(); // normalized features do not scale
+          this.layers.push({ name: `${p}normalized`, width: widths[widths.length - 1]!, op: this.opsBefore + this.ops - 1 });
         }
         r = this.dense(`${p}layer${spec.hidden.length + 1}`, widths[widths.length - 1]!, outputs, lastBias, r);
         break;
@@ -128,6 +143,7 @@ class Builder {
     }
     this.equal(r, { terms: new Map(), c: 1 }, `the output of ${prefix || "the model"} scales like e^α`);
     this.words[head] = this.ops;
+    this.opsBefore += this.ops;
   }
 }
 
@@ -144,7 +160,9 @@ export function compileModel(input: ModelSpec): CompiledModel {
   const b = new Builder();
   b.words.push(outputs, members.length, inputs);
   for (const m of members) b.branch(m.spec, m.prefix, outputs);
-  return { spec, inputs, outputs, size: b.size, groups: b.groups, program: Int32Array.from(b.words), constraints: b.constraints };
+  const hidden = members.length === 1 ? b.layers : [];
+  const layers = [{ name: "input", width: inputs, op: -1 }, ...hidden, { name: "output", width: outputs, op: b.opsBefore - 1 }];
+  return { spec, inputs, outputs, size: b.size, groups: b.groups, program: Int32Array.from(b.words), constraints: b.constraints, layers };
 }
 
 /** Per-parameter rates from per-group rates. */

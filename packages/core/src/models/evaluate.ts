@@ -73,6 +73,64 @@ export class ModelEvaluator {
     return { rows: X.rows, cols: m, data: out };
   }
 
+  /** ∂relu(z) = [z > 0] for every ReLU unit at θ on X (the kernels' unit layout: per ReLU op, sample-major). */
+  reluFactors(theta: Float64Array, X: Matrix): Float64Array {
+    return this.rt.arena.scope((a) => {
+      const b = this.load(a, theta, X);
+      const e = this.rt.exports;
+      const units = e.model_relu_units(b.prog, X.rows);
+      const out = a.f64(Math.max(1, units));
+      e.model_set_modes(0, 0, 0, 0);
+      e.model_forward(b.prog, b.th.ptr, b.x.ptr, X.rows, b.f.ptr, b.work);
+      e.model_relu_factors(b.prog, X.rows, out.ptr);
+      return out.toArray().slice(0, units);
+    });
+  }
+
+  /**
+   * The margins q_i (y_i f_i, or f_{i,y_i} − max_{c≠y_i} f_{i,c} for C classes) and their gradients (row i = ∇θ q_i,
+   * n×m), for KKT certificates. ReLU networks take the one-row backward passes of the kernels, where `factors` (one
+   * per ReLU unit, the layout of a flow's kink state) picks the element of Clarke's subdifferential at a kink — the
+   * weights of units sliding on their kinks; without it, ∂relu(z) = [z > 0].
+   */
+  marginGradients(theta: Float64Array, X: Matrix, labels: Float64Array, factors?: Float64Array): { q: Float64Array; G: Matrix } {
+    const m = this.model.size, C = this.model.outputs, n = X.rows;
+    checkF64("labels", labels, n);
+    const q = new Float64Array(n);
+    const G = new Float64Array(n * m);
+    this.rt.arena.scope((a) => {
+      const b = this.load(a, theta, X);
+      const e = this.rt.exports;
+      const units = e.model_relu_units(b.prog, n);
+      if (factors !== undefined) checkF64("factors", factors, units);
+      const fac = factors ? a.f64(units, factors).ptr : 0;
+      e.model_set_modes(0, 0, 0, 0);
+      e.model_forward(b.prog, b.th.ptr, b.x.ptr, n, b.f.ptr, b.work);
+      const f = b.f.toArray();
+      const c = a.f64(C), grad = a.f64(m), buf = a.f64(Math.max(1, e.sample_scratch_len(b.prog)));
+      const cv = c.view;
+      for (let i = 0; i < n; i++) {
+        cv.fill(0);
+        if (C === 1) {
+          cv[0] = labels[i]!;
+          q[i] = labels[i]! * f[i]!;
+        } else {
+          const y = labels[i]!;
+          let other = -1;
+          for (let k = 0; k < C; k++) if (k !== y && (other < 0 || f[i * C + k]! > f[i * C + other]!)) other = k;
+          cv[y] = 1;
+          cv[other] = -1;
+          q[i] = f[i * C + y]! - f[i * C + other]!;
+        }
+        if (!e.sample_output_gradient(b.prog, b.th.ptr, i, n, c.ptr, fac, grad.ptr, m, buf.ptr)) {
+          throw new ArgumentError("model", this.model.spec.kind, "a model whose branches end in a dense layer (per-sample gradients of diagonal networks: sampleGradients)");
+        }
+        G.set(grad.view, i * m);
+      }
+    });
+    return { q, G: { rows: n, cols: m, data: G } };
+  }
+
   /** log L, ∂log L/∂f (n×C) and the smallest margin for outputs f and labels (the kernels' loss_eval). */
   loss(loss: LossName, f: Matrix, labels: Float64Array): { logL: number; grad: Matrix; qmin: number } {
     checkMatrix("f", f);

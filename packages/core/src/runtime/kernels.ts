@@ -11,8 +11,9 @@ export function compileKernels(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
-/** Receives an integration's progress reports (t reached, steps so far); returning true asks it to stop. */
-export type ProgressHandler = (t: number, steps: number) => boolean | void;
+/** Receives an integration's progress reports (t reached, steps so far, the address of the state in the kernels'
+ *  memory); returning true asks it to stop. */
+export type ProgressHandler = (t: number, steps: number, y: number) => boolean | void;
 
 /** One instance of the kernels with its own memory and arena. Not shared between threads. */
 export class Runtime {
@@ -34,7 +35,7 @@ export class Runtime {
         now: () => performance.now(),
         // an integration's progress report; a nonzero return interrupts it (an exception in the handler
         // propagates out of the kernel call: the integration state is per call, nothing is left half-done)
-        progress: (t: number, steps: number): number => (self?.progress?.(t, steps) === true ? 1 : 0),
+        progress: (t: number, steps: number, y: number): number => (self?.progress?.(t, steps, y) === true ? 1 : 0),
       },
     });
     self = new Runtime(instance.exports as unknown as KernelExports);

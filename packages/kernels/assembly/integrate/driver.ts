@@ -13,7 +13,9 @@ import {
   STATUS_INTERRUPTED, STATUS_CHATTERING, STAT_T, STAT_ACCEPTED, STAT_REJECTED, STAT_NFEV, STAT_OUT_FILLED, STAT_EVENTS, STAT_H, STAT_NFEV_JAC,
   STAT_SWITCHES, STATS_LEN, host_now, host_progress, put_stat,
 } from "./status";
-import { bind_system, f, controlled, evaluations, jacobian_evaluations, traits, disc_locate, disc_switch, SYS_DISCONTINUOUS } from "./system";
+import {
+  bind_system, f, controlled, evaluations, jacobian_evaluations, traits, disc_locate, disc_switch, disc_snapshot, SYS_DISCONTINUOUS,
+} from "./system";
 import { ctl_reset, ctl_accept, ctl_reject } from "./controller";
 import { eval_event, event_stride, finish_step, stepTerminal, stepEvCount, stepOutIdx } from "./events";
 import { hinit_explicit, hinit_implicit } from "./initial";
@@ -118,7 +120,7 @@ export function drive(c: usize): i32 {
       if (deadline > 0.0 && now > deadline) { status = STATUS_DEADLINE; break; }
       if (now >= nextProgress) {
         nextProgress = now + progressMs;
-        if (host_progress(t, <f64>steps) != 0.0) { status = STATUS_INTERRUPTED; break; }
+        if (host_progress(t, <f64>steps, y) != 0.0) { status = STATUS_INTERRUPTED; break; }
       }
     }
     if (0.1 * h <= abs<f64>(t) * f64.EPSILON || h < 1e-300) { status = STATUS_STEP_TOO_SMALL; break; }
@@ -161,9 +163,11 @@ export function drive(c: usize): i32 {
     let yEnd = stepper_ynew(method);
     let tStop = tnew;
     let switched = false;
+    let switchedAtEnd = false;
     if (switching) {
-      const tc = disc_locate(t, tnew, dense, yEnd, tmpB);
-      if (tc == tc) {
+      const tc = disc_locate(t, tnew, dense, yEnd, tmpB, rtol, atol, en);
+      if (tc == Infinity) switchedAtEnd = true;
+      else if (tc == tc) {
         switched = true;
         tStop = tc;
         dense(tc, tmpA);
@@ -171,6 +175,10 @@ export function drive(c: usize): i32 {
       }
     }
     const tEnd = finish_step(n, t, tStop, dir, yEnd, dense, scratch, events, nEvents, gOld, gNew, evOut, evCount, evCap, tOut, nOut, yOut, outIdx);
+    if (switching) { // the switching state at each recorded output and root (which ReLU units slide, with what weight)
+      for (let o = outIdx; o < stepOutIdx; o++) disc_snapshot(0, o, yOut + <usize>o * vb, tmpB);
+      for (let e = evCount; e < stepEvCount; e++) disc_snapshot(1, e, evOut + <usize>(e * (2 + n) + 2) * 8, tmpB);
+    }
     evCount = stepEvCount;
     outIdx = stepOutIdx;
     if (stepTerminal) {
@@ -188,7 +196,15 @@ export function drive(c: usize): i32 {
       f(t, y, f0);
       stepper_restart(method);
       if (stalled > STALLED_SWITCHES) { status = STATUS_CHATTERING; break; }
-    } else t = tnew;
+    } else {
+      t = tnew;
+      stalled = 0;
+      if (switchedAtEnd) { // the system switched at tnew itself: f there is the new field's
+        switches++;
+        f(t, y, f0);
+        stepper_restart(method);
+      }
+    }
     if (!allFinite(n, y) || !allFinite(n, f0)) { status = STATUS_NONFINITE; break; }
     // fixed steps: en = 0 asks the largest growth, and hmax (= the step) caps it
     h = stepper_next_h(method, t, y, h, ctl_accept(en, h, safety), hmax);

@@ -7,8 +7,9 @@
 // iteration runs matrix-free: GMRES with J·v products (krylov.ts). The loop — guards, Gustafsson's predictive
 // step control (controller.ts), events — is the driver's; this file decides only what an implicit step needs:
 // when to refresh the Jacobian and rebuild the iteration matrices, and when to keep h to reuse them.
-import { f, f_jac, jacobian, traits, SYS_ANALYTIC_JACOBIAN, SYS_EXP_SCALED } from "./system";
+import { f, f_jac, jacobian, traits, SYS_ANALYTIC_JACOBIAN, SYS_DISCONTINUOUS, SYS_EXP_SCALED } from "./system";
 import { lu_real, lu_solve_real, lu_complex, lu_solve_complex } from "./linsolve";
+import { hess_reduce, hess_apply, hess_lu_real, hess_lu_complex } from "./hessenberg";
 import { krylov_bytes, krylov_base, krylov_solve } from "./krylov";
 import { error_norm, ctl_rejected_last } from "./controller";
 import { put_stat, STAT_NJEV, STAT_NFEV_JAC, STAT_NLU } from "./status";
@@ -44,9 +45,9 @@ const KRYLOV_MAXITER: i32 = 200;
 /** Bytes of workspace for dimension n; krylov > 0: the GMRES restart length of the matrix-free mode (no n²
  *  storage), 0: dense Jacobian and LU. */
 export function radau5_workspace_bytes(n: i32, krylov: i32): i32 {
-  // dense: J, LUr: n² each; LUc: 2n²; vectors: 19n; two pivot arrays of n i32 (= n f64)
-  const matrices = krylov > 0 ? 0 : 4 * n * n;
-  return ((matrices + 20 * n) << 3) + (krylov > 0 ? krylov_bytes(n, krylov) + 16 * n : 0); // + kb: 2n
+  // dense: J, LUr: n² each; LUc: 2n²; vectors: 20n (with the Householder scalars); two pivot arrays of n i32 (= n f64)
+  const matrices = krylov > 0 ? 0 : 5 * n * n; // + the Householder vectors of the Hessenberg form
+  return ((matrices + 21 * n) << 3) + (krylov > 0 ? krylov_bytes(n, krylov) + 16 * n : 0); // + kb: 2n
 }
 
 // Stepper state (module globals: one integration at a time).
@@ -55,13 +56,25 @@ let vb: usize = 0;
 let J: usize = 0, LUr: usize = 0, LUc: usize = 0;
 let f0: usize = 0, ynew: usize = 0, Z: usize = 0, W: usize = 0, F: usize = 0, R: usize = 0, dW0: usize = 0;
 let err: usize = 0, tmp: usize = 0, Q: usize = 0, yold: usize = 0, pivR: usize = 0, pivC: usize = 0;
-let kb: usize = 0, kScratch: usize = 0;
+let kb: usize = 0, kScratch: usize = 0, tau: usize = 0, V: usize = 0;
+// Finite-difference Jacobians of switching systems this large are kept in Hessenberg form (hessenberg.ts): O(n²) per
+// step. (Smooth systems keep the dense LU and their step sequences bit for bit.)
+const HESS_MIN: i32 = 48;
+let hess: bool = false;
+// Reuse of the factored pair across steps of an e^t·G(y) system (radau5_next_h): for switching systems, whose
+// frequent cut steps would otherwise refactor at every step (smooth systems keep their step sequence unchanged).
+let reuseScaled: bool = false;
 let krylov: i32 = 0;
 let fixed: bool = false;
 let analyticJ: bool = false;
 let expScaled: bool = false;
 let tJ: f64 = 0.0;
 let jacCurrent = true, luReady = false, haveDense = false, first = true;
+// The iteration matrices of an e^t·G(y) system at the current step are luScale × the factored ones, which were
+// formed for the step of size luH ending at luT (see radau5_next_h).
+let luScale: f64 = 1.0;
+let luH: f64 = 0.0;
+let luT: f64 = 0.0;
 let faccon: f64 = 1.0;
 let newtonTol: f64 = 0.03;
 let nIter: i32 = 0;
@@ -79,7 +92,8 @@ export function radau5_init(n: i32, work: usize, fStart: usize, krylovRestart: i
   fixed = fixedSteps;
   const mb: usize = krylov > 0 ? 0 : <usize>n * vb;
   J = work; LUr = J + mb; LUc = LUr + mb; // LUc: 2n²
-  let p = LUc + 2 * mb;
+  V = LUc + 2 * mb;
+  let p = V + mb;
   f0 = fStart;
   ynew = p; p += vb;
   Z = p; p += 3 * vb;
@@ -93,6 +107,7 @@ export function radau5_init(n: i32, work: usize, fStart: usize, krylovRestart: i
   yold = p; p += vb;
   pivR = p; p += vb >> 1;
   pivC = p; p += vb >> 1;
+  tau = p; p += vb;
   kb = p; p += 2 * vb; // complex right-hand side as [Re; Im] for GMRES
   kScratch = p;
   njev = 0; nlu = 0;
@@ -112,6 +127,11 @@ function formJacobian(t: f64, y: usize): void {
     jacobian(t, y, J);
     return;
   }
+  finiteDifferenceJacobian(t, y);
+  if (hess) hess_reduce(N, J, tau, V);
+}
+
+function finiteDifferenceJacobian(t: f64, y: usize): void {
   const n = N;
   const sq = Math.sqrt(f64.EPSILON);
   for (let j = 0; j < n; j++) {
@@ -132,6 +152,8 @@ function formJacobian(t: f64, y: usize): void {
 export function radau5_start(t: f64, y: usize): void {
   const tr = traits();
   analyticJ = krylov == 0 && (tr & SYS_ANALYTIC_JACOBIAN) != 0;
+  reuseScaled = (tr & SYS_DISCONTINUOUS) != 0;
+  hess = reuseScaled && krylov == 0 && !analyticJ && N >= HESS_MIN;
   // Right-hand sides of the form f(t, y) = e^t·G(y) (the terminal-phase gradient flow, t = σ) have
   // J(t, y) = e^{t − tJ}·J(tJ, y): a Jacobian formed at tJ is rescaled instead of being recomputed, so only its
   // slow drift with y calls for a new one. It is rescaled to the END of the step: the stages sit at
@@ -158,9 +180,8 @@ export function radau5_rejected(): void {
 }
 
 /** The system switched its field at the current point: the collocation polynomial no longer extrapolates, and the
- *  Jacobian is refreshed on the first Newton failure. */
+ *  Jacobian (and its factorizations, still a fair approximation) is refreshed on the first Newton failure. */
 export function radau5_restart(): void {
-  luReady = false;
   haveDense = false;
   jacCurrent = false;
 }
@@ -181,6 +202,30 @@ export function radau5_dense(t: f64, out: usize): void {
     const o = <usize>i << 3;
     store<f64>(out + o, load<f64>(yold + o) + x * load<f64>(Q + o) + x2 * load<f64>(Q + vb + o) + x3 * load<f64>(Q + 2 * vb + o));
   }
+}
+
+/** w with w·e^w = x (x > 0), by Newton from log(1 + x). */
+function lambertW(x: f64): f64 {
+  let w = Math.log(1.0 + x);
+  for (let k = 0; k < 20; k++) {
+    const ew = Math.exp(w);
+    const d = (w * ew - x) / (ew * (w + 1.0));
+    w -= d;
+    if (abs<f64>(d) <= 1e-16 * abs<f64>(w)) break;
+  }
+  return w;
+}
+
+function scaleVector(n: i32, v: usize, s: f64): void {
+  for (let i = 0; i < n; i++) store<f64>(v + (<usize>i << 3), load<f64>(v + (<usize>i << 3)) * s);
+}
+
+/** v ← (μ_r/h − s·J)⁻¹·v with the current real factorization (its Hessenberg basis and scale included). */
+function solveReal(v: usize): void {
+  if (hess) hess_apply(N, V, tau, v, false, true);
+  lu_solve_real(N, LUr, pivR, v);
+  if (hess) hess_apply(N, V, tau, v, false, false);
+  if (luScale != 1.0) scaleVector(N, v, 1.0 / luScale);
 }
 
 function finite(n: i32, v: usize): bool {
@@ -206,18 +251,30 @@ export function radau5_attempt(t: f64, hs: f64, y: usize, nControlled: i32, rtol
   if (!luReady) {
     const ar = MU_R / hs, cr = MU_CR / hs, ci = MU_CI / hs;
     const js = expScaled ? Math.exp(t + hs - tJ) : 1.0;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const jij = js * load<f64>(J + ((<usize>i * n + j) << 3));
-        const d: f64 = i == j ? 1.0 : 0.0;
-        store<f64>(LUr + ((<usize>i * n + j) << 3), d * ar - jij);
-        store<f64>(LUc + ((<usize>i * n + j) << 4), d * cr - jij);
-        store<f64>(LUc + ((<usize>i * n + j) << 4), d * ci, 8);
+    if (hess) {
+      nlu++;
+      if (!hess_lu_real(n, J, ar, js, LUr, pivR) || !hess_lu_complex(n, J, cr, ci, js, LUc, pivC)) return -0.5;
+      luReady = true;
+      luScale = 1.0;
+      luH = abs<f64>(hs);
+      luT = t + hs;
+    } else {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          const jij = js * load<f64>(J + ((<usize>i * n + j) << 3));
+          const d: f64 = i == j ? 1.0 : 0.0;
+          store<f64>(LUr + ((<usize>i * n + j) << 3), d * ar - jij);
+          store<f64>(LUc + ((<usize>i * n + j) << 4), d * cr - jij);
+          store<f64>(LUc + ((<usize>i * n + j) << 4), d * ci, 8);
+        }
       }
+      nlu++;
+      if (!lu_real(n, LUr, pivR) || !lu_complex(n, LUc, pivC)) return -0.5; // a smaller step moves it away from the spectrum
+      luReady = true;
+      luScale = 1.0;
+      luH = abs<f64>(hs);
+      luT = t + hs;
     }
-    nlu++;
-    if (!lu_real(n, LUr, pivR) || !lu_complex(n, LUc, pivC)) return -0.5; // a smaller step moves it away from the spectrum
-    luReady = true;
   }
   // Starting guess: the previous collocation polynomial extrapolated, else zero.
   for (let i = 0; i < n; i++) {
@@ -281,8 +338,11 @@ export function radau5_attempt(t: f64, hs: f64, y: usize, nControlled: i32, rtol
         store<f64>(R + (o << 1), load<f64>(kb + vb + o), 8);
       }
     } else {
-      lu_solve_real(n, LUr, pivR, dW0);
+      solveReal(dW0);
+      if (hess) hess_apply(n, V, tau, R, true, true);
       lu_solve_complex(n, LUc, pivC, R);
+      if (hess) hess_apply(n, V, tau, R, true, false);
+      if (luScale != 1.0) scaleVector(2 * n, R, 1.0 / luScale);
     }
     for (let i = 0; i < n; i++) {
       const o = <usize>i << 3;
@@ -326,7 +386,7 @@ export function radau5_attempt(t: f64, hs: f64, y: usize, nControlled: i32, rtol
     store<f64>(err + o, load<f64>(f0 + o) + ze);
   }
   if (krylov > 0) krylov_solve(MU_R / hs, 0.0, err, krylov, KRYLOV_RTOL, KRYLOV_MAXITER, kScratch);
-  else lu_solve_real(n, LUr, pivR, err);
+  else solveReal(err);
   let en = fixed ? 0.0 : error_norm(nControlled, err, y, ynew, rtol, atol);
   if (en > 1.0 && (first || ctl_rejected_last())) {
     for (let i = 0; i < n; i++) {
@@ -339,7 +399,7 @@ export function radau5_attempt(t: f64, hs: f64, y: usize, nControlled: i32, rtol
       store<f64>(err + o, load<f64>(err + o) + load<f64>(F + o));
     }
     if (krylov > 0) krylov_solve(MU_R / hs, 0.0, err, krylov, KRYLOV_RTOL, KRYLOV_MAXITER, kScratch);
-    else lu_solve_real(n, LUr, pivR, err);
+    else solveReal(err);
     en = error_norm(nControlled, err, y, ynew, rtol, atol);
   }
   return en;
@@ -375,6 +435,18 @@ export function radau5_next_h(t: f64, y: usize, h: f64, factor: f64, hmax: f64):
     jacCurrent = true;
     luReady = false;
   } else jacCurrent = false;
+  // e^t·G(y) switching systems with a finite-difference Jacobian (formed rarely, so the LU pair is the cost of a step): a step
+  // h' from t with h'·e^{h'} = luH·e^{luT − t} needs the iteration matrices μ/h' − e^{t+h'−tJ}·J, which are
+  // (luH/h')·(the factored pair): no new factorization, when that h' is about what the controller asks (between
+  // its step and a third less). The flow's own stiffness grows like e^t, so such steps are the natural ones.
+  if (reuseScaled && expScaled && krylov == 0 && !analyticJ && !recompute && !fixed && luReady && h > 0.0) {
+    const want = min<f64>(hmax, h * factor);
+    const h1 = lambertW(luH * Math.exp(luT - t));
+    if (h1 > 0.0 && h1 <= want && h1 >= 0.66 * want) {
+      luScale = luH / h1;
+      return h1;
+    }
+  }
   if (expScaled || krylov > 0) luReady = false;
   if (fixed) factor = 1.0;
   if (!(recompute == false && !expScaled && factor >= 1.0 && factor < 1.2)) {

@@ -38,9 +38,9 @@ export const STATS_LEN: i32 = 12;
 @external("env", "now")
 export declare function host_now(): f64;
 
-/** Progress report to the host (t reached, steps taken); a nonzero return asks the integration to stop. */
+/** Progress report to the host (t reached, steps taken, the state's address); a nonzero return asks to stop. */
 @external("env", "progress")
-export declare function host_progress(t: f64, steps: f64): f64;
+export declare function host_progress(t: f64, steps: f64, y: usize): f64;
 
 // @ts-ignore: decorator
 @inline export function put_stat(stats: usize, slot: i32, v: f64): void {

@@ -446,6 +446,26 @@ export function op_at(k: i32): i32 {
 export function op_mode_offset(k: i32): i32 {
   return load<i32>(OP_MODE + (<usize>k << 2));
 }
+/** out (model_relu_units f64s) ← 1 where the input of a ReLU unit was > 0 in the last forward, else 0. */
+export function model_relu_factors(prog: usize, n: i32, out: usize): void {
+  const ops = load<i32>(LAST_OPS);
+  for (let k = 0; k < ops; k++) {
+    if (word(prog, op_at(k)) != OP_RELU) continue;
+    const z = op_input(k), off = op_mode_offset(k), len = n * op_width(k);
+    for (let j = 0; j < len; j++) store<f64>(out + (<usize>(off + j) << 3), load<f64>(z + (<usize>j << 3)) > 0.0 ? 1.0 : 0.0);
+  }
+}
+
+/** Output width of op k of the last forward. */
+export function model_op_width(prog: usize, k: i32): i32 {
+  return opOut(prog, op_at(k), op_width(k));
+}
+
+/** Ops run by the last forward. */
+export function model_op_count(): i32 {
+  return load<i32>(LAST_OPS);
+}
+
 /** The current forward modes (0: natural). */
 export function current_forward_modes(): usize {
   return modesF;

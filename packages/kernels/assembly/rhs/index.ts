@@ -3,7 +3,7 @@
 // networks). Parameters live in host memory at `params`.
 import { rhs_linear, rhs_logistic, rhs_quadratic } from "./toy";
 import { gf_loss, gf_rhs_logs, gf_rhs_time, gf_has_analytic_jacobian, gf_jacobian_logs, GF_QMIN } from "./gradflow";
-import { filippov_enabled, filippov_locate, filippov_switch } from "./filippov";
+import { filippov_enabled, filippov_locate, filippov_switch, filippov_snapshot } from "./filippov";
 import { SYS_ANALYTIC_JACOBIAN, SYS_DISCONTINUOUS, SYS_EXP_SCALED } from "../integrate/system";
 import { DenseEval } from "../integrate/system";
 import { RHS_LINEAR, RHS_LOGISTIC, RHS_QUADRATIC, RHS_GF_TIME, RHS_GF_LOGS, EVENT_LOG_LOSS, EVENT_MARGIN } from "./kinds";
@@ -41,9 +41,14 @@ export function rhs_traits(kind: i32, n: i32, params: usize): i32 {
   return kinks | SYS_EXP_SCALED | (gf_has_analytic_jacobian(params) ? SYS_ANALYTIC_JACOBIAN : 0);
 }
 
-/** The gradient flows of ReLU networks: the earliest switch inside the accepted step [t, tnew], or NaN. */
-export function rhs_disc_locate(kind: i32, n: i32, t: f64, tnew: f64, dense: DenseEval, ynew: usize, scratch: usize, params: usize): f64 {
-  return filippov_locate(params, t, tnew, dense, ynew, scratch);
+/** The gradient flows of ReLU networks: the switch to cut the accepted step [t, tnew] at (LocateFn). */
+export function rhs_disc_locate(kind: i32, n: i32, t: f64, tnew: f64, dense: DenseEval, ynew: usize, scratch: usize, params: usize, rtol: f64, atol: f64, en: f64): f64 {
+  return filippov_locate(params, kind, t, tnew, dense, ynew, scratch, rtol, atol, en);
+}
+
+/** Records which units slide (and their weights) at output or root number `index` (state y). */
+export function rhs_disc_snapshot(kind: i32, n: i32, which: i32, index: i32, y: usize, scratch: usize, params: usize): void {
+  filippov_snapshot(params, which, index, y, scratch);
 }
 
 /** Applies the switches located at t (state y); returns how many units changed mode. */

@@ -21,7 +21,7 @@ export const KK_NORMALS: i32 = 6; // cap × m
 export const KK_GRAM: i32 = 7; // cap × cap
 export const KK_VEC: i32 = 8; // cap: the system's right-hand side, then its solution u
 export const KK_CAPLIST: i32 = 9; // i32s: 1 + 2·cap (model_backward's capture list)
-export const KK_CAPOUT: i32 = 10; // cap f64s: β
+export const KK_CAPOUT: i32 = 10; // cap + CAND_CAP f64s: β of the sliding units, then of the extra captures
 export const KK_SAMPLE: i32 = 11; // sample_scratch_len f64s
 export const KK_THETA: i32 = 12; // m + 1 f64s of scratch (a dense-output state)
 export const KK_CAND: i32 = 13; // CAND_CAP × 3 f64s: [unit (≥ 0) or −1 − slot (an exit), root, mode before / bound]
@@ -35,7 +35,25 @@ export const KK_LOG_N: i32 = 20; // intervals logged (may exceed the cap: later 
 export const KK_FAIL: i32 = 21; // 0, or KINK_FAIL_*
 export const KK_EVALS: i32 = 22; // right-hand-side evaluations spent locating sliding exits
 export const KK_ENABLED: i32 = 23; // 1: modes in use
-export const KK_BLOCK_LEN: i32 = 24;
+export const KK_EXTRA: i32 = 24; // CAND_CAP × 2 f64s: [op, index in the op's block] of units whose cotangent to capture too
+export const KK_NEXTRA: i32 = 25;
+export const KK_LAZY: i32 = 26; // K f64s: the step (KK_GEN) at which each unit last switched lazily
+export const KK_GEN: i32 = 27; // steps seen by filippov_locate
+export const KK_LAZY_SWITCHES: i32 = 28; // crossings applied at the end of their step (within the error budget)
+export const KK_LAST_SWITCH: i32 = 29; // the time of the last switch
+export const KK_FORCED: i32 = 30; // CAND_CAP f64s: units that switched at the last switch time and at once left their side again
+export const KK_NFORCED: i32 = 31;
+export const KK_FORCED_TOTAL: i32 = 32; // such degenerate (grazing) switches, resolved by the side the unit went to
+export const KK_NZ: i32 = 33; // (cap + 1) × m i32s: the nonzero coordinates of each sliding unit's normal
+export const KK_NNZ: i32 = 34; // cap + 1 f64s: their counts
+export const KK_RECENT: i32 = 35; // RECENT_CAP × 2 f64s: a ring of the last crossings [unit, step (KK_GEN)]
+export const KK_RECENT_N: i32 = 36; // crossings pushed into the ring so far
+export const KK_SNAP_OUT: i32 = 37; // snapshots at the requested outputs: SNAP stride f64s each [count, (unit, σ)…]
+export const KK_SNAP_OUT_CAP: i32 = 38;
+export const KK_SNAP_EV: i32 = 39; // snapshots at the event roots
+export const KK_SNAP_EV_CAP: i32 = 40;
+export const KK_BLOCK_LEN: i32 = 41;
+export const RECENT_CAP: i32 = 32;
 
 /** More units wanted to slide at once than the table holds (they were treated as crossings). */
 export const KINK_FAIL_CAPACITY: i32 = 1;
@@ -48,7 +66,7 @@ export const SLIDE_REC: i32 = 11;
 export const S_UNIT: i32 = 0, S_OP: i32 = 1, S_SAMPLE: i32 = 2, S_LOCAL: i32 = 3, S_K: i32 = 4, S_SIGMA: i32 = 5;
 export const S_SIGMA_ACC: i32 = 6, S_LOG: i32 = 7, S_TENTATIVE: i32 = 8, S_PREV: i32 = 9, S_U: i32 = 10;
 export const LOG_REC: i32 = 3;
-export const CAND_CAP: i32 = 64;
+export const CAND_CAP: i32 = 1024;
 
 // @ts-ignore: decorator
 @inline export function kslot(kb: usize, k: i32): f64 {
@@ -163,7 +181,12 @@ export function kinks_direction(kb: usize, prog: usize, theta: usize, n: i32, m:
   const ns = <i32>kslot(kb, KK_NSLIDE);
   const modesF = kptr(kb, KK_MODES_F), modesB = kptr(kb, KK_MODES_B);
   const capList = kptr(kb, KK_CAPLIST), capOut = kptr(kb, KK_CAPOUT);
-  store<i32>(capList, ns);
+  const ne = <i32>kslot(kb, KK_NEXTRA), extra = kptr(kb, KK_EXTRA);
+  store<i32>(capList, ns + ne);
+  for (let e = 0; e < ne; e++) {
+    store<i32>(capList + (<usize>(1 + 2 * (ns + e)) << 2), <i32>load<f64>(extra + (<usize>(2 * e) << 3)));
+    store<i32>(capList + (<usize>(2 + 2 * (ns + e)) << 2), <i32>load<f64>(extra + (<usize>(2 * e + 1) << 3)));
+  }
   for (let s = 0; s < ns; s++) {
     store<f64>(modesB + (<usize>(<i32>sget(kb, s, S_UNIT)) << 3), 0.0);
     store<i32>(capList + (<usize>(1 + 2 * s) << 2), <i32>sget(kb, s, S_OP));
@@ -173,40 +196,110 @@ export function kinks_direction(kb: usize, prog: usize, theta: usize, n: i32, m:
   model_backward(prog, theta, n, g, grad, m, work);
   model_set_modes(modesF, modesB, 0, 0);
   if (ns == 0) return;
+  // The normals are sparse for units of the first layers (∇θ z of a first-layer unit lives on one row of W and one
+  // bias): each is kept with its nonzero coordinates, and every product runs over the sparser side.
   const N = kptr(kb, KK_NORMALS), G = kptr(kb, KK_GRAM), v = kptr(kb, KK_VEC), buf = kptr(kb, KK_SAMPLE);
-  const mb = <usize>m << 3;
+  const NZ = kptr(kb, KK_NZ), NNZ = kptr(kb, KK_NNZ);
+  const mb = <usize>m << 3, mi = <usize>m << 2;
   for (let s = 0; s < ns; s++) {
-    sample_normal(prog, theta, <i32>sget(kb, s, S_SAMPLE), n, <i32>sget(kb, s, S_OP), <i32>sget(kb, s, S_K), modesF, N + <usize>s * mb, m, buf);
+    const ns_ = N + <usize>s * mb, nz = NZ + <usize>s * mi;
+    sample_normal(prog, theta, <i32>sget(kb, s, S_SAMPLE), n, <i32>sget(kb, s, S_OP), <i32>sget(kb, s, S_K), modesF, ns_, m, buf);
+    let cnt = 0;
     let d: f64 = 0.0;
-    for (let j = 0; j < m; j++) d += load<f64>(N + <usize>s * mb + (<usize>j << 3)) * (load<f64>(grad + (<usize>j << 3)) + kappa * load<f64>(theta + (<usize>j << 3)));
+    for (let j = 0; j < m; j++) {
+      const x = load<f64>(ns_ + (<usize>j << 3));
+      if (x == 0.0) continue;
+      store<i32>(nz + (<usize>cnt << 2), j);
+      cnt++;
+      d += x * (load<f64>(grad + (<usize>j << 3)) + kappa * load<f64>(theta + (<usize>j << 3)));
+    }
+    store<f64>(NNZ + (<usize>s << 3), <f64>cnt);
     store<f64>(v + (<usize>s << 3), -d);
   }
   let diagMax: f64 = 0.0;
   for (let a = 0; a < ns; a++) {
+    const ca = <i32>load<f64>(NNZ + (<usize>a << 3));
     for (let b = 0; b <= a; b++) {
+      const cb = <i32>load<f64>(NNZ + (<usize>b << 3));
+      const sp = ca <= cb ? a : b, dn = ca <= cb ? b : a, cnt = min<i32>(ca, cb);
+      const nsp = N + <usize>sp * mb, ndn = N + <usize>dn * mb, nz = NZ + <usize>sp * mi;
       let d: f64 = 0.0;
-      const na = N + <usize>a * mb, nb = N + <usize>b * mb;
-      for (let j = 0; j < m; j++) d += load<f64>(na + (<usize>j << 3)) * load<f64>(nb + (<usize>j << 3));
+      for (let q = 0; q < cnt; q++) {
+        const j = <usize>load<i32>(nz + (<usize>q << 2)) << 3;
+        d += load<f64>(nsp + j) * load<f64>(ndn + j);
+      }
       store<f64>(G + (<usize>(a * ns + b) << 3), d);
       store<f64>(G + (<usize>(b * ns + a) << 3), d);
     }
     diagMax = max<f64>(diagMax, load<f64>(G + (<usize>(a * ns + a) << 3)));
   }
-  for (let a = 0; a < ns; a++) store<f64>(capOut + (<usize>(ns + a) << 3), load<f64>(G + (<usize>(a * ns + a) << 3))); // ‖n_l‖² (kept for filippov.ts)
-  if (!cholesky_solve(ns, G, v, 1e-12 * diagMax)) kset(kb, KK_FAIL, <f64>KINK_FAIL_SINGULAR);
+  if (!cholesky_factor(ns, G, 1e-12 * diagMax)) kset(kb, KK_FAIL, <f64>KINK_FAIL_SINGULAR);
+  cholesky_solve(ns, G, v);
   for (let s = 0; s < ns; s++) {
     const u = load<f64>(v + (<usize>s << 3));
-    const ns_ = N + <usize>s * mb;
-    for (let j = 0; j < m; j++) store<f64>(grad + (<usize>j << 3), load<f64>(grad + (<usize>j << 3)) + u * load<f64>(ns_ + (<usize>j << 3)));
+    addNormal(kb, s, m, u, grad);
     const sigma = u / load<f64>(capOut + (<usize>s << 3));
     sput(kb, s, S_SIGMA, sigma);
     sput(kb, s, S_U, u);
-    store<f64>(modesB + (<usize>(<i32>sget(kb, s, S_UNIT)) << 3), sigma);
+  }
+  // Units of one sample sliding in different layers couple: the cotangent β_l at a unit depends on the factors of the
+  // units after it on the same path. Then the factors are refined by Newton steps on the same (σ-independent)
+  // normals and Gram factor, each a backward pass with the current factors — a fixed number of them, so that the
+  // field stays a smooth function of θ.
+  if (sharesSample(kb, ns)) {
+    for (let it = 0; it < COUPLED_ITERATIONS; it++) {
+      for (let s = 0; s < ns; s++) store<f64>(modesB + (<usize>(<i32>sget(kb, s, S_UNIT)) << 3), sget(kb, s, S_SIGMA));
+      model_set_modes(modesF, modesB, capList, capOut);
+      model_backward(prog, theta, n, g, grad, m, work);
+      model_set_modes(modesF, modesB, 0, 0);
+      for (let s = 0; s < ns; s++) {
+        const ns_ = N + <usize>s * mb, nz = NZ + <usize>s * mi, cnt = <i32>load<f64>(NNZ + (<usize>s << 3));
+        let d: f64 = 0.0;
+        for (let q = 0; q < cnt; q++) {
+          const j = <usize>load<i32>(nz + (<usize>q << 2)) << 3;
+          d += load<f64>(ns_ + j) * (load<f64>(grad + j) + kappa * load<f64>(theta + j));
+        }
+        store<f64>(v + (<usize>s << 3), -d);
+      }
+      cholesky_solve(ns, G, v);
+      for (let s = 0; s < ns; s++) {
+        const du = load<f64>(v + (<usize>s << 3));
+        addNormal(kb, s, m, du, grad);
+        const beta = load<f64>(capOut + (<usize>s << 3));
+        const sigma = sget(kb, s, S_SIGMA) + du / beta;
+        sput(kb, s, S_SIGMA, sigma);
+        sput(kb, s, S_U, sigma * beta);
+      }
+    }
+  }
+  for (let s = 0; s < ns; s++) store<f64>(modesB + (<usize>(<i32>sget(kb, s, S_UNIT)) << 3), sget(kb, s, S_SIGMA));
+}
+
+/** Newton refinements of the sliding factors when units of one sample slide in different layers. */
+const COUPLED_ITERATIONS: i32 = 3;
+
+/** grad += u·n_s over the nonzeros of sliding unit s's normal. */
+function addNormal(kb: usize, s: i32, m: i32, u: f64, grad: usize): void {
+  const ns_ = kptr(kb, KK_NORMALS) + <usize>s * (<usize>m << 3), nz = kptr(kb, KK_NZ) + <usize>s * (<usize>m << 2);
+  const cnt = <i32>load<f64>(kptr(kb, KK_NNZ) + (<usize>s << 3));
+  for (let q = 0; q < cnt; q++) {
+    const j = <usize>load<i32>(nz + (<usize>q << 2)) << 3;
+    store<f64>(grad + j, load<f64>(grad + j) + u * load<f64>(ns_ + j));
   }
 }
 
-/** Solves (A + εI)x = b in place (b ← x) for symmetric positive semidefinite A (n×n, overwritten by its factor). */
-function cholesky_solve(n: i32, A: usize, b: usize, eps: f64): bool {
+/** Whether two sliding units belong to one sample and to different ReLU ops. */
+function sharesSample(kb: usize, ns: i32): bool {
+  for (let a = 0; a < ns; a++) {
+    for (let b = a + 1; b < ns; b++) {
+      if (sget(kb, a, S_SAMPLE) == sget(kb, b, S_SAMPLE) && sget(kb, a, S_OP) != sget(kb, b, S_OP)) return true;
+    }
+  }
+  return false;
+}
+
+/** Factors A + εI = LLᵀ in place (A symmetric positive semidefinite, n×n; L in the lower triangle). */
+function cholesky_factor(n: i32, A: usize, eps: f64): bool {
   let ok = true;
   for (let j = 0; j < n; j++) {
     let d = load<f64>(A + (<usize>(j * n + j) << 3)) + eps;
@@ -220,6 +313,11 @@ function cholesky_solve(n: i32, A: usize, b: usize, eps: f64): bool {
       store<f64>(A + (<usize>(i * n + j) << 3), s / l);
     }
   }
+  return ok;
+}
+
+/** b ← (LLᵀ)⁻¹b with the factor of cholesky_factor. */
+function cholesky_solve(n: i32, A: usize, b: usize): void {
   for (let i = 0; i < n; i++) {
     let s = load<f64>(b + (<usize>i << 3));
     for (let k = 0; k < i; k++) s -= load<f64>(A + (<usize>(i * n + k) << 3)) * load<f64>(b + (<usize>k << 3));
@@ -230,7 +328,6 @@ function cholesky_solve(n: i32, A: usize, b: usize, eps: f64): bool {
     for (let k = i + 1; k < n; k++) s -= load<f64>(A + (<usize>(k * n + i) << 3)) * load<f64>(b + (<usize>k << 3));
     store<f64>(b + (<usize>i << 3), s / load<f64>(A + (<usize>(i * n + i) << 3)));
   }
-  return ok;
 }
 
 /** Starts the modes from the signs of the pre-activations of the last forward (n rows, natural ReLU): no sliding. */
@@ -256,6 +353,14 @@ export function kinks_reset_from_forward(kb: usize, prog: usize, n: i32): void {
   kset(kb, KK_LOG_N, 0.0);
   kset(kb, KK_FAIL, 0.0);
   kset(kb, KK_EVALS, 0.0);
+  kset(kb, KK_NEXTRA, 0.0);
+  kset(kb, KK_GEN, 0.0);
+  kset(kb, KK_LAZY_SWITCHES, 0.0);
+  kset(kb, KK_LAST_SWITCH, NaN);
+  kset(kb, KK_NFORCED, 0.0);
+  kset(kb, KK_FORCED_TOTAL, 0.0);
+  kset(kb, KK_RECENT_N, 0.0);
+  memory.fill(kptr(kb, KK_LAZY), 0, <usize>(<i32>kslot(kb, KK_UNITS)) << 3);
 }
 
 /** Ops in the program (all branches). */
