@@ -18,7 +18,7 @@ export {
   STAT_NFEV_JAC, STAT_NLU, STAT_SWITCHES, STATS_LEN,
 } from "./integrate/status";
 export { EVENT_LINEAR, EVENT_TIME } from "./integrate/events";
-export { RHS_LINEAR, RHS_LOGISTIC, RHS_QUADRATIC, RHS_GF_TIME, RHS_GF_LOGS, EVENT_LOG_LOSS, EVENT_MARGIN } from "./rhs/kinds";
+export { RHS_LINEAR, RHS_LOGISTIC, RHS_QUADRATIC, RHS_GF_TIME, RHS_GF_LOGS, EVENT_LOG_LOSS, EVENT_MARGIN, EVENT_UNSEPARATED_AT } from "./rhs/kinds";
 export {
   gf_loss, gf_grad_log_loss, gf_has_analytic_jacobian, gf_jacobian_logs, GF_PROG, GF_M, GF_X, GF_LABELS, GF_N, GF_LOSS, GF_WORK, GF_F, GF_G, GF_Z, GF_LOGL, GF_QMIN,
   GF_LAST, GF_VALID, GF_A, GF_LIN, GF_KINKS, GF_DECAY, GF_BLOCK_LEN, gf_outputs, gf_linear_exp, gf_linear_scratch_len, gf_prepare_linear,

@@ -45,10 +45,15 @@ export const GRADIENT_FLOW_DEFAULTS = {
   kinkLog: 1000,
   /** Weight decay λ: θ' = −∇L − λθ (0: none). */
   weightDecay: 0,
+  /** A terminal phase entered (s = ∫L dt = 1) before the data were separated stops with status "plateau" if they are
+   *  still not separated once σ = log s has grown by this much (s × e^12 ≈ 1.6e5): L has not decayed over that span,
+   *  the flow converges to a stationary point of the loss, and there is no terminal phase to follow. */
+  plateauSigma: 12,
 } as const;
 
-/** How a flow ended: at its horizon, at the loss threshold, or why not. */
-export type FlowStatus = "horizon" | "loss" | "budget" | "max-steps" | "step-too-small" | "nonfinite" | "interrupted" | "chattering";
+/** How a flow ended: at its horizon, at the loss threshold, or why not ("plateau": the data are still not separated
+ *  long after ∫L dt reached 1 — see GRADIENT_FLOW_DEFAULTS.plateauSigma). */
+export type FlowStatus = "horizon" | "loss" | "budget" | "max-steps" | "step-too-small" | "nonfinite" | "interrupted" | "chattering" | "plateau";
 
 /** A progress report of a running flow. */
 export interface FlowProgress {
@@ -159,7 +164,7 @@ function addStats(a: SolverStats, b: SolverStats): SolverStats {
   };
 }
 
-function statusOf(s: IntegrationStatus): FlowStatus {
+function statusOf(s: IntegrationStatus | FlowStatus): FlowStatus {
   return s === "deadline" ? "budget" : s === "done" || s === "event" ? "horizon" : s;
 }
 
@@ -278,7 +283,7 @@ export function gradientFlow(
     if (lossStop) switchedAt = undefined;
     const timeStats = r1.stats;
     const finish = (status: IntegrationStatus | FlowStatus, reached: number, theta: Float64Array, phase: "time" | "terminal", stats: GradientFlowResult["stats"], lastStats: SolverStats): GradientFlowResult => {
-      const flowStatus: FlowStatus = lossStop ? "loss" : statusOf(status as IntegrationStatus);
+      const flowStatus: FlowStatus = lossStop ? "loss" : statusOf(status);
       for (const c of out) {
         c.logL = p.logLoss(c.theta);
         if (lambda) {
@@ -360,23 +365,30 @@ export function gradientFlow(
     const A5b = milestones.a5 === undefined ? ev2.length : -1;
     if (A5b >= 0) ev2.push(eventRecord(dim, rt.constant("EVENT_LOG_LOSS"), -1, false, a5Level));
     const sigma0 = Math.log(s);
-    const evCap = later.length + 4;
+    const unseparated = milestones.firstZeroError === undefined;
+    const MARGIN2 = unseparated ? ev2.length : -1;
+    if (unseparated) ev2.push(eventRecord(dim, rt.constant("EVENT_MARGIN"), 1, false, 0));
+    const PLATEAU = unseparated ? ev2.length : -1;
+    if (unseparated) ev2.push(eventRecord(dim, rt.constant("EVENT_UNSEPARATED_AT"), 1, true, sigma0 + D.plateauSigma));
+    const evCap = later.length + 6;
     const snaps = p.prepareSnapshots(a, 0, evCap);
     const r2 = runSolver(rt, a, {
       method: options.terminalMethod ?? D.terminalMethod, n: dim, rhs: rt.constant("RHS_GF_LOGS"), paramsPtr: p.block.ptr, t0: sigma0, t1: sigma0 + 700, y0: y2,
       rtol, atol, h0: 0, hmax: 0, maxSteps, tOut: new Float64Array(0), events: concat(ev2), nEvents: ev2.length,
       evCap, deadline, fixed: false, krylov, ...progress("terminal"),
     });
-    let reachedEnd = false;
+    let reachedEnd = false, plateau = false;
     r2.events.forEach((e, k) => {
       if (e.index === 0) reachedEnd = true;
       else if (e.index === LOSS2) lossStop = true;
       else if (e.index === A5b) milestones.a5 ??= e.y[m]! / LN10;
+      else if (e.index === MARGIN2) milestones.firstZeroError ??= e.y[m]! / LN10;
+      else if (e.index === PLATEAU) plateau = true;
       else checkpointAt(later[e.index - 1]!, e.y.slice(0, m), "terminal", snaps?.("event", k));
     });
     if (reachedEnd) checkpointAt(log10T, r2.y.slice(0, m), "terminal", followKinks ? p.slidingUnits() : undefined);
     const stats = { time: timeStats, terminal: r2.stats, rhsEvaluations: timeStats.nfev + r2.stats.nfev + r2.stats.nfevJacobian };
-    return finish(reachedEnd ? "event" : r2.status === "event" ? "event" : r2.status, r2.y[m]! / LN10, r2.y.slice(0, m), "terminal", stats, r2.stats);
+    return finish(plateau && !lossStop ? "plateau" : reachedEnd ? "event" : r2.status, r2.y[m]! / LN10, r2.y.slice(0, m), "terminal", stats, r2.stats);
   });
 }
 

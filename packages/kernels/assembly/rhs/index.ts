@@ -6,7 +6,7 @@ import { gf_loss, gf_rhs_logs, gf_rhs_time, gf_has_analytic_jacobian, gf_jacobia
 import { filippov_enabled, filippov_locate, filippov_switch, filippov_snapshot } from "./filippov";
 import { SYS_ANALYTIC_JACOBIAN, SYS_DISCONTINUOUS, SYS_EXP_SCALED } from "../integrate/system";
 import { DenseEval } from "../integrate/system";
-import { RHS_LINEAR, RHS_LOGISTIC, RHS_QUADRATIC, RHS_GF_TIME, RHS_GF_LOGS, EVENT_LOG_LOSS, EVENT_MARGIN } from "./kinds";
+import { RHS_LINEAR, RHS_LOGISTIC, RHS_QUADRATIC, RHS_GF_TIME, RHS_GF_LOGS, EVENT_LOG_LOSS, EVENT_MARGIN, EVENT_UNSEPARATED_AT } from "./kinds";
 
 /** dy ← f(t, y). Returns false for an unknown kind. */
 export function eval_rhs(kind: i32, n: i32, t: f64, y: usize, dy: usize, params: usize): bool {
@@ -28,6 +28,10 @@ export function eval_model_event(ev: usize, n: i32, t: f64, y: usize, params: us
   if (kind == EVENT_MARGIN) {
     gf_loss(params, y);
     return load<f64>(params + (<usize>GF_QMIN << 3)) - c0;
+  }
+  if (kind == EVENT_UNSEPARATED_AT) {
+    gf_loss(params, y);
+    return load<f64>(params + (<usize>GF_QMIN << 3)) > 0.0 ? -1.0 : t - c0;
   }
   return NaN;
 }

@@ -15,3 +15,7 @@ export const RHS_GF_LOGS: i32 = 11;
 export const EVENT_LOG_LOSS: i32 = 2;
 /** g = q_min(θ) − c0 for a gradient flow (c0 = 0, rising: the first time the training error is zero). */
 export const EVENT_MARGIN: i32 = 3;
+/** g = t − c0 while the data are not separated (q_min ≤ 0), −1 once they are: fires at t = c0 only on unseparated
+ *  data (a gradient flow that has not separated its data by then plateaus; in the terminal-phase clock it would only
+ *  grow stiffer). */
+export const EVENT_UNSEPARATED_AT: i32 = 4;
