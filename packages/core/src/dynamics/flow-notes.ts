@@ -66,8 +66,13 @@ export function stopNote(f: StopFacts): string {
       return `ReLU units kept switching at one instant without the time advancing ${at}${seen}: a degenerate configuration of kinks the Filippov decision cannot resolve; try a slightly different initialization or data, or gradientDescent for this run.`;
     case "nonfinite":
       return `the state or the field stopped being finite ${at}${seen}: the parameters diverge in finite time, or an activation overflows; try a smaller initialization or a stronger weight decay.`;
-    case "plateau":
-      return `stopped ${at}: the data are still not separated (q_min = ${f.qmin.toPrecision(3)}) long after ∫L dt reached 1${plateau !== undefined ? `, and log L has stayed at ${f.logL.toPrecision(6)} since log10 t ≈ ${f3(plateau)}` : ""}: the flow converges to a stationary point of the loss, there is no terminal phase to follow, and it is not followed further. The end point is that stationary point (certify() gives its residual); a horizon ≤ ${f3(f.log10t)} avoids this stop.`;
+    case "plateau": {
+      const first = f.trail.find((c) => Number.isFinite(c.logL));
+      const falling = first !== undefined && plateau === undefined
+        ? ` log L still falls (${first.logL.toPrecision(6)} at log10 t = ${f3(first.log10t)}, ${f.logL.toPrecision(6)} now), but far more slowly than a separating flow's: the flow may yet escape, very slowly — options.plateauSigma = Infinity follows it further.`
+        : "";
+      return `stopped ${at}: the data are still not separated (q_min = ${f.qmin.toPrecision(3)}) long after ∫L dt reached 1 (options.plateauSigma)${plateau !== undefined ? `, and log L has stayed at ${f.logL.toPrecision(6)} since log10 t ≈ ${f3(plateau)}: the flow converges to a stationary point of the loss and there is no terminal phase to follow; certify() gives the residual of the end point, and a horizon ≤ ${f3(f.log10t)} avoids this stop.` : ":"}${falling}`;
+    }
     case "interrupted":
       return `interrupted by the progress callback ${at}.`;
     default:

@@ -94,6 +94,9 @@ export interface GradientFlowOptions {
   /** "auto": follow the kinks of ReLU networks as a Filippov system (crossings located, sliding on kink surfaces);
    *  "off": integrate the nonsmooth field as it is. Default "auto". */
   kinks?: "auto" | "off";
+  /** Stop with status "plateau" when the data are still not separated once log ∫L dt has grown by this much past 0
+   *  (> 0; Infinity: never). Default GRADIENT_FLOW_DEFAULTS.plateauSigma (12). */
+  plateauSigma?: number;
   /** Weight decay λ ≥ 0: θ' = −∇L − λθ. The flow then goes to a stationary point, in ordinary time (log10T ≤ 300); the result's `stationarity` certifies it. Default 0. */
   weightDecay?: number;
   /** Called every progressMs of wall clock; returning true stops the flow ("interrupted"). */
@@ -209,6 +212,8 @@ export function gradientFlow(
   if (!["auto", "dense", "krylov"].includes(linearSolver)) throw new ArgumentError("options.linearSolver", linearSolver, '"auto", "dense" or "krylov"');
   const krylov = linearSolver === "krylov" || (linearSolver === "auto" && model.size > D.krylovAbove) ? D.krylovRestart : 0;
   const kinks = options.kinks ?? D.kinks;
+  const plateauSigma = options.plateauSigma ?? D.plateauSigma;
+  if (typeof plateauSigma !== "number" || !(plateauSigma > 0)) throw new ArgumentError("options.plateauSigma", plateauSigma, "a growth of log ∫L dt > 0 (Infinity: never stop at a plateau)");
   if (kinks !== "auto" && kinks !== "off") throw new ArgumentError("options.kinks", kinks, '"auto" or "off"');
   const deadline = performance.now() + budgetMs;
 
@@ -368,8 +373,8 @@ export function gradientFlow(
     const unseparated = milestones.firstZeroError === undefined;
     const MARGIN2 = unseparated ? ev2.length : -1;
     if (unseparated) ev2.push(eventRecord(dim, rt.constant("EVENT_MARGIN"), 1, false, 0));
-    const PLATEAU = unseparated ? ev2.length : -1;
-    if (unseparated) ev2.push(eventRecord(dim, rt.constant("EVENT_UNSEPARATED_AT"), 1, true, sigma0 + D.plateauSigma));
+    const PLATEAU = unseparated && plateauSigma < Infinity ? ev2.length : -1;
+    if (unseparated && plateauSigma < Infinity) ev2.push(eventRecord(dim, rt.constant("EVENT_UNSEPARATED_AT"), 1, true, sigma0 + plateauSigma));
     const evCap = later.length + 6;
     const snaps = p.prepareSnapshots(a, 0, evCap);
     const r2 = runSolver(rt, a, {

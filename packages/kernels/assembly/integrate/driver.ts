@@ -141,11 +141,12 @@ export function drive(c: usize): i32 {
       continue;
     }
     if (en != en || en == Infinity) {
-      // A non-finite stage: retry with a much smaller step, and give up after a run of failures.
+      // A non-finite stage: retry with a much smaller step (÷10 four times, then ÷1e8: a field of 1e200 at the start
+      // needs h ~ 1e-200, and 40 tries then span the whole double range), and give up after a run of failures.
       nreject++;
       stepper_rejected(method);
       if (++nonfiniteTries > NONFINITE_TRIES) { status = STATUS_NONFINITE; break; }
-      h *= 0.1;
+      h *= nonfiniteTries <= 4 ? 0.1 : 1e-8;
       continue;
     }
     nonfiniteTries = 0;
