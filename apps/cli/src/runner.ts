@@ -59,8 +59,9 @@ export async function runJob(job: OpenJob, o: JobOptions): Promise<JobOutcome> {
           signal: o.signal,
           onResult: (j, result) => {
             store.save(todo[j]!, result);
-            progress.tick(exp.label?.(items[todo[j]!]) ?? "");
+            progress.tick(exp.label?.(items[todo[j]!]) ?? "", todo[j]!);
           },
+          onProgress: (j, p) => progress.item(todo[j]!, exp.label?.(items[todo[j]!]) ?? "", p),
         },
       );
     }

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import { describe, expect, it } from "vitest";
-import { AbortedError, ItemError, LabPool, type OdeResult, type OdeSpec, type Task, type WorkerHandle } from "@marginflow/core";
+import { AbortedError, ItemError, LabPool, getExperiment, parseExperimentSpec, type ItemProgress, type OdeResult, type OdeSpec, type Task, type WorkerHandle } from "@marginflow/core";
 import { createPool } from "../dist/pool.js";
 
 const odes: OdeSpec[] = Array.from({ length: 12 }, (_, i) => ({
@@ -94,5 +94,28 @@ describe("LabPool over node:worker_threads", () => {
     expect(finished).toContain(0);
     expect(finished).not.toContain(1);
     await pool.close();
+  });
+  it("a running flow reports its progress across the worker boundary; the results are the same with or without it", async () => {
+    const run = getExperiment("run");
+    const spec = parseExperimentSpec(run, {
+      model: { kind: "mlp", inputs: 2, hidden: [16], outputs: 1, bias: true },
+      data: { kind: "gaussians", mu: [1, 0], sigma: 0.5, n: 200 },
+      init: { kind: "normal", scale: 0.5 },
+      dynamics: { kind: "flow", log10T: 100 },
+    });
+    const tasks = run.items(spec).map((item) => ({ experiment: "run", item }));
+    const pool = createPool(2);
+    const seen: [number, ItemProgress][] = [];
+    const withProgress = await pool.map(tasks, { onProgress: (i, p) => seen.push([i, p]) });
+    const without = await pool.map(tasks);
+    await pool.close();
+    expect(JSON.stringify(withProgress)).toBe(JSON.stringify(without));
+    expect(seen.length).toBeGreaterThan(0);
+    for (const [i, p] of seen) {
+      expect(i).toBe(0);
+      expect(p.text).toMatch(/log10 t = -?\d+\.\d\d, log10 L = .*, \d+ steps/);
+      expect(p.fraction).toBeGreaterThanOrEqual(0);
+      expect(p.fraction).toBeLessThanOrEqual(1);
+    }
   });
 });

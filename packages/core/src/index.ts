@@ -70,7 +70,7 @@ export type { CoordinateRole, CoordinateSpec } from "./certify/coordinates.js";
 
 // ---- experiments: the registry and its modules
 export { EXPERIMENTS, REPRODUCTIONS, getExperiment, parseExperimentSpec } from "./experiments/index.js";
-export { defineExperiment, RESULT_SCHEMA_VERSION, type Experiment, type AnyExperiment, type ExperimentSource, type RunContext, type Summary, type Check, type Table } from "./experiments/experiment.js";
+export { defineExperiment, RESULT_SCHEMA_VERSION, type Experiment, type AnyExperiment, type ExperimentSource, type RunContext, type ItemProgress, type Summary, type Check, type Table } from "./experiments/experiment.js";
 export { fig1, runFig1, Fig1SpecSchema, type Fig1Spec, type Fig1Result, type Fig1Model, type Fig1Line } from "./experiments/fig1.js";
 export { fig2, characteristicCurves, type Fig2Spec, type Fig2Panel } from "./experiments/fig2.js";
 export { fig4, runFig4, FIG4_MU, FIG4_MODELS, FIG4_BAND, Fig4SpecSchema, type Fig4Spec, type Fig4Item, type Fig4Result, type Fig4Model, type Fig4Horizon, type Fig4Sweep } from "./experiments/fig4.js";

@@ -2,10 +2,12 @@
 // its thread's Runtime; pool.ts spreads tasks over many Labs. No result leaves a worker with a NaN, an infinity or
 // an undefined in it (an error names the field instead); the full result schema is checked by whoever stores the
 // result (the CLI, before writing it), off the workers' critical path.
+import { releaseProxy } from "comlink";
 import { ArgumentError } from "./errors.js";
 import { runtime } from "./runtime/kernels.js";
 import { formatPath, type PathSegment } from "./schema/validate.js";
 import { getExperiment } from "./experiments/index.js";
+import type { ItemProgress } from "./experiments/experiment.js";
 
 export { RESULT_SCHEMA_VERSION } from "./experiments/experiment.js";
 
@@ -35,13 +37,20 @@ export function nonFinitePath(value: unknown, path: PathSegment[] = []): PathSeg
   return null;
 }
 
-/** Runs one task on this thread's runtime. */
-export async function runTask(task: Task): Promise<unknown> {
+/** Runs one task on this thread's runtime; long items report their progress to `onProgress` (over comlink: a
+ *  proxy). */
+export async function runTask(task: Task, onProgress?: (p: ItemProgress) => unknown): Promise<unknown> {
   if (typeof task !== "object" || task === null || typeof task.experiment !== "string") {
     throw new ArgumentError("task", task, "an object {experiment, item}");
   }
   const e = getExperiment(task.experiment);
-  const result = e.run(task.item, { rt: await runtime() });
+  let result: unknown;
+  try {
+    result = e.run(task.item, { rt: await runtime(), ...(onProgress ? { progress: (p: ItemProgress) => void onProgress(p) } : {}) });
+  } finally {
+    // a comlink proxy holds a MessagePort open until released; a plain callback has no such member
+    (onProgress as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();
+  }
   const bad = nonFinitePath(result);
   if (bad) {
     const v = bad.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)?.[k], result);
@@ -52,7 +61,8 @@ export async function runTask(task: Task): Promise<unknown> {
 
 /** What a worker exposes over comlink. */
 export interface Lab {
-  run(task: Task): Promise<unknown>;
+  /** Runs one task; `onProgress` (a comlink proxy across a worker boundary) hears how far it has got. */
+  run(task: Task, onProgress?: (p: ItemProgress) => unknown): Promise<unknown>;
   /** Bytes of WASM memory this worker's runtime holds (for leak checks). */
   memoryBytes(): Promise<number>;
 }

@@ -2,9 +2,10 @@
 // (the app supplies a factory). Items are handed out in index order to whichever worker is free and results
 // are returned by index, so the output does not depend on the number of workers. A crashed worker is
 // replaced and its item retried; an AbortSignal stops dispatch and terminates in-flight work.
-import { wrap, type Endpoint, type Remote } from "comlink";
+import { proxy, wrap, type Endpoint, type Remote } from "comlink";
 import { MarginflowError } from "./errors.js";
 import type { Lab, Task } from "./lab.js";
+import type { ItemProgress } from "./experiments/experiment.js";
 
 export interface WorkerHandle {
   endpoint: Endpoint;
@@ -25,6 +26,8 @@ export interface MapOptions {
   /** Called as each item finishes (in completion order; `index` is the item's position). An exception thrown
    *  here (a failed write, say) stops the map: it rejects with that exception. */
   onResult?: (index: number, result: unknown) => void;
+  /** Called as a running item reports how far it has got (long items only: a flow's log10 t). Default: none. */
+  onProgress?: (index: number, progress: ItemProgress) => void;
   /** Called when an item starts on a worker. Default: none. */
   onStart?: (index: number, worker: number) => void;
   /** Aborting stops dispatch and terminates in-flight work (the map rejects with AbortedError). Default: none. */
@@ -87,7 +90,7 @@ export class LabPool {
 
   /** Runs every task; resolves with the results in task order. */
   async map(specs: readonly Task[], options: MapOptions = {}): Promise<unknown[]> {
-    const { onResult, onStart, signal, retries = MAP_DEFAULTS.retries } = options;
+    const { onResult, onStart, onProgress, signal, retries = MAP_DEFAULTS.retries } = options;
     const results: unknown[] = new Array(specs.length);
     const attempts = new Array<number>(specs.length).fill(0);
     const queue = specs.map((_, i) => i);
@@ -118,7 +121,8 @@ export class LabPool {
         const died = new Promise<never>((_, rej) => {
           slot.fail = rej;
         });
-        Promise.race([slot.lab.run(specs[index]!), died]).then(
+        const report = onProgress ? proxy((p: ItemProgress) => void (failed || onProgress(index, p))) : undefined;
+        Promise.race([slot.lab.run(specs[index]!, report), died]).then(
           (result) => {
             slot.fail = undefined;
             if (failed) return;

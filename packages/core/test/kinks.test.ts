@@ -125,6 +125,21 @@ describe("must reach: networks with biases to t = 1e100, the cascade level named
   });
 });
 
+describe("the terminal phase of a ReLU network: DOPRI5 while kinks are crossed, Radau once stiff", () => {
+  it("terminalMethod 'auto' follows the same trajectory as 'radau5' (1e-6 at t = 1e3) and hands over to Radau", () => {
+    const data = pair(0.5), theta0 = start(net);
+    const opts = { ...TOL, log10T: 5, checkpoints: [3] };
+    const auto = gradientFlow(rt, net, data, "exp", theta0, opts);
+    const radau = gradientFlow(rt, net, data, "exp", theta0, { ...opts, terminalMethod: "radau5" });
+    expect(auto.status).toBe("horizon");
+    expect(auto.milestones.stiffFrom).toBeGreaterThan(auto.milestones.terminalFrom!);
+    expect(auto.milestones.stiffFrom).toBeLessThan(5);
+    expect(radau.milestones.stiffFrom).toBeUndefined();
+    const at3 = (r: GradientFlowResult) => r.checkpoints.find((c) => c.log10t === 3)!.theta;
+    expect(relDiff(at3(auto), at3(radau))).toBeLessThan(1e-6);
+  });
+});
+
 describe("smooth models follow no kinks", () => {
   it("linear and deep-linear models report no kink state; kinks 'off' on a ReLU net reports none either", () => {
     const data = pair(0.3);

@@ -3,6 +3,7 @@
 // and dense output on its collocation polynomial.
 import { beforeAll, describe, expect, it } from "vitest";
 import { Runtime, integrate } from "../src/index.js";
+import { runSolver } from "../src/internals.js";
 
 let rt: Runtime;
 beforeAll(async () => {
@@ -58,5 +59,27 @@ describe("Radau IIA(5)", () => {
     expect(Math.abs(r.t - Math.LN2)).toBeLessThan(1e-9);
     r.yOut.forEach((y, i) => expect(Math.abs(y[0]! - Math.exp(-r.tOut[i]!))).toBeLessThan(1e-10));
     expect(r.stats.jacobians).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("DOPRI5's stiffness test (the stop that hands a terminal phase over to Radau)", () => {
+  const solve = (matrix: Float64Array, stiffStop: boolean) =>
+    rt.arena.scope((a) => {
+      const params = a.f64(matrix.length, matrix);
+      return runSolver(rt, a, {
+        method: "dopri5", n: 2, rhs: rt.constant("RHS_LINEAR"), paramsPtr: params.ptr, t0: 0, t1: 10, y0: Float64Array.of(1, 1),
+        rtol: 1e-6, atol: 1e-8, h0: 0, hmax: 0, maxSteps: 100_000, tOut: new Float64Array(0), events: new Float64Array(0), nEvents: 0,
+        evCap: 0, deadline: 0, fixed: false, stiffStop,
+      });
+    });
+  it("fires on y' = diag(−1000, −0.5)·y once the fast mode has decayed (h·|λ| at the stability edge), not on the oscillator", () => {
+    const stiff = Float64Array.of(-1000, 0, 0, -0.5);
+    const r = solve(stiff, true);
+    expect(r.status).toBe("stiff");
+    expect(r.t).toBeGreaterThan(0.005); // the fast transient (1/1000) is resolved first: accuracy, not stability, limits h there
+    expect(r.t).toBeLessThan(1);
+    expect(r.stats.lastStep * 1000).toBeGreaterThan(2); // h·|λ| near DOPRI5's stability boundary (≈ 3.3)
+    expect(solve(stiff, false).status).toBe("done");
+    expect(solve(Float64Array.of(0, 1, -1, 0), true).status).toBe("done");
   });
 });

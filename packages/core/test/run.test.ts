@@ -6,7 +6,7 @@
 // certify/svm.ts), and a diagonal network's the exact asymmetric max-margin solution, with KKT residuals falling.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { RunSpecSchema, parseExperimentSpec, parseSpec, run, runTask, type RunResult, type RunSpec } from "../src/index.js";
+import { RunSpecSchema, compileModel, initialize, parseExperimentSpec, parseSpec, run, runTask, type RunResult, type RunSpec } from "../src/index.js";
 
 const width = fc.integer({ min: 1, max: 3 });
 const hidden = (min: number) => fc.array(fc.integer({ min: 1, max: 4 }), { minLength: min, maxLength: 2 });
@@ -109,6 +109,21 @@ describe("marginflow run: every zoo model × every loss × both dynamics", () =>
     expect(d[2]!).toBeLessThan(0.05);
   });
 
+  it("the initializers of a spec (He, Glorot, Frobenius) are initialize()'s from the spec's seed; weight decay in a flow stays bounded", async () => {
+    const mlp = { kind: "mlp" as const, inputs: 2, hidden: [6], outputs: 1, bias: true };
+    const spec = (init: object, dynamics: object) => parseExperimentSpec(run, { model: mlp, data: { kind: "gaussians", n: 40 }, seed: 3, init, dynamics }) as RunSpec;
+    const model = compileModel(mlp);
+    // t = 1e-10: θ(t) = θ0 to ~1e-10, so the run's θ is its initialization
+    for (const [init, opts] of [[{ kind: "he" }, { kind: "he" }], [{ kind: "glorot", scale: 2 }, { kind: "glorot", scale: 2 }], [{ kind: "frobenius", norm: 2 }, { kind: "frobenius", norm: 2 }]] as const) {
+      const r = (await runTask({ experiment: "run", item: spec(init, { kind: "flow", log10T: -10, terminal: "off" }) })) as RunResult;
+      const th0 = initialize(model, { ...opts, seed: 3 });
+      for (let i = 0; i < th0.length; i++) expect(Math.abs(r.theta[i]! - th0[i]!)).toBeLessThan(1e-8);
+    }
+    const wd = (await runTask({ experiment: "run", item: spec({ kind: "normal", scale: 0.5 }, { kind: "flow", log10T: 3, weightDecay: 0.05 }) })) as RunResult;
+    expect(wd.stop).toBe("horizon");
+    expect(Math.hypot(...wd.theta)).toBeLessThan(20);
+  });
+
   it("checks before any work: data that do not fit the model, checkpoints past the horizon, square loss in the terminal phase", () => {
     const base = { model: { kind: "linear", inputs: 3 }, data: { kind: "gaussians" } };
     expect(() => parseExperimentSpec(run, base)).toThrow(/^data: expected 3 input columns \(the model's inputs\), got "100×2 inputs"$/);
@@ -117,6 +132,9 @@ describe("marginflow run: every zoo model × every loss × both dynamics", () =>
     expect(() => parseExperimentSpec(run, { ...base, model: { kind: "linear", inputs: 2 }, loss: "square", dynamics: { kind: "flow", terminal: "auto" } })).toThrow(/^dynamics\.terminal: expected "off" or null for the square loss/);
     expect(() => parseExperimentSpec(run, { ...base, model: { kind: "linear", inputs: 2 }, loss: "square", dynamics: { kind: "flow", log10T: 400 } })).toThrow(/^dynamics\.log10T: expected ≤ 300 in ordinary time/);
     expect(() => parseExperimentSpec(run, { ...base, model: { kind: "linear", inputs: 2 }, init: { kind: "values", theta: [1, 2, 3] } })).toThrow(/^init\.theta: expected 2 values \(the model's parameters\)/);
+    expect(() => parseExperimentSpec(run, { ...base, model: { kind: "linear", inputs: 2 }, dynamics: { kind: "flow", weightDecay: 0.1, terminal: "auto" } })).toThrow(/^dynamics\.terminal: expected "off" or null with weight decay/);
+    expect(() => parseExperimentSpec(run, { ...base, model: { kind: "linear", inputs: 2 }, dynamics: { kind: "flow", weightDecay: 0.1, log10T: 400 } })).toThrow(/^dynamics\.log10T: expected ≤ 300 in ordinary time \(terminal "off", as weight decay needs\)/);
+    expect(() => parseExperimentSpec(run, { ...base, model: { kind: "linear", inputs: 2 }, init: { kind: "he", scale: 0 } })).toThrow(/^init/);
     expect(() => parseExperimentSpec(run, { ...base, model: { kind: "linear", inputs: 2 }, dynamics: { kind: "descent", steps: 10 }, checkpoints: [0, 20] })).toThrow(/^checkpoints\[1\]: expected a step index in 0…10/);
   });
 });

@@ -67,9 +67,10 @@ export function stopNote(f: StopFacts): string {
     case "nonfinite":
       return `the state or the field stopped being finite ${at}${seen}: the parameters diverge in finite time, or an activation overflows; try a smaller initialization or a stronger weight decay.`;
     case "plateau": {
-      const first = f.trail.find((c) => Number.isFinite(c.logL));
-      const falling = first !== undefined && plateau === undefined
-        ? ` log L still falls (${first.logL.toPrecision(6)} at log10 t = ${f3(first.log10t)}, ${f.logL.toPrecision(6)} now), but far more slowly than a separating flow's: the flow may yet escape, very slowly — options.plateauSigma = Infinity follows it further.`
+      // the last trail point at least a decade back: how much log L still moved since
+      const back = [...f.trail].reverse().find((c) => Number.isFinite(c.logL) && c.log10t <= f.log10t - 1);
+      const falling = back !== undefined && plateau === undefined
+        ? ` log L moved by only ${Math.abs(f.logL - back.logL).toExponential(2)} since log10 t = ${f3(back.log10t)} (${f.logL.toPrecision(6)} now): the flow converges to a stationary point of the loss or leaves it far too slowly to follow — options.plateauSigma = Infinity follows it further, at a growing cost.`
         : "";
       return `stopped ${at}: the data are still not separated (q_min = ${f.qmin.toPrecision(3)}) long after ∫L dt reached 1 (options.plateauSigma)${plateau !== undefined ? `, and log L has stayed at ${f.logL.toPrecision(6)} since log10 t ≈ ${f3(plateau)}: the flow converges to a stationary point of the loss and there is no terminal phase to follow; certify() gives the residual of the end point, and a horizon ≤ ${f3(f.log10t)} avoids this stop.` : ":"}${falling}`;
     }

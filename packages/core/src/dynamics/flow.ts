@@ -23,8 +23,10 @@ export const GRADIENT_FLOW_DEFAULTS = {
   terminal: "auto",
   /** Integrator of phase 1 (ordinary time t). */
   method: "dopri5",
-  /** Integrator of the terminal phase (σ = log s): its flow is stiff. */
-  terminalMethod: "radau5",
+  /** Integrator of the terminal phase (σ = log s), whose flow is stiff: Radau IIA — but for ReLU networks followed
+   *  through their kinks, DOPRI5 first, until its stiffness test fires (their early terminal phase crosses
+   *  thousands of kinks, each cutting a step, and an explicit step costs ~7 evaluations against Radau's ~40). */
+  terminalMethod: "auto",
   /** Radau's linear algebra: krylov beyond `krylovAbove` parameters. */
   linearSolver: "auto",
   /** Parameters beyond which "auto" solves Radau's systems matrix-free. */
@@ -46,8 +48,10 @@ export const GRADIENT_FLOW_DEFAULTS = {
   /** Weight decay λ: θ' = −∇L − λθ (0: none). */
   weightDecay: 0,
   /** A terminal phase entered (s = ∫L dt = 1) before the data were separated stops with status "plateau" if they are
-   *  still not separated once σ = log s has grown by this much (s × e^12 ≈ 1.6e5): L has not decayed over that span,
-   *  the flow converges to a stationary point of the loss, and there is no terminal phase to follow. */
+   *  still not separated once σ = log s has grown by this much (s × e^12 ≈ 1.6e5) and log L has moved by less than
+   *  1e-3 over its last half: the flow converges to a stationary point of the loss (or leaves it too slowly to
+   *  follow), and there is no terminal phase to follow. While log L still moves, the test is repeated every half
+   *  window (each costlier: an unseparated flow grows stiff in the terminal-phase clock). */
   plateauSigma: 12,
 } as const;
 
@@ -78,8 +82,9 @@ export interface GradientFlowOptions {
   terminal?: "auto" | "off";
   /** Integrator of phase 1. Default GRADIENT_FLOW_DEFAULTS.method ("dopri5"). */
   method?: Method;
-  /** Integrator of the terminal phase. Default GRADIENT_FLOW_DEFAULTS.terminalMethod ("radau5"). */
-  terminalMethod?: Method;
+  /** Integrator of the terminal phase: "auto" — for ReLU networks followed through their kinks, DOPRI5 until its
+   *  stiffness test fires, then Radau IIA; Radau IIA otherwise. Default GRADIENT_FLOW_DEFAULTS.terminalMethod ("auto"). */
+  terminalMethod?: Method | "auto";
   /** Radau's linear algebra: "dense" (finite-difference Jacobian, LU), "krylov" (Jacobian-free Newton–Krylov:
    *  GMRES on Hessian-vector products, no m² storage), or "auto": krylov beyond 400 parameters. Default "auto". */
   linearSolver?: "auto" | "dense" | "krylov";
@@ -126,8 +131,9 @@ export interface GradientFlowResult {
   /** log L at the final θ */
   logL: number;
   checkpoints: FlowCheckpoint[];
-  /** log10 t of: the first zero training error (−Infinity: separated at t = 0), A5, entering the terminal phase */
-  milestones: { firstZeroError?: number; a5?: number; terminalFrom?: number };
+  /** log10 t of: the first zero training error (−Infinity: separated at t = 0), A5, entering the terminal phase, and
+   *  (terminalMethod "auto" on ReLU networks) where DOPRI5 found the terminal phase stiff and Radau IIA took over */
+  milestones: { firstZeroError?: number; a5?: number; terminalFrom?: number; stiffFrom?: number };
   /** why the flow stopped, in words (every stop other than the horizon), and what a degenerate end point means */
   note?: string;
   /** things worth knowing that did not stop the flow (a stationary start, …) */
@@ -150,6 +156,9 @@ export interface GradientFlowResult {
 
 const LN10 = Math.LN10;
 const D = GRADIENT_FLOW_DEFAULTS;
+/** log L has stalled (a plateau) when it moved by less than this over the last half plateauSigma (e^6 in s: ≥ 2.6
+ *  decades of t): L would need more than 1000 such windows to fall by a factor e. */
+const PLATEAU_DLOGL = 1e-3;
 
 /** The clock a flow of this loss uses when options.terminal is not given: "auto", but "off" for the square loss. */
 export function defaultTerminal(loss: LossName): "auto" | "off" {
@@ -168,7 +177,8 @@ function addStats(a: SolverStats, b: SolverStats): SolverStats {
 }
 
 function statusOf(s: IntegrationStatus | FlowStatus): FlowStatus {
-  return s === "deadline" ? "budget" : s === "done" || s === "event" ? "horizon" : s;
+  // "stiff" only ends a DOPRI5 segment that Radau then continues
+  return s === "deadline" ? "budget" : s === "done" || s === "event" || s === "stiff" ? "horizon" : s;
 }
 
 export function gradientFlow(
@@ -211,6 +221,10 @@ export function gradientFlow(
   const linearSolver = options.linearSolver ?? D.linearSolver;
   if (!["auto", "dense", "krylov"].includes(linearSolver)) throw new ArgumentError("options.linearSolver", linearSolver, '"auto", "dense" or "krylov"');
   const krylov = linearSolver === "krylov" || (linearSolver === "auto" && model.size > D.krylovAbove) ? D.krylovRestart : 0;
+  const terminalMethod = options.terminalMethod ?? D.terminalMethod;
+  if (!["auto", "dopri5", "radau5"].includes(terminalMethod)) throw new ArgumentError("options.terminalMethod", terminalMethod, '"auto", "dopri5" or "radau5"');
+  const method1 = options.method ?? D.method;
+  if (!["dopri5", "radau5"].includes(method1)) throw new ArgumentError("options.method", method1, '"dopri5" or "radau5"');
   const kinks = options.kinks ?? D.kinks;
   const plateauSigma = options.plateauSigma ?? D.plateauSigma;
   if (typeof plateauSigma !== "number" || !(plateauSigma > 0)) throw new ArgumentError("options.plateauSigma", plateauSigma, "a growth of log ∫L dt > 0 (Infinity: never stop at a plateau)");
@@ -248,6 +262,8 @@ export function gradientFlow(
       : {};
 
     const out: FlowCheckpoint[] = [];
+    /** log L at points the notes look at besides the checkpoints (half-way to the plateau stop) */
+    const probes: { log10t: number; logL: number }[] = [];
     const checkpointAt = (log10t: number, theta: Float64Array, phase: "time" | "terminal", sliding?: SlidingUnit[]) =>
       out.push({ log10t, theta, phase, logL: NaN, ...(followKinks ? { sliding: sliding ?? [] } : {}) });
 
@@ -308,7 +324,7 @@ export function gradientFlow(
       if (flowStatus !== "horizon") {
         notes.push(stopNote({
           status: flowStatus, phase, log10t: reached, qmin, logL, budgetMs, maxSteps, rejected: lastStats.rejected, accepted: lastStats.accepted,
-          trail: out.map((c) => ({ log10t: c.log10t, logL: c.logL })),
+          trail: [...out.map((c) => ({ log10t: c.log10t, logL: c.logL })), ...probes].sort((x, y) => x.log10t - y.log10t),
           ...(report ? { kinks: report } : {}), ...(stopLogLoss === undefined ? {} : { stopLogLoss }),
         }));
       }
@@ -362,38 +378,75 @@ export function gradientFlow(
     y2[m] = Math.log(r1.t);
     const unit = new Float64Array(dim);
     unit[m] = 1;
-    const ev2: Float64Array[] = [eventRecord(dim, rt.constant("EVENT_LINEAR"), 1, true, log10T * LN10, unit)];
-    const later = checkpoints.filter((c) => c * LN10 > y2[m]! && c <= log10T);
-    for (const c of later) ev2.push(eventRecord(dim, rt.constant("EVENT_LINEAR"), 1, false, c * LN10, unit));
-    const LOSS2 = stopLogLoss === undefined ? -1 : ev2.length;
-    if (stopLogLoss !== undefined) ev2.push(eventRecord(dim, rt.constant("EVENT_LOG_LOSS"), -1, true, stopLogLoss));
-    const A5b = milestones.a5 === undefined ? ev2.length : -1;
-    if (A5b >= 0) ev2.push(eventRecord(dim, rt.constant("EVENT_LOG_LOSS"), -1, false, a5Level));
     const sigma0 = Math.log(s);
-    const unseparated = milestones.firstZeroError === undefined;
-    const MARGIN2 = unseparated ? ev2.length : -1;
-    if (unseparated) ev2.push(eventRecord(dim, rt.constant("EVENT_MARGIN"), 1, false, 0));
-    const PLATEAU = unseparated && plateauSigma < Infinity ? ev2.length : -1;
-    if (unseparated && plateauSigma < Infinity) ev2.push(eventRecord(dim, rt.constant("EVENT_UNSEPARATED_AT"), 1, true, sigma0 + plateauSigma));
-    const evCap = later.length + 6;
-    const snaps = p.prepareSnapshots(a, 0, evCap);
-    const r2 = runSolver(rt, a, {
-      method: options.terminalMethod ?? D.terminalMethod, n: dim, rhs: rt.constant("RHS_GF_LOGS"), paramsPtr: p.block.ptr, t0: sigma0, t1: sigma0 + 700, y0: y2,
-      rtol, atol, h0: 0, hmax: 0, maxSteps, tOut: new Float64Array(0), events: concat(ev2), nEvents: ev2.length,
-      evCap, deadline, fixed: false, krylov, ...progress("terminal"),
-    });
-    let reachedEnd = false, plateau = false;
-    r2.events.forEach((e, k) => {
-      if (e.index === 0) reachedEnd = true;
-      else if (e.index === LOSS2) lossStop = true;
-      else if (e.index === A5b) milestones.a5 ??= e.y[m]! / LN10;
-      else if (e.index === MARGIN2) milestones.firstZeroError ??= e.y[m]! / LN10;
-      else if (e.index === PLATEAU) plateau = true;
-      else checkpointAt(later[e.index - 1]!, e.y.slice(0, m), "terminal", snaps?.("event", k));
-    });
+    let plateauAt = milestones.firstZeroError === undefined && plateauSigma < Infinity ? sigma0 + plateauSigma : Infinity;
+    let reachedEnd = false, plateau = false, probed = false, plateauCheck = false;
+    let stats2: SolverStats | undefined;
+    // One segment of the terminal phase from (σ, y): its events are the horizon, the checkpoints still ahead, the
+    // loss threshold, the milestones not yet seen and the plateau stop (with its half-way probe).
+    const segment = (method: Method, from: number, y: Float64Array, stiffStop: boolean) => {
+      const ev2: Float64Array[] = [eventRecord(dim, rt.constant("EVENT_LINEAR"), 1, true, log10T * LN10, unit)];
+      const later = checkpoints.filter((c) => c * LN10 > y[m]! && c <= log10T);
+      for (const c of later) ev2.push(eventRecord(dim, rt.constant("EVENT_LINEAR"), 1, false, c * LN10, unit));
+      const LOSS2 = stopLogLoss === undefined ? -1 : ev2.length;
+      if (stopLogLoss !== undefined) ev2.push(eventRecord(dim, rt.constant("EVENT_LOG_LOSS"), -1, true, stopLogLoss));
+      const A5b = milestones.a5 === undefined ? ev2.length : -1;
+      if (A5b >= 0) ev2.push(eventRecord(dim, rt.constant("EVENT_LOG_LOSS"), -1, false, a5Level));
+      const unseparated = milestones.firstZeroError === undefined;
+      const MARGIN2 = unseparated ? ev2.length : -1;
+      if (unseparated) ev2.push(eventRecord(dim, rt.constant("EVENT_MARGIN"), 1, false, 0));
+      const PLATEAU = unseparated && plateauAt < Infinity ? ev2.length : -1;
+      if (PLATEAU >= 0) ev2.push(eventRecord(dim, rt.constant("EVENT_UNSEPARATED_AT"), 1, true, plateauAt));
+      const PROBE = PLATEAU >= 0 && !probed ? ev2.length : -1;
+      if (PROBE >= 0) ev2.push(eventRecord(dim, rt.constant("EVENT_UNSEPARATED_AT"), 1, false, plateauAt - plateauSigma / 2));
+      const evCap = later.length + 7;
+      const snaps = p.prepareSnapshots(a, 0, evCap);
+      const r = runSolver(rt, a, {
+        method, n: dim, rhs: rt.constant("RHS_GF_LOGS"), paramsPtr: p.block.ptr, t0: from, t1: sigma0 + 700, y0: y,
+        rtol, atol, h0: 0, hmax: 0, maxSteps: maxSteps - (stats2 ? stats2.accepted + stats2.rejected : 0), tOut: new Float64Array(0),
+        events: concat(ev2), nEvents: ev2.length, evCap, deadline, fixed: false, krylov: method === "radau5" ? krylov : 0, stiffStop, ...progress("terminal"),
+      });
+      r.events.forEach((e, k) => {
+        if (e.index === 0) reachedEnd = true;
+        else if (e.index === LOSS2) lossStop = true;
+        else if (e.index === A5b) milestones.a5 ??= e.y[m]! / LN10;
+        else if (e.index === MARGIN2) milestones.firstZeroError ??= e.y[m]! / LN10;
+        else if (e.index === PLATEAU) plateauCheck = true;
+        else if (e.index === PROBE) {
+          probed = true;
+          probes.push({ log10t: e.y[m]! / LN10, logL: p.logLoss(e.y.subarray(0, m)) });
+        } else checkpointAt(later[e.index - 1]!, e.y.slice(0, m), "terminal", snaps?.("event", k));
+      });
+      stats2 = stats2 ? addStats(stats2, r.stats) : r.stats;
+      stepsBefore += r.stats.accepted + r.stats.rejected;
+      return r;
+    };
+    // ReLU networks cross thousands of kinks early in the terminal phase, each crossing cutting a step: explicit steps
+    // (~7 evaluations) until DOPRI5's stiffness test fires, then Radau (~40 with its Newton–Krylov solves).
+    const explicitFirst = terminalMethod === "auto" && followKinks;
+    let method2: Method = terminalMethod === "auto" ? (explicitFirst ? "dopri5" : "radau5") : terminalMethod;
+    let r2 = segment(method2, sigma0, y2, explicitFirst);
+    for (;;) {
+      if (r2.status === "stiff") {
+        milestones.stiffFrom = r2.y[m]! / LN10;
+        method2 = "radau5";
+      } else if (plateauCheck) {
+        // still not separated at plateauAt: a plateau if log L has not moved since the probe half a window back;
+        // otherwise the next window
+        plateauCheck = false;
+        const logLNow = p.logLoss(r2.y.subarray(0, m)), probe = probes[probes.length - 1]!;
+        if (Math.abs(logLNow - probe.logL) <= PLATEAU_DLOGL) {
+          plateau = true;
+          break;
+        }
+        probes.push({ log10t: r2.y[m]! / LN10, logL: logLNow });
+        plateauAt += plateauSigma / 2;
+      } else break;
+      r2 = segment(method2, r2.t, r2.y, method2 === "dopri5" && explicitFirst);
+    }
     if (reachedEnd) checkpointAt(log10T, r2.y.slice(0, m), "terminal", followKinks ? p.slidingUnits() : undefined);
-    const stats = { time: timeStats, terminal: r2.stats, rhsEvaluations: timeStats.nfev + r2.stats.nfev + r2.stats.nfevJacobian };
-    return finish(plateau && !lossStop ? "plateau" : reachedEnd ? "event" : r2.status, r2.y[m]! / LN10, r2.y.slice(0, m), "terminal", stats, r2.stats);
+    const stats = { time: timeStats, terminal: stats2!, rhsEvaluations: timeStats.nfev + stats2!.nfev + stats2!.nfevJacobian };
+    return finish(plateau && !lossStop ? "plateau" : reachedEnd ? "event" : r2.status, r2.y[m]! / LN10, r2.y.slice(0, m), "terminal", stats, stats2!);
   });
 }
 

@@ -6,7 +6,8 @@ import type { Arena } from "../runtime/arena.js";
 import type { ProgressHandler, Runtime } from "../runtime/kernels.js";
 
 export type Method = "dopri5" | "radau5";
-export type IntegrationStatus = "done" | "event" | "max-steps" | "step-too-small" | "nonfinite" | "deadline" | "interrupted" | "chattering";
+/** "stiff": the explicit stepper's stiffness test fired (only when the run asks for it: SolverRun.stiffStop). */
+export type IntegrationStatus = "done" | "event" | "max-steps" | "step-too-small" | "nonfinite" | "deadline" | "interrupted" | "chattering" | "stiff";
 
 export interface SolverStats {
   accepted: number;
@@ -68,6 +69,8 @@ export interface RawRun {
   krylov?: number;
   /** progress reports every this many milliseconds of wall clock (with `onProgress`) */
   progressMs?: number;
+  /** DOPRI5: stop with status "stiff" when its stiffness test fires (the caller goes on with Radau). Default false. */
+  stiffStop?: boolean;
   /** receives (t, steps); returning true stops the integration ("interrupted") */
   onProgress?: ProgressHandler;
 }
@@ -97,6 +100,7 @@ export function runSolver(rt: Runtime, a: Arena, run: RawRun): RawSolution {
     [rt.constant("STATUS_DEADLINE"), "deadline"],
     [rt.constant("STATUS_INTERRUPTED"), "interrupted"],
     [rt.constant("STATUS_CHATTERING"), "chattering"],
+    [rt.constant("STATUS_STIFF"), "stiff"],
   ]);
   const method = rt.constant(run.method === "radau5" ? "STEPPER_RADAU5" : "STEPPER_DOPRI5");
   const krylov = run.method === "radau5" ? run.krylov ?? 0 : 0;
@@ -135,6 +139,7 @@ export function runSolver(rt: Runtime, a: Arena, run: RawRun): RawSolution {
   slot("CFG_FIXED", +run.fixed);
   slot("CFG_KRYLOV", krylov);
   slot("CFG_PROGRESS_MS", run.onProgress ? run.progressMs ?? 0 : 0);
+  slot("CFG_STIFF_STOP", +(run.stiffStop ?? false));
   const previous = rt.progress;
   rt.progress = run.onProgress;
   let code: number;

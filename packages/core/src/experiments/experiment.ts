@@ -18,9 +18,17 @@ export interface ExperimentSource {
   figure?: string;
 }
 
-/** What run(item) may use: the thread's runtime. */
+/** How far a running item has got, for a progress bar: a short text, and the fraction done when it is known. */
+export interface ItemProgress {
+  text: string;
+  /** in [0, 1] */
+  fraction?: number;
+}
+
+/** What run(item) may use: the thread's runtime, and where to report progress (long items only; may be absent). */
 export interface RunContext {
   rt: Runtime;
+  progress?: (p: ItemProgress) => void;
 }
 
 /** One claim of the paper, checked: the claim, the closed form it predicts, what was measured, whether it holds. */

@@ -6,6 +6,7 @@ import { LOSS_DESCRIPTION, ModelSpecSchema } from "../models/spec.js";
 import { DataSpecSchema } from "../data/spec.js";
 import { GRADIENT_FLOW_DEFAULTS } from "../dynamics/flow.js";
 import { GRADIENT_DESCENT_DEFAULTS } from "../dynamics/descent.js";
+import { INIT_DEFAULTS } from "../models/init.js";
 
 /** Wall-clock budget of one run when the spec gives none: long enough for any 1e100 run of the zoo that works,
  *  short enough that a stalled one says why it stopped. */
@@ -22,6 +23,7 @@ export const FlowSpecSchema = Strict({
   terminal: Type.Optional(Nullable(Enum(["auto", "off"] as const), { default: null, description: `enter the terminal-phase clock once A5 holds ("${GRADIENT_FLOW_DEFAULTS.terminal}") or stay in ordinary time ("off"); null: "${GRADIENT_FLOW_DEFAULTS.terminal}", and "off" for the square loss` })),
   linearSolver: Type.Optional(Enum(["auto", "dense", "krylov"] as const, { default: GRADIENT_FLOW_DEFAULTS.linearSolver, description: `Radau's linear algebra ("auto": matrix-free beyond ${GRADIENT_FLOW_DEFAULTS.krylovAbove} parameters)` })),
   maxSteps: Type.Optional(Int(1, 2 ** 31 - 1, { default: GRADIENT_FLOW_DEFAULTS.maxSteps, description: "step limit per phase" })),
+  weightDecay: Type.Optional(Num({ minimum: 0, default: GRADIENT_FLOW_DEFAULTS.weightDecay, description: "weight decay λ: dθ/dt = −∇L − λθ (> 0: no terminal phase; the flow goes to a stationary point, in ordinary time)" })),
   budgetSeconds: budget(),
   stopLog10Loss: stopLoss(),
 }, { description: "gradient flow dθ/dt = −∇L, into the terminal phase" });
@@ -42,6 +44,8 @@ const InitSchema = Type.Union([
   Strict({ kind: Type.Literal("normal"), scale: Type.Optional(Num({ minimum: 0, maximum: 1e6, default: 1, description: "θ ~ N(0, scale²), from the spec's seed" })) }),
   Strict({ kind: Type.Literal("constant"), value: Type.Optional(Num({ default: 1, description: "every parameter (Fig. 4 starts from all-ones)" })) }),
   Strict({ kind: Type.Literal("values"), theta: Type.Array(Num(), { minItems: 1, description: "θ itself, in the model's parameter order" }) }),
+  Strict({ kind: Enum(["he", "glorot"] as const, { description: "weights N(0, 2/fan_in) (He) or N(0, 2/(fan_in + fan_out)) (Glorot) times scale, biases 0 (initialize())" }), scale: Type.Optional(Positive({ maximum: 1e6, default: INIT_DEFAULTS.scale, description: "multiplies the fan-based standard deviation" })) }),
+  Strict({ kind: Type.Literal("frobenius"), norm: Type.Optional(Positive({ maximum: 1e6, default: INIT_DEFAULTS.norm, description: "each layer's weight matrix rescaled to this Frobenius norm, biases 0 (seed 001; initialize())" })) }),
 ], { default: { kind: "normal" }, description: "the initial parameters" });
 
 export const RunSpecSchema = Strict({

@@ -6,13 +6,14 @@ import type { Runtime } from "../runtime/kernels.js";
 import { Rng } from "../runtime/rng.js";
 import { compileModel, type CompiledModel } from "../models/compile.js";
 import { inferLambda } from "../models/infer.js";
+import { initialize } from "../models/init.js";
 import { makeDataset } from "../data/spec.js";
 import { checkTrainingSet, type TrainingSet } from "../dynamics/problem.js";
-import { defaultTerminal, gradientFlow } from "../dynamics/flow.js";
+import { defaultTerminal, gradientFlow, type FlowProgress } from "../dynamics/flow.js";
 import { gradientDescent } from "../dynamics/descent.js";
 import type { PointMonitors } from "../dynamics/monitors.js";
 import { lineFigure, panelFigure } from "../report/figure.js";
-import { defineExperiment, type Check, type Table } from "./experiment.js";
+import { defineExperiment, type Check, type ItemProgress, type Table } from "./experiment.js";
 import { CheckpointProbe, certificates } from "./run-observe.js";
 import { RunResultSchema, RunSpecSchema, type Checkpoint, type DescentSpec, type FlowSpec, type RunResult, type RunSpec } from "./run-spec.js";
 
@@ -30,15 +31,19 @@ export function prepareRun(spec: RunSpec): { model: CompiledModel; data: Trainin
   const theta0 =
     init.kind === "normal" ? Rng.fromSeed(spec.seed!).split(1).fillNormal(new Float64Array(model.size), 0, init.scale!)
       : init.kind === "constant" ? new Float64Array(model.size).fill(init.value!)
-        : Float64Array.from(init.theta);
+        : init.kind === "values" ? Float64Array.from(init.theta)
+          : init.kind === "frobenius" ? initialize(model, { kind: "frobenius", norm: init.norm!, seed: spec.seed! })
+            : initialize(model, { kind: init.kind, scale: init.scale!, seed: spec.seed! });
   if (theta0.length !== model.size) throw new ArgumentError("init.theta", init.kind === "values" ? init.theta : theta0, `${model.size} values (the model's parameters)`);
   const dyn = spec.dynamics!;
   const cps = spec.checkpoints;
   if (dyn.kind === "flow") {
     const log10T = dyn.log10T!;
-    const terminal = dyn.terminal ?? defaultTerminal(spec.loss!);
+    const decay = dyn.weightDecay! > 0;
+    const terminal = dyn.terminal ?? (decay ? "off" : defaultTerminal(spec.loss!));
+    if (decay && terminal === "auto") throw new ArgumentError("dynamics.terminal", terminal, '"off" or null with weight decay (the flow goes to a stationary point: there is no terminal phase)');
     if (spec.loss === "square" && terminal === "auto") throw new ArgumentError("dynamics.terminal", terminal, '"off" or null for the square loss (it has no terminal phase)');
-    if (terminal === "off" && log10T > 300) throw new ArgumentError("dynamics.log10T", log10T, `≤ 300 in ordinary time (terminal "off"${spec.loss === "square" ? ", as the square loss needs" : ""})`);
+    if (terminal === "off" && log10T > 300) throw new ArgumentError("dynamics.log10T", log10T, `≤ 300 in ordinary time (terminal "off"${spec.loss === "square" ? ", as the square loss needs" : decay ? ", as weight decay needs" : ""})`);
     cps?.forEach((c, i) => {
       if (c > log10T) throw new ArgumentError(`checkpoints[${i}]`, c, `a log10 t ≤ dynamics.log10T = ${log10T}`);
     });
@@ -55,8 +60,16 @@ export function prepareRun(spec: RunSpec): { model: CompiledModel; data: Trainin
 
 const descentCheckpoints = (steps: number) => [0, ...Array.from({ length: 12 }, (_, k) => 10 ** k).filter((s) => s < steps), steps].filter((v, i, a) => a.indexOf(v) === i);
 
-/** Runs one spec. */
-export function runOne(rt: Runtime, spec: RunSpec): RunResult {
+/** A flow's progress as an item's: where the clock is, log L, the steps, and the fraction of log10 t done. */
+function flowProgress(report: (p: ItemProgress) => void, log10T: number): (p: FlowProgress) => void {
+  return (p) => report({
+    text: `${p.phase === "terminal" ? "terminal phase, " : ""}log10 t = ${p.log10t.toFixed(2)}, log10 L = ${(p.logL / LN10).toPrecision(4)}, ${p.steps} steps`,
+    fraction: Math.min(1, Math.max(0, p.log10t / log10T)),
+  });
+}
+
+/** Runs one spec (a flow reports its progress to `progress`). */
+export function runOne(rt: Runtime, spec: RunSpec, progress?: (p: ItemProgress) => void): RunResult {
   const { model, data, theta0 } = prepareRun(spec);
   const rates = inferLambda(model);
   const dyn = spec.dynamics!;
@@ -83,7 +96,8 @@ export function runOne(rt: Runtime, spec: RunSpec): RunResult {
     const r = gradientFlow(rt, model, data, spec.loss!, theta0, {
       rtol: f.rtol!, atol: f.atol!, log10T: f.log10T!, ...(spec.checkpoints ? { checkpoints: spec.checkpoints } : {}),
       terminal: f.terminal ?? undefined, linearSolver: f.linearSolver!, maxSteps: f.maxSteps!, budgetMs: f.budgetSeconds! * 1000,
-      stopLogLoss: stopLogLoss(f.stopLog10Loss), lambda: rates.lambda,
+      stopLogLoss: stopLogLoss(f.stopLog10Loss), lambda: rates.lambda, weightDecay: f.weightDecay!,
+      ...(progress && f.log10T! > 0 ? { onProgress: flowProgress(progress, f.log10T!) } : {}),
     });
     return {
       ...base, stop: r.stop, note: r.note ?? null, log10t: fin(r.log10t), log10Loss: fin(r.logL / LN10),
@@ -179,7 +193,7 @@ export const run = defineExperiment({
   check: (s) => void prepareRun(s),
   items: (s) => [s],
   label: (s) => s.name!,
-  run: (item, { rt }) => runOne(rt, item),
+  run: (item, { rt, progress }) => runOne(rt, item, progress),
   assemble: (_spec, [r]) => r!,
   figures: (r) => [runFigure(r)],
   summary(r) {

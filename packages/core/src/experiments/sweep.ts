@@ -100,7 +100,7 @@ export const sweep = defineExperiment({
   },
   items: (s) => expandSweep(s),
   label: (item) => Object.entries(item.point).map(([p, v]) => `${p} = ${fmtValue(v)}`).join(", "),
-  run: (item, { rt }) => ({ point: item.point, run: runOne(rt, item.spec) }),
+  run: (item, { rt, progress }) => ({ point: item.point, run: runOne(rt, item.spec, progress) }),
   assemble(spec, results): SweepOutcome {
     return {
       grid: spec.grid,

@@ -26,7 +26,8 @@ export const CFG_DEADLINE: i32 = 21; // host milliseconds (env.now); 0: none
 export const CFG_FIXED: i32 = 22; // 1: steps of exactly h0, no error control (convergence-order studies)
 export const CFG_KRYLOV: i32 = 23; // Radau: GMRES restart length of the matrix-free mode; 0: dense
 export const CFG_PROGRESS_MS: i32 = 24; // report progress (env.progress) every this many ms; 0: never
-export const CFG_LEN: i32 = 25;
+export const CFG_STIFF_STOP: i32 = 25; // 1: an explicit stepper stops with STATUS_STIFF when its stiffness test fires
+export const CFG_LEN: i32 = 26;
 
 // @ts-ignore: decorator
 @inline export function cfg(c: usize, slot: i32): f64 {

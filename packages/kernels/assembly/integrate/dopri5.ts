@@ -48,6 +48,7 @@ export function dopri5_init(n: i32, work: usize, f0: usize): void {
   k2 = work; k3 = k2 + vb; k4 = k3 + vb; k5 = k4 + vb; k6 = k5 + vb; k7 = k6 + vb;
   y1 = k7 + vb; ys = y1 + vb; err = ys + vb;
   gRc = err + vb; // 5n
+  dopri5_stiff_reset();
 }
 
 export function dopri5_dense(t: f64, out: usize): void {
@@ -115,6 +116,38 @@ export function dopri5_attempt(t: f64, hs: f64, tnew: f64, y: usize, nControlled
   const en = error_norm(nControlled, err, y, y1, rtol, atol);
   if (en != en || en == Infinity || !allFinite(n, k7)) return NaN;
   return en;
+}
+
+// Stiffness detection (Hairer, Nørsett & Wanner, Solving ODEs I, §IV.2; their DOPRI5's test): after an accepted
+// step, h·‖f(y1) − f(ys)‖/‖y1 − ys‖ estimates h·|λ| of the dominant eigenvalue (y1, ys: the last two stages, both
+// at tnew). Above 3.25 (the edge of DOPRI5's stability region) on STIFF_STEPS accepted steps, with fewer than
+// NONSTIFF_RESET ordinary ones in between, the step size is limited by stability and not by accuracy.
+const STIFF_BOUND: f64 = 3.25;
+const STIFF_STEPS: i32 = 15;
+const NONSTIFF_RESET: i32 = 6;
+let stiffRun: i32 = 0, nonStiffRun: i32 = 0;
+
+/** Resets the stiffness test (a new integration). */
+export function dopri5_stiff_reset(): void {
+  stiffRun = 0;
+  nonStiffRun = 0;
+}
+
+/** After an accepted step of size hs (before the next attempt): whether the stiffness test has fired. */
+export function dopri5_stiff(hs: f64): bool {
+  const n = gN;
+  let num: f64 = 0.0, den: f64 = 0.0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    num += (load<f64>(k1 + o) - load<f64>(k6 + o)) ** 2; // k1 = f(tnew, y1) after the FSAL copy
+    den += (load<f64>(y1 + o) - load<f64>(ys + o)) ** 2;
+  }
+  if (den > 0.0 && abs<f64>(hs) * Math.sqrt(num / den) > STIFF_BOUND) {
+    nonStiffRun = 0;
+    return ++stiffRun >= STIFF_STEPS;
+  }
+  if (++nonStiffRun >= NONSTIFF_RESET) stiffRun = 0;
+  return false;
 }
 
 /** After the driver accepted the step [t, t + hs]: builds its dense output and moves f(tnew, y1) into f0 (FSAL). */

@@ -6,11 +6,11 @@
 import {
   cfg, cfg_i, cfg_p, CFG_METHOD, CFG_N, CFG_RHS, CFG_PARAMS, CFG_T0, CFG_T1, CFG_Y, CFG_RTOL, CFG_ATOL, CFG_H0, CFG_HMAX,
   CFG_MAX_STEPS, CFG_TOUT, CFG_NOUT, CFG_YOUT, CFG_EVENTS, CFG_NEVENTS, CFG_EVOUT, CFG_EVCAP, CFG_WORK, CFG_STATS,
-  CFG_DEADLINE, CFG_FIXED, CFG_KRYLOV, CFG_PROGRESS_MS,
+  CFG_DEADLINE, CFG_FIXED, CFG_KRYLOV, CFG_PROGRESS_MS, CFG_STIFF_STOP,
 } from "./config";
 import {
   STATUS_DONE, STATUS_EVENT, STATUS_MAX_STEPS, STATUS_STEP_TOO_SMALL, STATUS_NONFINITE, STATUS_BAD_RHS, STATUS_DEADLINE,
-  STATUS_INTERRUPTED, STATUS_CHATTERING, STAT_T, STAT_ACCEPTED, STAT_REJECTED, STAT_NFEV, STAT_OUT_FILLED, STAT_EVENTS, STAT_H, STAT_NFEV_JAC,
+  STATUS_INTERRUPTED, STATUS_CHATTERING, STATUS_STIFF, STAT_T, STAT_ACCEPTED, STAT_REJECTED, STAT_NFEV, STAT_OUT_FILLED, STAT_EVENTS, STAT_H, STAT_NFEV_JAC,
   STAT_SWITCHES, STATS_LEN, host_now, host_progress, put_stat,
 } from "./status";
 import {
@@ -22,7 +22,7 @@ import { hinit_explicit, hinit_implicit } from "./initial";
 import {
   stepper_valid, stepper_order, stepper_explicit, stepper_controller, stepper_clock_mask, stepper_workspace_bytes, stepper_init,
   stepper_start, stepper_attempt, stepper_safety, stepper_resized, stepper_rejected, stepper_accept, stepper_ynew, stepper_dense,
-  stepper_next_h, stepper_stats, stepper_restart,
+  stepper_next_h, stepper_stats, stepper_restart, stepper_stiff,
 } from "./stepper";
 
 /** Failed non-finite attempts in a row before the driver gives up (each retries with a tenth of the step). */
@@ -59,6 +59,7 @@ export function drive(c: usize): i32 {
   const deadline = cfg(c, CFG_DEADLINE);
   const fixed = cfg(c, CFG_FIXED) != 0.0;
   const progressMs = cfg(c, CFG_PROGRESS_MS);
+  const stiffStop = cfg(c, CFG_STIFF_STOP) != 0.0;
   bind_system(cfg_i(c, CFG_RHS), n, cfg_p(c, CFG_PARAMS));
   for (let s = 0; s < STATS_LEN; s++) put_stat(stats, s, 0.0);
   if (!stepper_valid(method)) {
@@ -204,6 +205,10 @@ export function drive(c: usize): i32 {
         switches++;
         f(t, y, f0);
         stepper_restart(method);
+      } else if (stiffStop && stepper_stiff(method, hs)) {
+        status = STATUS_STIFF;
+        h = stepper_next_h(method, t, y, h, ctl_accept(en, h, safety), hmax);
+        break;
       }
     }
     if (!allFinite(n, y) || !allFinite(n, f0)) { status = STATUS_NONFINITE; break; }

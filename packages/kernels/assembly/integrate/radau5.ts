@@ -38,8 +38,12 @@ const P20: f64 = 15.580782047249228, P21: f64 = -8.91411538058256, P22: f64 = 3.
 
 const MAXITER: i32 = 6;
 
-/** Relative residual of the GMRES solves, and their product budget (per solve). */
+/** Relative residual of the GMRES solves, and their product budget (per solve). Switching systems (ReLU kinks) solve
+ *  to KRYLOV_RTOL_SWITCHING: their steps are cut short by kink crossings, and an inexact Newton direction only slows
+ *  the (simplified) Newton iteration, which checks its own convergence. */
 const KRYLOV_RTOL: f64 = 1e-7;
+const KRYLOV_RTOL_SWITCHING: f64 = 1e-3;
+let krylovRtol: f64 = KRYLOV_RTOL;
 const KRYLOV_MAXITER: i32 = 200;
 
 /** Bytes of workspace for dimension n; krylov > 0: the GMRES restart length of the matrix-free mode (no n²
@@ -153,6 +157,7 @@ export function radau5_start(t: f64, y: usize): void {
   const tr = traits();
   analyticJ = krylov == 0 && (tr & SYS_ANALYTIC_JACOBIAN) != 0;
   reuseScaled = (tr & SYS_DISCONTINUOUS) != 0;
+  krylovRtol = reuseScaled ? KRYLOV_RTOL_SWITCHING : KRYLOV_RTOL;
   hess = reuseScaled && krylov == 0 && !analyticJ && N >= HESS_MIN;
   // Right-hand sides of the form f(t, y) = e^t·G(y) (the terminal-phase gradient flow, t = σ) have
   // J(t, y) = e^{t − tJ}·J(tJ, y): a Jacobian formed at tJ is rescaled instead of being recomputed, so only its
@@ -325,13 +330,13 @@ export function radau5_attempt(t: f64, hs: f64, y: usize, nControlled: i32, rtol
       store<f64>(R + (o << 1), TI20 * F0 + TI21 * F1 + TI22 * F2 - (MU_CI * w1 + MU_CR * w2) / hs, 8);
     }
     if (krylov > 0) {
-      krylov_solve(MU_R / hs, 0.0, dW0, krylov, KRYLOV_RTOL, KRYLOV_MAXITER, kScratch);
+      krylov_solve(MU_R / hs, 0.0, dW0, krylov, krylovRtol, KRYLOV_MAXITER, kScratch);
       for (let i = 0; i < n; i++) {
         const o = <usize>i << 3;
         store<f64>(kb + o, load<f64>(R + (o << 1)));
         store<f64>(kb + vb + o, load<f64>(R + (o << 1), 8));
       }
-      krylov_solve(MU_CR / hs, MU_CI / hs, kb, krylov, KRYLOV_RTOL, KRYLOV_MAXITER, kScratch);
+      krylov_solve(MU_CR / hs, MU_CI / hs, kb, krylov, krylovRtol, KRYLOV_MAXITER, kScratch);
       for (let i = 0; i < n; i++) {
         const o = <usize>i << 3;
         store<f64>(R + (o << 1), load<f64>(kb + o));
@@ -385,7 +390,7 @@ export function radau5_attempt(t: f64, hs: f64, y: usize, nControlled: i32, rtol
     store<f64>(F + o, ze); // keep Σ E Z / h for a possible second estimate
     store<f64>(err + o, load<f64>(f0 + o) + ze);
   }
-  if (krylov > 0) krylov_solve(MU_R / hs, 0.0, err, krylov, KRYLOV_RTOL, KRYLOV_MAXITER, kScratch);
+  if (krylov > 0) krylov_solve(MU_R / hs, 0.0, err, krylov, krylovRtol, KRYLOV_MAXITER, kScratch);
   else solveReal(err);
   let en = fixed ? 0.0 : error_norm(nControlled, err, y, ynew, rtol, atol);
   if (en > 1.0 && (first || ctl_rejected_last())) {
@@ -398,7 +403,7 @@ export function radau5_attempt(t: f64, hs: f64, y: usize, nControlled: i32, rtol
       const o = <usize>i << 3;
       store<f64>(err + o, load<f64>(err + o) + load<f64>(F + o));
     }
-    if (krylov > 0) krylov_solve(MU_R / hs, 0.0, err, krylov, KRYLOV_RTOL, KRYLOV_MAXITER, kScratch);
+    if (krylov > 0) krylov_solve(MU_R / hs, 0.0, err, krylov, krylovRtol, KRYLOV_MAXITER, kScratch);
     else solveReal(err);
     en = error_norm(nControlled, err, y, ynew, rtol, atol);
   }

@@ -19,6 +19,8 @@ export const STATUS_DEADLINE: i32 = 6;
 export const STATUS_INTERRUPTED: i32 = 7;
 /** A switching system kept switching without the time advancing (chattering between modes). */
 export const STATUS_CHATTERING: i32 = 8;
+/** The explicit stepper's stiffness test fired (CFG_STIFF_STOP): the host goes on with an implicit one. */
+export const STATUS_STIFF: i32 = 9;
 
 // Stats block (f64 slots).
 export const STAT_T: i32 = 0; // time reached

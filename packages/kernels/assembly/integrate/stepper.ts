@@ -6,6 +6,7 @@ import { DenseEval } from "./system";
 import { CTL_PI, CTL_PREDICTIVE } from "./controller";
 import {
   DOPRI5_ORDER, DOPRI5_SAFETY, dopri5_workspace_bytes, dopri5_init, dopri5_attempt, dopri5_accept, dopri5_dense, dopri5_ynew,
+  dopri5_stiff,
 } from "./dopri5";
 import {
   RADAU5_ORDER, radau5_workspace_bytes, radau5_init, radau5_start, radau5_attempt, radau5_accept, radau5_dense, radau5_ynew,
@@ -110,4 +111,10 @@ export function stepper_stats(kind: i32, stats: usize): void {
     put_stat(stats, STAT_NJEV, 0.0);
     put_stat(stats, STAT_NLU, 0.0);
   }
+}
+
+/** After an accepted step that ended normally (no switch): whether an explicit stepper finds the system stiff
+ *  (implicit steppers never do). */
+export function stepper_stiff(kind: i32, hs: f64): bool {
+  return kind == STEPPER_DOPRI5 ? dopri5_stiff(hs) : false;
 }
