@@ -330,26 +330,8 @@ export function model_backward(prog: usize, theta: usize, n: i32, g: usize, grad
       } else if (op == OP_LNORM) {
         // h' = c/‖c‖: dc = (dh' − h'(h'·dh'))/‖c‖, dh = dc − mean(dc)
         for (let i = 0; i < n; i++) {
-          const src = h + ((<usize>i * w) << 3), hp = out + ((<usize>i * w) << 3);
-          const gi = gcur + ((<usize>i * w) << 3), go = gnext + ((<usize>i * w) << 3);
-          let mean: f64 = 0.0;
-          for (let j = 0; j < w; j++) mean += load<f64>(src + (<usize>j << 3));
-          mean /= <f64>w;
-          let ss: f64 = 0.0, dot: f64 = 0.0;
-          for (let j = 0; j < w; j++) {
-            const c = load<f64>(src + (<usize>j << 3)) - mean;
-            ss += c * c;
-            dot += load<f64>(hp + (<usize>j << 3)) * load<f64>(gi + (<usize>j << 3));
-          }
-          const inv = ss > 0.0 ? 1.0 / Math.sqrt(ss) : 0.0;
-          let mdc: f64 = 0.0;
-          for (let j = 0; j < w; j++) {
-            const dc = (load<f64>(gi + (<usize>j << 3)) - load<f64>(hp + (<usize>j << 3)) * dot) * inv;
-            store<f64>(go + (<usize>j << 3), dc);
-            mdc += dc;
-          }
-          mdc /= <f64>w;
-          for (let j = 0; j < w; j++) store<f64>(go + (<usize>j << 3), load<f64>(go + (<usize>j << 3)) - mdc);
+          const row = (<usize>i * w) << 3;
+          lnorm_backward_row(w, h + row, out + row, gcur + row, gnext + row);
         }
       } else if (op == OP_DIAG) {
         // out_i = Σ_c h_ic β_c: dβ_c = Σ_i g_i h_ic ; dθ_cj = dβ_c Π_{l≠j} θ_cl ; dh_ic = g_i β_c
@@ -473,4 +455,27 @@ export function current_forward_modes(): usize {
 
 function slotGrad(k: i32, n: i32, w: i32): usize {
   return outputOf(k) + ((<usize>n * w) << 3);
+}
+
+/** The layer-norm backward of one row (width w): from the pre-norm activations `src`, the normalized `hp` and the
+ *  cotangent `gi`, the cotangent `go` of `src` — h' = c/‖c‖, c = src − mean: dc = (gi − h'(h'·gi))/‖c‖, go = dc − mean(dc). */
+export function lnorm_backward_row(w: i32, src: usize, hp: usize, gi: usize, go: usize): void {
+  let mean: f64 = 0.0;
+  for (let j = 0; j < w; j++) mean += load<f64>(src + (<usize>j << 3));
+  mean /= <f64>w;
+  let ss: f64 = 0.0, dot: f64 = 0.0;
+  for (let j = 0; j < w; j++) {
+    const c = load<f64>(src + (<usize>j << 3)) - mean;
+    ss += c * c;
+    dot += load<f64>(hp + (<usize>j << 3)) * load<f64>(gi + (<usize>j << 3));
+  }
+  const inv = ss > 0.0 ? 1.0 / Math.sqrt(ss) : 0.0;
+  let mdc: f64 = 0.0;
+  for (let j = 0; j < w; j++) {
+    const dc = (load<f64>(gi + (<usize>j << 3)) - load<f64>(hp + (<usize>j << 3)) * dot) * inv;
+    store<f64>(go + (<usize>j << 3), dc);
+    mdc += dc;
+  }
+  mdc /= <f64>w;
+  for (let j = 0; j < w; j++) store<f64>(go + (<usize>j << 3), load<f64>(go + (<usize>j << 3)) - mdc);
 }

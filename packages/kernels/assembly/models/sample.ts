@@ -3,6 +3,7 @@
 // batch activations the last model_forward left in the workspace. O(m) each, against O(n·m) for a batch pass.
 import {
   word, opLen, opOut, op_input, op_output, op_width, op_at, op_mode_offset, OP_DENSE, OP_RELU, OP_SAVE, OP_ADD, OP_LNORM,
+  lnorm_backward_row,
 } from "./program";
 
 const MAX_SLOTS: i32 = 16;
@@ -236,25 +237,7 @@ function backwardFrom(prog: usize, theta: usize, i: i32, dense: i32, seed: usize
         store<f64>(gnext + (<usize>j << 3), v);
       }
     } else if (op == OP_LNORM) {
-      const src = op_input(q) + (<usize>(i * w) << 3), hp = op_output(q) + (<usize>(i * w) << 3);
-      let mean: f64 = 0.0;
-      for (let j = 0; j < w; j++) mean += load<f64>(src + (<usize>j << 3));
-      mean /= <f64>w;
-      let ss: f64 = 0.0, dot: f64 = 0.0;
-      for (let j = 0; j < w; j++) {
-        const c = load<f64>(src + (<usize>j << 3)) - mean;
-        ss += c * c;
-        dot += load<f64>(hp + (<usize>j << 3)) * load<f64>(gcur + (<usize>j << 3));
-      }
-      const inv = ss > 0.0 ? 1.0 / Math.sqrt(ss) : 0.0;
-      let mdc: f64 = 0.0;
-      for (let j = 0; j < w; j++) {
-        const dc = (load<f64>(gcur + (<usize>j << 3)) - load<f64>(hp + (<usize>j << 3)) * dot) * inv;
-        store<f64>(gnext + (<usize>j << 3), dc);
-        mdc += dc;
-      }
-      mdc /= <f64>w;
-      for (let j = 0; j < w; j++) store<f64>(gnext + (<usize>j << 3), load<f64>(gnext + (<usize>j << 3)) - mdc);
+      lnorm_backward_row(w, op_input(q) + (<usize>(i * w) << 3), op_output(q) + (<usize>(i * w) << 3), gcur, gnext);
     } else return false;
     const tmp = gcur; gcur = gnext; gnext = tmp;
   }
