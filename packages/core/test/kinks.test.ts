@@ -8,7 +8,7 @@ import {
   Runtime, certify, compileModel, gaussianPair, gradientDescent, gradientFlow, inferLambda, Rng,
   type CompiledModel, type GradientFlowResult, type LossName, type ModelSpec, type TrainingSet,
 } from "../src/index.js";
-import { filippov } from "../src/reference/index.js";
+import { filippov, models as ref } from "../src/reference/index.js";
 
 let rt: Runtime;
 beforeAll(async () => {
@@ -84,6 +84,22 @@ describe("the sliding field against the plain-TS reference", () => {
     expect(c100.problem).toMatch(/^cascade level 1/);
     expect(c100.zeroedGroups).toEqual(["layer2.bias"]);
     expect(c100.stationarity).toBeLessThan(c10.stationarity);
+  });
+});
+
+describe("checkpoints are measured at the natural ReLU, not at the end point's kink state", () => {
+  it("log L at every checkpoint equals the plain-TS reference's; Lemma 4.1 (a) holds at each (it failed at 1e50 when measured with the final modes)", () => {
+    const data = pair(0.5), theta0 = start(net);
+    const r = gradientFlow(rt, net, data, "exp", theta0, { ...TOL, log10T: 100, checkpoints: [0, 1, 2, 5, 10, 20, 50, 100], lambda: inferLambda(net).lambda });
+    expect(r.status).toBe("horizon");
+    for (const c of r.checkpoints) {
+      // log L = log((1/n) Σ exp(−y_i f(x_i))), by the reference forward and a log-sum-exp
+      const e = Array.from({ length: 200 }, (_, i) => -data.labels[i]! * ref.forward(net.spec, c.theta, data.X.data.subarray(2 * i, 2 * i + 2))[0]!);
+      const mx = Math.max(...e);
+      const logL = mx + Math.log(e.reduce((s, v) => s + Math.exp(v - mx), 0) / 200);
+      expect(Math.abs(c.logL - logL)).toBeLessThan(1e-9 * Math.max(1, Math.abs(logL)));
+      expect(c.monitors!.lemma41a).toBeGreaterThan(-1e-9);
+    }
   });
 });
 

@@ -311,6 +311,22 @@ export function gradientFlow(
     if (lossStop) switchedAt = undefined;
     const timeStats = r1.stats;
     const finish = (status: IntegrationStatus | FlowStatus, reached: number, theta: Float64Array, phase: "time" | "terminal", stats: GradientFlowResult["stats"], lastStats: SolverStats): GradientFlowResult => {
+      // weight decay: the residual of the end point's field (with its sliding units held, as the flow holds them)
+      let stationarity: number | undefined;
+      if (decay > 0) {
+        const ev = p.evaluate(theta);
+        const L = Math.exp(ev.logL);
+        let r2 = 0, t2 = 0;
+        for (let j = 0; j < m; j++) {
+          r2 += (L * ev.grad[j]! + decay * theta[j]!) ** 2;
+          t2 += (decay * theta[j]!) ** 2;
+        }
+        stationarity = t2 > 0 ? Math.sqrt(r2 / t2) : Math.sqrt(r2);
+      }
+      return p.natural(() => finishNatural(status, reached, theta, phase, stats, lastStats, stationarity));
+    };
+    // everything else at the natural ReLU: checkpoints are not at the end point's kink state
+    const finishNatural = (status: IntegrationStatus | FlowStatus, reached: number, theta: Float64Array, phase: "time" | "terminal", stats: GradientFlowResult["stats"], lastStats: SolverStats, stationarity: number | undefined): GradientFlowResult => {
       const flowStatus: FlowStatus = lossStop ? "loss" : statusOf(status);
       for (const c of out) {
         c.logL = p.logLoss(c.theta);
@@ -349,17 +365,6 @@ export function gradientFlow(
           cascade = cascadeLevel(rt, model, data, lam, theta);
           if (cascade.degenerate) notes.push(cascadeNote(cascade));
         }
-      }
-      let stationarity: number | undefined;
-      if (decay > 0) {
-        const ev = p.evaluate(theta);
-        const L = Math.exp(ev.logL);
-        let r2 = 0, t2 = 0;
-        for (let j = 0; j < m; j++) {
-          r2 += (L * ev.grad[j]! + decay * theta[j]!) ** 2;
-          t2 += (decay * theta[j]!) ** 2;
-        }
-        stationarity = t2 > 0 ? Math.sqrt(r2 / t2) : Math.sqrt(r2);
       }
       const sliding = followKinks ? p.slidingUnits() : undefined;
       return {

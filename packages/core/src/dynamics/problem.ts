@@ -273,6 +273,26 @@ export class BoundProblem {
     return this.block.view[this.rt.constant("GF_A")] !== 0;
   }
 
+  /**
+   * Runs `fn` with the natural ReLU (∂relu(z) = [z > 0]) instead of the kink state's frozen modes: evaluations at
+   * points other than the flow's current one (checkpoints, the end point's monitors) must not see the modes of the
+   * end of the flow. The kink state itself is left as it was.
+   */
+  natural<T>(fn: () => T): T {
+    if (!this.kinks) return fn();
+    const v = new Float64Array(this.rt.exports.memory.buffer, this.kinks, this.rt.constant("KK_BLOCK_LEN"));
+    const enabled = v[this.rt.constant("KK_ENABLED")]!;
+    const b = this.block.view;
+    b[this.rt.constant("GF_VALID")] = 0;
+    new Float64Array(this.rt.exports.memory.buffer, this.kinks, this.rt.constant("KK_BLOCK_LEN"))[this.rt.constant("KK_ENABLED")] = 0;
+    try {
+      return fn();
+    } finally {
+      new Float64Array(this.rt.exports.memory.buffer, this.kinks, this.rt.constant("KK_BLOCK_LEN"))[this.rt.constant("KK_ENABLED")] = enabled;
+      this.block.view[this.rt.constant("GF_VALID")] = 0;
+    }
+  }
+
   /** Replaces the bound rows (same count n): minibatches of SGD. Invalidates the kernels' evaluation cache. */
   setRows(X: Float64Array, labels: Float64Array): void {
     const b = this.block.view, mem = this.rt.exports.memory.buffer;

@@ -9,6 +9,7 @@ import type { TrainingSet } from "../dynamics/problem.js";
 import { hardMarginSvm } from "../certify/svm.js";
 import { cascadedMaxMargin } from "../certify/asymmetric.js";
 import { kktResiduals } from "../certify/kkt.js";
+import { certify, type SlidingUnit } from "../certify/certify.js";
 
 /** KKT residuals are formed from the n×m per-sample gradients: only up to this many entries. */
 export const KKT_MAX_ENTRIES = 2_000_000;
@@ -65,6 +66,8 @@ export function certificates(model: CompiledModel, data: TrainingSet): Certifica
   return { svm, asymmetric, notes };
 }
 
+const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
 /** Measures one checkpoint's direction and KKT residuals. */
 export class CheckpointProbe {
   private readonly ev: ModelEvaluator;
@@ -72,7 +75,7 @@ export class CheckpointProbe {
   readonly kktApplies: boolean;
 
   constructor(
-    rt: Runtime,
+    private readonly rt: Runtime,
     readonly model: CompiledModel,
     readonly data: TrainingSet,
     readonly lambda: Float64Array,
@@ -97,16 +100,24 @@ export class CheckpointProbe {
     return { svm: to(this.certs.svm?.w), asymmetric: to(this.certs.asymmetric?.beta) };
   }
 
-  /** Stationarity and complementarity of (P) after ψ_α (null before separation, or when they do not apply). */
-  kkt(theta: Float64Array, qmin: number): { stationarity: number | null; complementarity: number | null } {
-    if (!this.kktApplies || !(qmin > 0)) return { stationarity: null, complementarity: null };
+  /** Stationarity and complementarity after ψ_α of (P), or of the cascade level the point is at when the Λmax
+   *  problem is degenerate there (certify(); ReLU networks with the flow's sliding weights); null before separation
+   *  or when they do not apply. `level`: the cascade level certified (0: (P)). */
+  kkt(theta: Float64Array, qmin: number, sliding?: SlidingUnit[]): { stationarity: number | null; complementarity: number | null; level: number | null } {
+    const none = { stationarity: null, complementarity: null, level: null };
+    if (!this.kktApplies || !(qmin > 0)) return none;
     const { X, labels } = this.data;
-    const q = Float64Array.from(this.ev.forward(theta, X).data, (f, i) => f * labels[i]!);
     try {
-      const k = kktResiduals(theta, this.lambda, q, this.ev.sampleGradients(theta, X, labels));
-      return { stationarity: Number.isFinite(k.stationarity) ? k.stationarity : null, complementarity: Number.isFinite(k.complementarity) ? k.complementarity : null };
+      if (this.model.spec.kind !== "mlp") {
+        // (P) as before for the smooth models (their cascade is the exact solvers' job: run-observe's certificates)
+        const q = Float64Array.from(this.ev.forward(theta, X).data, (f, i) => f * labels[i]!);
+        const k = kktResiduals(theta, this.lambda, q, this.ev.sampleGradients(theta, X, labels));
+        return { stationarity: fin(k.stationarity), complementarity: fin(k.complementarity), level: 0 };
+      }
+      const c = certify(this.rt, this.model, this.data, theta, { lambda: this.lambda, ...(sliding ? { sliding } : {}) });
+      return { stationarity: fin(c.stationarity), complementarity: fin(c.complementarity), level: c.level?.index ?? null };
     } catch {
-      return { stationarity: null, complementarity: null };
+      return none;
     }
   }
 }

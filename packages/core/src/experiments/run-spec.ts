@@ -85,6 +85,7 @@ export const CheckpointSchema = Strict({
   groupNorms: Type.Record(Type.String(), N()),
   kktStationarity: N(),
   kktComplementarity: N(),
+  kktLevel: Nullable(Int(0, undefined), { description: "the problem the KKT residuals are of: 0 = (P), k = cascade level k (Conjecture 5.1)" }),
   distanceSvm: N(),
   distanceAsymmetric: N(),
 });
