@@ -11,8 +11,9 @@ import { listCommand } from "./commands/list.js";
 import { schemaCommand } from "./commands/schema.js";
 import { benchCommand } from "./commands/bench.js";
 import { demoCommand } from "./commands/demo.js";
+import { collapseCommand } from "./commands/collapse.js";
 
-const COMMANDS: Command[] = [reproduceCommand, runCommand, sweepCommand, mergeCommand, listCommand, schemaCommand, benchCommand, demoCommand];
+const COMMANDS: Command[] = [reproduceCommand, runCommand, sweepCommand, mergeCommand, listCommand, schemaCommand, benchCommand, collapseCommand, demoCommand];
 export const VERSION = "0.1.0";
 
 export async function run(argv: string[]): Promise<number> {

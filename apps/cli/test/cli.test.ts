@@ -39,7 +39,7 @@ describe("help, generated from the registry", () => {
 
 describe("usage errors: one line, exit code 2, the nearest valid name suggested", () => {
   it.each([
-    [["frobnicate"], /^marginflow: unknown command "frobnicate"; commands: reproduce, run, sweep, merge, list, schema, bench, demo \(see marginflow --help\)\n$/],
+    [["frobnicate"], /^marginflow: unknown command "frobnicate"; commands: reproduce, run, sweep, merge, list, schema, bench, collapse, demo \(see marginflow --help\)\n$/],
     [["reprodce", "fig4"], /^marginflow: unknown command "reprodce"; commands: .*; did you mean "reproduce"\?/],
     [["reproduce", "fig5"], /^marginflow: reproduce: unknown id "fig5"; available: fig1, fig2, fig4, fig4n, thm61, appb, all; did you mean "fig1"\?/],
     [["reproduce", "run"], /^marginflow: reproduce: unknown id "run"; available: .* \(run is run from a spec file: marginflow run SPEC\.json\)/],
