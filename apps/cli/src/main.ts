@@ -12,11 +12,13 @@ import { schemaCommand } from "./commands/schema.js";
 import { benchCommand } from "./commands/bench.js";
 import { demoCommand } from "./commands/demo.js";
 import { collapseCommand } from "./commands/collapse.js";
+import { registerNodeMnist } from "./mnist.js";
 
 const COMMANDS: Command[] = [reproduceCommand, runCommand, sweepCommand, mergeCommand, listCommand, schemaCommand, benchCommand, collapseCommand, demoCommand];
 export const VERSION = "0.1.0";
 
 export async function run(argv: string[]): Promise<number> {
+  registerNodeMnist(); // lazily: nothing is read until a spec asks for MNIST data
   const [name, ...rest] = argv;
   const known = COMMANDS.some((c) => c.name === name);
   try {

