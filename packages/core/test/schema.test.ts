@@ -28,7 +28,7 @@ describe("spec validation: errors name the JSON path, the value and the expectat
     [run({ model: { kind: "mlp", inputs: 2, hiden: [3] } }), /^model\.hidden: expected an array of integers in \[1, 1000000\] \(a required field\), got nothing \(the field is missing\)$/],
     [run({ model: { kind: "mlp", inputs: 2, hidden: [3], biass: true } }), /^model\.biass: expected no field "biass" here — fields: kind, inputs, hidden, outputs, bias, residual, layerNorm \(did you mean "bias"\?\), got an unknown field$/],
     [run({ data: { kind: "balls", r: -1 } }), /^data\.r: expected a finite number > 0, got -1$/],
-    [run({ data: { kind: "spirals" } }), /^data\.kind: expected one of "gaussians", "balls", "classes", "inline", "csv", got "spirals"$/],
+    [run({ data: { kind: "spirals" } }), /^data\.kind: expected one of "gaussians", "balls", "classes", "inline", "csv", "mnist", got "spirals"$/],
     [run({ loss: "hinge" }), /^loss: expected one of "exp", "logistic", "square", got "hinge"$/],
     [run({ loss: "expo" }), /^loss: expected one of "exp", "logistic", "square" \(did you mean "exp"\?\), got "expo"$/],
     [run({ dynamics: { kind: "flow", rtol: 0 } }), /^dynamics\.rtol: expected a finite number in \[1e-14, 0\.1\], got 0$/],
