@@ -53,4 +53,12 @@ open("${dir}/arrays.json", "w").write(__import__("json").dumps({"H": H.astype(np
       expect(r.stderr).toMatch(message);
     }
   });
+  it("bench collapse: marginflow and the NumPy peer on the same features, the ratio, and metrics that agree to 1e-10", async () => {
+    const r = await run("bench", "collapse", "--samples", "600", "--repeat", "1", "--json", join(dir, "bench.json"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ratio\s+\d+\.\d×/);
+    const j = JSON.parse(readFileSync(join(dir, "bench.json"), "utf8"));
+    expect(j.maxRelativeDifference).toBeLessThan(1e-10);
+    expect(j.numpySeconds).toHaveLength(1);
+  });
 });

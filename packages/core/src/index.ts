@@ -64,7 +64,7 @@ export { hardMarginSvm, SVM_DEFAULTS, type SvmOptions, type SvmResult } from "./
 export { nnls, nnlsColumns, type NnlsOptions, type NnlsResult } from "./certify/nnls.js";
 export { kktResiduals, KKT_DEFAULTS, type KktOptions, type KktResult } from "./certify/kkt.js";
 export { certify, type CertifyOptions, type Certificate, type SlidingUnit } from "./certify/certify.js";
-export { ClassStats, collapseMetrics, globalMean, SecondPass, measureCollapse, type Classifier, type CollapseMetrics, type CollapseOptions, type GlobalMean, type SecondPassMetrics } from "./collapse/index.js";
+export { ClassStats, collapseMetrics, globalMean, SecondPass, measureCollapse, type Classifier, type CollapseMetrics, type CollapseOptions, type GlobalMean, type ProjectedScatter, type SecondPassMetrics } from "./collapse/index.js";
 export { cascadeLevel, rateLevels, truncateAbove, type CascadeLevel, type RateLevelShare } from "./certify/cascade.js";
 export { asymmetricMaxMargin, cascadedMaxMargin, diagonalNetwork, diagonalBeta, type AsymmetricResult } from "./certify/asymmetric.js";
 export { ballLimit, ballCascade, type BallLimitOptions, type BallLimitResult, type BallCascadeResult } from "./certify/ball.js";

@@ -1,4 +1,4 @@
-// Neural-collapse metrics (core/src/collapse) against a NumPy peer of the same definitions (test/peers/
+// Neural-collapse metrics (core/src/collapse) against a NumPy peer of the same definitions (bench/peers/
 // collapse_numpy.py: d×d covariances and np.linalg.pinv, two passes) to 1e-10, on random features and on nearly
 // collapsed ones (a simplex ETF plus small noise); the streaming statistics against two-pass sums to 1e-12; merged
 // accumulators against one; closed forms on an exact simplex; bad input named.
@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ArgumentError, ClassStats, collapseMetrics, measureCollapse, Rng, SecondPass, type Classifier } from "../src/index.js";
 
 const PY = "/usr/bin/python3";
-const PEER = new URL("./peers/collapse_numpy.py", import.meta.url).pathname;
+const PEER = new URL("../../../bench/peers/collapse_numpy.py", import.meta.url).pathname;
 
 interface Case { H: number[][]; y: number[]; K: number; W: number[][]; b: number[] }
 
@@ -78,6 +78,12 @@ describe("streaming", () => {
     // the second pass merges too
     const p = new SecondPass(whole).add(c.H.slice(0, 50), c.y.slice(0, 50)).merge(new SecondPass(whole).add(c.H.slice(50), c.y.slice(50)));
     expect(p.result().nc1Seed002).toBeCloseTo(new SecondPass(whole).add(c.H, c.y).result().nc1Seed002, 14);
+  });
+  it("NC1 from the residuals projected on the K means (measureCollapse) equals the d×d scatter's (1e-12)", () => {
+    const scatter = collapseMetrics(ClassStats.of(c.H, c.y, c.K), { W: c.W, b: c.b });
+    const projected = measureCollapse(c.H, c.y, c.K, { W: c.W, b: c.b });
+    for (const k of ["nc1", "nc1Unscaled", "nc1TraceRatio", "cdnv", "etfError"] as const) expect(rel(projected[k], scatter[k]), k).toBeLessThan(1e-12);
+    expect(() => collapseMetrics(ClassStats.of(c.H, c.y, c.K, { scatter: false }))).toThrow(/^options\.projected: expected the second pass's projection/);
   });
   it("a large offset does not cost accuracy (the pairwise update centres each batch first)", () => {
     const shifted = c.H.map((h) => h.map((v) => v + 1e8));

@@ -1,11 +1,12 @@
 // marginflow bench kernels | fig4: marginflow and a peer measured side by side in one run, with the ratio.
 import { Runtime, benchKernels, ballSurfaces, sphereDirections, fig4, parseExperimentSpec, FIG4_MU, type Fig4Result, type KernelBenchResult } from "@marginflow/core";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { CliError, UsageError } from "../errors.js";
+import { repoRoot } from "../repo-root.js";
+import { benchCollapse } from "./bench-collapse.js";
 import { flagError, intFlag, pathFlag, specFromFlags } from "../flags.js";
 import { createPool, defaultWorkers } from "../pool.js";
 import { checkWritable, writeJson } from "../io.js";
@@ -31,8 +32,8 @@ export function formatKernelBench(r: KernelBenchResult): string {
 
 export const benchCommand: Command = {
   name: "bench",
-  usage: "marginflow bench kernels|fig4 [--json FILE] [--quick] [--radii N] [--samples N] [--workers N] [--repeat N]",
-  summary: "measure marginflow against a peer in the same run and print the ratio (kernels: plain TS; fig4: NumPy + SciPy)",
+  usage: "marginflow bench kernels|fig4|collapse [--json FILE] [--quick] [--radii N] [--samples N] [--workers N] [--repeat N]",
+  summary: "measure marginflow against a peer in the same run and print the ratio (kernels: plain TS; fig4: NumPy + SciPy; collapse: NumPy)",
   options: { json: { type: "string" }, quick: { type: "boolean" }, radii: { type: "string" }, samples: { type: "string" }, workers: { type: "string" }, repeat: { type: "string" } },
   help() {
     return `${this.usage}
@@ -44,13 +45,18 @@ export const benchCommand: Command = {
       The Fig. 4 sweep at T = 1e5 by marginflow (the median of --repeat sweeps, default 3, each a fresh pool) and
       by a NumPy + SciPy (solve_ivp RK45) peer on the same samples: both times, the ratio, the largest robustness
       difference, peak RSS. --radii and --samples as for reproduce fig4 (same ranges). Installs python3-scipy.
+  marginflow bench collapse [--json FILE] [--samples N] [--repeat N]
+      Every neural-collapse metric (classifier included) of N × 256 features, K = 10 (default N = 10000), by
+      marginflow (measureCollapse, one thread) and by a NumPy two-pass peer of the same definitions (d×d
+      covariances, pinv): the medians of --repeat runs each (default 5), the ratio, the largest relative difference.
   --json FILE writes the measurements as JSON (whole or not at all).
 `;
   },
   async run(positionals, values) {
     const [what] = positionals;
     if (what === "fig4") return benchFig4(values);
-    if (what !== "kernels") throw new UsageError(`bench: unknown benchmark ${JSON.stringify(what ?? "")}; available: kernels, fig4`);
+    if (what === "collapse") return benchCollapse(values);
+    if (what !== "kernels") throw new UsageError(`bench: unknown benchmark ${JSON.stringify(what ?? "")}; available: kernels, fig4, collapse`);
     for (const f of ["radii", "samples", "workers", "repeat"]) if (values[f] !== undefined) throw new UsageError(`bench kernels: --${f} applies to bench fig4 only`);
     if (values.json !== undefined) checkWritable(pathFlag("json", values.json, ""));
     const rt = await Runtime.create();
@@ -70,17 +76,6 @@ export const benchCommand: Command = {
   },
 };
 
-/** The repository root: the first directory above this file that holds the peer (bundled or not, from anywhere). */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "bench", "peers", "fig4_scipy.py"))) {
-    const up = dirname(dir);
-    if (up === dir) throw new CliError("bench fig4: the peer bench/peers/fig4_scipy.py is not found above this installation (it ships with the repository)");
-    dir = up;
-  }
-  return dir;
-}
-
 /**
  * The Fig. 4 sweep at T = 1e5 (fig4's tolerances, exponential loss, hom and D = (1,5,10) from all-ones) by
  * marginflow's worker pool and by the SciPy peer (bench/peers/fig4_scipy.py) on the same samples, in one process
@@ -99,7 +94,7 @@ async function benchFig4(values: Record<string, string | boolean | undefined>): 
   const workers = intFlag("workers", values.workers, defaultWorkers(), 1, 256);
   const repeat = intFlag("repeat", values.repeat, 3, 1, 100);
   if (values.json !== undefined) checkWritable(pathFlag("json", values.json, ""));
-  const ROOT = repoRoot(), PEER = join(ROOT, "bench", "peers", "fig4_scipy.py");
+  const ROOT = repoRoot("fig4_scipy.py", "bench fig4"), PEER = join(ROOT, "bench", "peers", "fig4_scipy.py");
   const deps = spawnSync(process.execPath, [join(ROOT, "scripts", "ensure-system-deps.mjs"), "python3-scipy"], { stdio: ["ignore", "inherit", "inherit"] });
   if (deps.status !== 0) throw new CliError("bench fig4: the SciPy peer needs python3-scipy (install it: sudo apt-get install python3-scipy)");
   const items = fig4.items(spec);

@@ -12,27 +12,32 @@ export class ClassStats {
   readonly counts: Float64Array;
   /** class means, K×d row-major */
   readonly means: Float64Array;
-  /** pooled within-class scatter Σ_k Σ_{i∈k} (h − μ_k)(h − μ_k)ᵀ, d×d row-major (symmetric) */
+  /** pooled within-class scatter Σ_k Σ_{i∈k} (h − μ_k)(h − μ_k)ᵀ, d×d row-major (symmetric); empty without
+   *  `scatter` (then NC1 comes from SecondPass's projection onto the class means: O(n·d·K) instead of O(n·d²)) */
   readonly scatter: Float64Array;
+  /** whether the d×d scatter is kept */
+  readonly keepsScatter: boolean;
   /** Σ_{i∈k} ‖h_i − μ_k‖² per class */
   readonly classScatter: Float64Array;
 
   constructor(
     readonly classes: number,
     readonly dim: number,
+    options: { scatter?: boolean } = {},
   ) {
     checkInt("classes", classes, 2, 1e6);
     checkInt("dim", dim, 1, 1e5);
+    this.keepsScatter = options.scatter ?? true;
     this.counts = new Float64Array(classes);
     this.means = new Float64Array(classes * dim);
-    this.scatter = new Float64Array(dim * dim);
+    this.scatter = new Float64Array(this.keepsScatter ? dim * dim : 0);
     this.classScatter = new Float64Array(classes);
   }
 
   /** The statistics of features H (n×d: a Matrix or nested arrays) with class labels 0…K−1. */
-  static of(H: MatrixLike, labels: ArrayLike<number>, classes: number): ClassStats {
+  static of(H: MatrixLike, labels: ArrayLike<number>, classes: number, options: { scatter?: boolean } = {}): ClassStats {
     const m = toMatrix("features", H);
-    return new ClassStats(classes, m.cols).add(m, labels);
+    return new ClassStats(classes, m.cols, options).add(m, labels);
   }
 
   /** Total samples. */
@@ -56,7 +61,7 @@ export class ClassStats {
     for (let i = 0; i < X.data.length; i++) {
       if (!Number.isFinite(X.data[i]!)) throw new ArgumentError(`features[${Math.floor(i / d)}][${i % d}]`, X.data[i], "a finite number");
     }
-    const batch = new ClassStats(K, d);
+    const batch = new ClassStats(K, d, { scatter: this.keepsScatter });
     batch.fill(X, labels);
     return this.merge(batch);
   }
@@ -84,6 +89,7 @@ export class ClassStats {
         t += r[j]! * r[j]!;
       }
       this.classScatter[k]! += t;
+      if (!this.keepsScatter) continue;
       for (let j = 0; j < d; j++) {
         const rj = r[j]!;
         if (rj === 0) continue;
@@ -97,6 +103,7 @@ export class ClassStats {
   /** Merges other's statistics into these (Chan et al.): the result is that of both sample sets together. */
   merge(other: ClassStats): this {
     if (other.classes !== this.classes || other.dim !== this.dim) throw new ArgumentError("other", `${other.classes} classes × ${other.dim}`, `${this.classes} classes × ${this.dim} dimensions`);
+    if (other.keepsScatter !== this.keepsScatter) throw new ArgumentError("other", other.keepsScatter ? "statistics with the d×d scatter" : "statistics without the d×d scatter", "statistics of the same kind");
     const d = this.dim, S = this.scatter;
     for (let j = 0; j < S.length; j++) S[j]! += other.scatter[j]!;
     const delta = new Float64Array(d);
@@ -111,7 +118,7 @@ export class ClassStats {
         this.means[k * d + j]! += (delta[j]! * nb) / n;
       }
       this.classScatter[k]! += other.classScatter[k]! + w * t;
-      if (na > 0) {
+      if (na > 0 && this.keepsScatter) {
         for (let j = 0; j < d; j++) {
           const dj = w * delta[j]!;
           if (dj === 0) continue;
@@ -125,7 +132,7 @@ export class ClassStats {
 
   /** A copy (merging into it leaves these statistics as they are). */
   clone(): ClassStats {
-    const c = new ClassStats(this.classes, this.dim);
+    const c = new ClassStats(this.classes, this.dim, { scatter: this.keepsScatter });
     c.counts.set(this.counts);
     c.means.set(this.means);
     c.scatter.set(this.scatter);

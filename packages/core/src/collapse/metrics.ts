@@ -22,6 +22,13 @@ export interface CollapseOptions {
   globalMean?: GlobalMean;
 }
 
+/** The within-class scatter seen through the centred means, for statistics kept without the d×d scatter:
+ *  `gram` = M S_W Mᵀ (K×K, S_W = Σ_i r_i r_iᵀ, r_i = h_i − μ_{y_i}) and `trace` = tr S_W (SecondPass.projected()). */
+export interface ProjectedScatter {
+  gram: Float64Array;
+  trace: number;
+}
+
 /** The last layer: W (K×d, row k the classifier of class k) and its bias b (K). */
 export interface Classifier {
   W: MatrixLike;
@@ -172,32 +179,41 @@ function etfError(G: Float64Array, K: number): number {
 }
 
 /** The metrics of one pass of ClassStats (and the last layer, when given). */
-export function collapseMetrics(stats: ClassStats, classifier?: Classifier, options: CollapseOptions = {}): CollapseMetrics {
+export function collapseMetrics(stats: ClassStats, classifier?: Classifier, options: CollapseOptions & { projected?: ProjectedScatter } = {}): CollapseMetrics {
   const { classes: K, dim: d } = stats;
   const { muG, M, N } = centredMeans(stats, options.globalMean ?? "samples");
+  if (!stats.keepsScatter && !options.projected) throw new ArgumentError("options.projected", undefined, "the second pass's projection (statistics kept without the d×d scatter)");
   // NC1: Σ_B = MᵀM/K has rank ≤ K−1; with G = MMᵀ, (MᵀM)⁺ = Mᵀ(G⁺)²M, so tr(Σ_W Σ_B⁺) = K·tr((G⁺)² · M Σ_W Mᵀ): K×K work
   const G = gram(M, K, d);
   const G2 = symmetricPinvPower(G, K, 2);
-  const MS = new Float64Array(K * d); // M·S_W
-  const S = stats.scatter;
-  for (let k = 0; k < K; k++) {
-    for (let j = 0; j < d; j++) {
-      const mkj = M[k * d + j]!;
-      if (mkj === 0) continue;
-      for (let l = 0; l < d; l++) MS[k * d + l]! += mkj * S[j * d + l]!;
-    }
-  }
   let trace = 0; // tr((G⁺)² · M S_W Mᵀ)
-  for (let a = 0; a < K; a++) {
-    for (let c = 0; c < K; c++) {
-      let t = 0;
-      for (let l = 0; l < d; l++) t += MS[c * d + l]! * M[a * d + l]!;
-      trace += G2[a * K + c]! * t; // (G⁺)² symmetric: Σ_a Σ_c G2[a,c]·(M S Mᵀ)[c,a]
+  let trSW = 0;
+  if (options.projected) {
+    const P = options.projected.gram;
+    if (P.length !== K * K) throw new ArgumentError("options.projected.gram", `${P.length} entries`, `${K}×${K}`);
+    for (let a = 0; a < K * K; a++) trace += G2[a]! * P[a]!;
+    trSW = options.projected.trace / N;
+  } else {
+    const MS = new Float64Array(K * d); // M·S_W
+    const S = stats.scatter;
+    for (let k = 0; k < K; k++) {
+      for (let j = 0; j < d; j++) {
+        const mkj = M[k * d + j]!;
+        if (mkj === 0) continue;
+        for (let l = 0; l < d; l++) MS[k * d + l]! += mkj * S[j * d + l]!;
+      }
     }
+    for (let a = 0; a < K; a++) {
+      for (let c = 0; c < K; c++) {
+        let t = 0;
+        for (let l = 0; l < d; l++) t += MS[c * d + l]! * M[a * d + l]!;
+        trace += G2[a * K + c]! * t; // (G⁺)² symmetric: Σ_a Σ_c G2[a,c]·(M S Mᵀ)[c,a]
+      }
+    }
+    for (let j = 0; j < d; j++) trSW += S[j * d + j]! / N;
   }
   const trSWSBp = (K * trace) / N;
-  let trSW = 0, trSB = 0;
-  for (let j = 0; j < d; j++) trSW += S[j * d + j]! / N;
+  let trSB = 0;
   for (let k = 0; k < K; k++) trSB += G[k * K + k]! / K;
   // CDNV
   let cdnv = 0, cdnvUnbiased = 0, cdnvPlain = 0, pairs = 0;

@@ -5,7 +5,7 @@
 import { ArgumentError } from "../errors.js";
 import { toMatrix, type MatrixLike } from "../linalg/matrix.js";
 import { ClassStats } from "./class-stats.js";
-import { checkClassifier, collapseMetrics, globalMean, type Classifier, type CollapseMetrics, type CollapseOptions } from "./metrics.js";
+import { checkClassifier, collapseMetrics, globalMean, type Classifier, type CollapseMetrics, type CollapseOptions, type ProjectedScatter } from "./metrics.js";
 
 export interface SecondPassMetrics {
   /** seed 002: Avg_i ‖h_i − μ_{y_i}‖ / Avg_i ‖h_i − μ_G‖ */
@@ -35,6 +35,10 @@ export class SecondPass {
   private ncmCorrect = 0;
   private marginSum = 0;
   private marginMin = Infinity;
+  /** centred means M (K×d), and Σ_i (M r_i)(M r_i)ᵀ and Σ_i ‖r_i‖² over the residuals r_i = h_i − μ_{y_i} */
+  private readonly centred: Float64Array;
+  private readonly projGram: Float64Array;
+  private projTrace = 0;
 
   constructor(
     readonly stats: ClassStats,
@@ -43,6 +47,8 @@ export class SecondPass {
   ) {
     const { classes: K, dim: d } = stats;
     this.muG = globalMean(stats, options.globalMean ?? "samples");
+    this.centred = Float64Array.from(stats.means, (v, i) => v - this.muG[i % d]!);
+    this.projGram = new Float64Array(K * K);
     if (classifier) ({ W: this.W, b: this.b } = checkClassifier(classifier, K, d));
   }
 
@@ -52,7 +58,8 @@ export class SecondPass {
     const { classes: K, dim: d, means } = this.stats;
     if (X.cols !== d) throw new ArgumentError("features", `${X.rows}×${X.cols}`, `${d} columns`);
     if (labels.length !== X.rows) throw new ArgumentError("labels", `${labels.length} labels`, `one label per row of features (${X.rows})`);
-    const f = new Float64Array(K);
+    const f = new Float64Array(K), p = new Float64Array(K), r = new Float64Array(d);
+    const Mc = this.centred, Q = this.projGram;
     for (let i = 0; i < X.rows; i++) {
       const y = labels[i]!;
       if (!Number.isInteger(y) || y < 0 || y >= K) throw new ArgumentError(`labels[${i}]`, y, `a class in 0…${K - 1}`);
@@ -66,6 +73,15 @@ export class SecondPass {
         if (t < bestDist) { bestDist = t; best = k; }
       }
       for (let j = 0; j < d; j++) dg += (h[j]! - this.muG[j]!) ** 2;
+      // the residual's projection onto the centred means (NC1 without the d×d scatter)
+      for (let j = 0; j < d; j++) r[j] = h[j]! - means[y * d + j]!;
+      for (let k = 0; k < K; k++) {
+        let t = 0;
+        for (let j = 0; j < d; j++) t += Mc[k * d + j]! * r[j]!;
+        p[k] = t;
+      }
+      for (let a = 0; a < K; a++) for (let c = 0; c < K; c++) Q[a * K + c]! += p[a]! * p[c]!;
+      this.projTrace += dc;
       if (!Number.isFinite(dc) || !Number.isFinite(dg)) throw new ArgumentError(`features[${i}]`, "a non-finite entry", "finite numbers");
       this.distClass += Math.sqrt(dc);
       this.distGlobal += Math.sqrt(dg);
@@ -102,7 +118,14 @@ export class SecondPass {
     this.ncmCorrect += other.ncmCorrect;
     this.marginSum += other.marginSum;
     this.marginMin = Math.min(this.marginMin, other.marginMin);
+    for (let i = 0; i < this.projGram.length; i++) this.projGram[i]! += other.projGram[i]!;
+    this.projTrace += other.projTrace;
     return this;
+  }
+
+  /** M S_W Mᵀ and tr S_W of the samples seen (collapseMetrics' `projected`, for statistics without the scatter). */
+  projected(): ProjectedScatter {
+    return { gram: Float64Array.from(this.projGram), trace: this.projTrace };
   }
 
   result(): SecondPassMetrics {
@@ -116,10 +139,12 @@ export class SecondPass {
   }
 }
 
-/** Both passes over features in memory: every metric of metrics.ts and of the second pass. */
+/** Both passes over features in memory: every metric of metrics.ts and of the second pass. NC1 comes from the
+ *  residuals projected onto the K centred means (O(n·d·K)); the first pass keeps no d×d scatter. */
 export function measureCollapse(H: MatrixLike, labels: ArrayLike<number>, classes: number, classifier?: Classifier, options: CollapseOptions = {}): CollapseMetrics & SecondPassMetrics {
-  const stats = ClassStats.of(H, labels, classes);
-  const first = collapseMetrics(stats, classifier, options);
-  const second = new SecondPass(stats, classifier, options).add(H, labels).result();
+  const stats = ClassStats.of(H, labels, classes, { scatter: false });
+  const pass = new SecondPass(stats, classifier, options).add(H, labels);
+  const first = collapseMetrics(stats, classifier, { ...options, projected: pass.projected() });
+  const second = pass.result();
   return { ...first, nc1Seed002: second.nc1Seed002, classifier: first.classifier && second.classifier ? { ...first.classifier, ...second.classifier } : first.classifier } as CollapseMetrics & SecondPassMetrics;
 }
