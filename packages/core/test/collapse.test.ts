@@ -4,7 +4,12 @@
 // accumulators against one; closed forms on an exact simplex; bad input named.
 import { execFileSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ArgumentError, ClassStats, collapseMetrics, measureCollapse, Rng, SecondPass, type Classifier } from "../src/index.js";
+import { ArgumentError, Blas, ClassStats, collapseMetrics, measureCollapse, Rng, Runtime, SecondPass, type Classifier } from "../src/index.js";
+
+let blas: Blas;
+beforeAll(async () => {
+  blas = new Blas(await Runtime.create());
+});
 
 const PY = "/usr/bin/python3";
 const PEER = new URL("../../../bench/peers/collapse_numpy.py", import.meta.url).pathname;
@@ -36,8 +41,8 @@ describe("every metric equals the NumPy peer's (1e-10, relative)", () => {
     ["random features, K = 10, d = 32, class-mean centring", makeCase(10, 32, 20, 1, false, 2), "classMeans"],
     ["nearly collapsed (ETF + 1e-3 noise), K = 5, d = 12", makeCase(5, 12, 25, 1e-3, true, 3), "samples"],
   ];
-  it.each(cases)("%s", (_, c, globalMean) => {
-    const ours = measureCollapse(c.H, c.y, c.K, { W: c.W, b: c.b }, { globalMean: globalMean as "samples" });
+  it.each(cases.flatMap(([name, c, g]) => [[`${name}, plain TS`, c, g, false], [`${name}, WASM GEMM`, c, g, true]] as const))("%s", (_, c, globalMean, gemm) => {
+    const ours = measureCollapse(c.H, c.y, c.K, { W: c.W, b: c.b }, { globalMean: globalMean as "samples", ...(gemm ? { blas } : {}) });
     const peer = numpy(c, globalMean);
     expect(Object.keys(peer).length).toBeGreaterThan(10); // the peer answered (not a vacuous comparison)
     expect(Object.keys(peer.classifier).length).toBeGreaterThan(10);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { dump } from "npyjs";
-import { measureCollapse, Rng } from "@marginflow/core";
+import { Blas, measureCollapse, Rng, Runtime } from "@marginflow/core";
 import { CliError, UsageError } from "../errors.js";
 import { intFlag, pathFlag } from "../flags.js";
 import { checkWritable, writeJson } from "../io.js";
@@ -45,14 +45,20 @@ export async function benchCollapse(values: Record<string, string | boolean | un
   if (deps.status !== 0) throw new CliError("bench collapse: the NumPy peer needs python3-numpy (install python3-scipy)");
   const { H, y, W, b } = features(n);
   const X = { rows: n, cols: DIM, data: H }, clf = { W: { rows: CLASSES, cols: DIM, data: W }, b };
-  process.stderr.write(`bench collapse: ${n} × ${DIM} features, K = ${CLASSES} — marginflow, ${repeat} runs…\n`);
-  const ours: number[] = [];
-  let m = measureCollapse(X, y, CLASSES, clf);
-  for (let k = 0; k < repeat; k++) {
-    const t0 = performance.now();
-    m = measureCollapse(X, y, CLASSES, clf);
-    ours.push((performance.now() - t0) / 1000);
-  }
+  process.stderr.write(`bench collapse: ${n} × ${DIM} features, K = ${CLASSES} — marginflow, ${repeat} runs each (WASM GEMM, plain TS)…\n`);
+  const blas = new Blas(await Runtime.create());
+  const time = (withBlas: boolean) => {
+    const out: number[] = [];
+    measureCollapse(X, y, CLASSES, clf, withBlas ? { blas } : {}); // warm-up
+    for (let k = 0; k < repeat; k++) {
+      const t0 = performance.now();
+      measureCollapse(X, y, CLASSES, clf, withBlas ? { blas } : {});
+      out.push((performance.now() - t0) / 1000);
+    }
+    return out;
+  };
+  const ours = time(true), plain = time(false);
+  const m = measureCollapse(X, y, CLASSES, clf, { blas });
   const dir = mkdtempSync(join(tmpdir(), "mf-bench-nc-"));
   let peer: { metrics: Record<string, unknown>; seconds: number[] };
   try {
@@ -74,14 +80,15 @@ export async function benchCollapse(values: Record<string, string | boolean | un
   const tm = median(ours), tp = median(peer.seconds);
   process.stdout.write(
     `neural-collapse metrics of ${n} × ${DIM} features, K = ${CLASSES}, with a classifier (${Object.keys(theirs).length} metrics)\n` +
-      `  marginflow   ${(tm * 1000).toFixed(1).padStart(8)} ms  (median of ${repeat}: ${ours.map((s) => (s * 1000).toFixed(1)).join(", ")}; one thread)\n` +
+      `  marginflow   ${(tm * 1000).toFixed(1).padStart(8)} ms  (median of ${repeat}: ${ours.map((s) => (s * 1000).toFixed(1)).join(", ")}; one thread, WASM GEMM)\n` +
+      `  plain TS     ${(median(plain) * 1000).toFixed(1).padStart(8)} ms  (the same without the GEMM)\n` +
       `  NumPy        ${(tp * 1000).toFixed(1).padStart(8)} ms  (median of ${repeat}; two passes, d×d covariances, pinv; BLAS on one thread)\n` +
       `  ratio        ${(tp / tm).toFixed(1).padStart(8)}×\n` +
       `  largest relative difference ${worst.toExponential(2)} (${worstName})\n` +
       `${tp / tm >= 5 ? "met " : "MISS"}  ≥ 5× the NumPy two-pass computation: ${(tp / tm).toFixed(1)}\n`,
   );
   if (typeof values.json === "string") {
-    writeJson(values.json, { samples: n, dim: DIM, classes: CLASSES, marginflowSeconds: ours, numpySeconds: peer.seconds, ratio: tp / tm, maxRelativeDifference: worst, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, date: new Date().toISOString() });
+    writeJson(values.json, { samples: n, dim: DIM, classes: CLASSES, marginflowSeconds: ours, plainTsSeconds: plain, numpySeconds: peer.seconds, ratio: tp / tm, maxRelativeDifference: worst, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, date: new Date().toISOString() });
     process.stdout.write(`wrote ${values.json}\n`);
   }
   return 0;

@@ -1,7 +1,7 @@
 // `marginflow collapse`: every neural-collapse metric of core/src/collapse on features a user exported from any
 // framework (.npy or CSV), so that a PyTorch or JAX user can measure with marginflow's definitions without training
 // here. Prints the metrics grouped by NC1–NC4, each with its source; --json writes them whole or not at all.
-import { measureCollapse, type GlobalMean } from "@marginflow/core";
+import { Blas, measureCollapse, Runtime, type GlobalMean } from "@marginflow/core";
 import type { Command } from "../command.js";
 import { UsageError } from "../errors.js";
 import { intFlag, pathFlag } from "../flags.js";
@@ -50,7 +50,8 @@ Each metric is named by its source (docs/collapse.md: which definition equals wh
       const b = values.bias === undefined ? undefined : readNumericFile(pathFlag("bias", values.bias, "")).data;
       classifier = { W: { rows: W.rows, cols: W.cols, data: W.data }, ...(b ? { b } : {}) };
     } else if (values.bias !== undefined) throw new UsageError("--bias needs --weights");
-    const m = measureCollapse({ rows: H.rows, cols: H.cols, data: H.data }, labels, K, classifier, { globalMean: gm });
+    const blas = new Blas(await Runtime.create());
+    const m = measureCollapse({ rows: H.rows, cols: H.cols, data: H.data }, labels, K, classifier, { globalMean: gm, blas });
     const out = process.stdout;
     out.write(`collapse: ${m.samples} samples, ${m.classes} classes, dimension ${m.dim} (means centred on the ${gm === "samples" ? "mean of all samples" : "mean of the class means"})\n`);
     const rows: [string, number][] = [
