@@ -12,6 +12,7 @@ import { CliError, UsageError } from "../errors.js";
 import { intFlag, pathFlag } from "../flags.js";
 import { checkWritable, writeJson } from "../io.js";
 import { repoRoot } from "../repo-root.js";
+import { peerPython } from "../peer-python.js";
 
 const DIM = 256, CLASSES = 10;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -64,8 +65,8 @@ export async function benchCollapse(values: Record<string, string | boolean | un
   try {
     const files = { H: [H, [n, DIM]], y: [Int32Array.from(y), [n]], W: [W, [CLASSES, DIM]], b: [b, [CLASSES]] } as const;
     for (const [name, [data, shape]] of Object.entries(files)) writeFileSync(join(dir, `${name}.npy`), Buffer.from(dump(data as Float64Array, [...shape])));
-    process.stderr.write(`bench collapse: the NumPy peer (/usr/bin/python3, ${repeat} runs)…\n`);
-    const r = spawnSync("/usr/bin/python3", [PEER, "--npy", ...["H", "y", "W", "b"].map((f) => join(dir, `${f}.npy`)), String(CLASSES), String(repeat)], { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } });
+    process.stderr.write(`bench collapse: the NumPy peer (${peerPython()}, ${repeat} runs)…\n`);
+    const r = spawnSync(peerPython(), [PEER, "--npy", ...["H", "y", "W", "b"].map((f) => join(dir, `${f}.npy`)), String(CLASSES), String(repeat)], { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } });
     if (r.status !== 0) throw new CliError(`bench collapse: the NumPy peer failed: ${(r.stderr || r.error?.message || "").trim().split("\n").pop()}`);
     peer = JSON.parse(r.stdout);
   } finally {

@@ -6,6 +6,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { CliError, UsageError } from "../errors.js";
 import { repoRoot } from "../repo-root.js";
+import { peerPython } from "../peer-python.js";
 import { benchCollapse } from "./bench-collapse.js";
 import { flagError, intFlag, pathFlag, specFromFlags } from "../flags.js";
 import { createPool, defaultWorkers } from "../pool.js";
@@ -126,10 +127,10 @@ async function benchFig4(values: Record<string, string | boolean | undefined>): 
     }
     const mfSeconds = [...mfRuns].sort((a, b) => a - b)[Math.floor(mfRuns.length / 2)]!;
     const rss = process.resourceUsage().maxRSS / 1024;
-    process.stderr.write(`bench fig4: the SciPy peer (python3, solve_ivp RK45, one process)…\n`);
+    process.stderr.write(`bench fig4: the SciPy peer (${peerPython()}, solve_ivp RK45, one process)…\n`);
     const arg = JSON.stringify({ dirs: join(dir, "dirs.f64"), labels: join(dir, "labels.f64"), mu: FIG4_MU, radii: rs, T, rtol, atol });
     const t1 = performance.now();
-    const peer = spawnSync("python3", [PEER, arg], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const peer = spawnSync(peerPython(), [PEER, arg], { encoding: "utf8", maxBuffer: 1 << 26 });
     const peerWall = (performance.now() - t1) / 1000;
     if (peer.status !== 0) throw new CliError(`bench fig4: the SciPy peer failed: ${(peer.stderr || peer.error?.message || "").trim().split("\n").pop()}`);
     const p = JSON.parse(peer.stdout) as { hom: number[]; qh: number[]; nfev: { hom: number; qh: number }; seconds: number };
