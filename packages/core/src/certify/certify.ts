@@ -84,12 +84,10 @@ export function certify(rt: Runtime, model: CompiledModel, data: TrainingSet, th
 function marginsAndGradients(rt: Runtime, model: CompiledModel, data: TrainingSet, theta: Float64Array, sliding?: SlidingUnit[]) {
   const ev = new ModelEvaluator(rt, model);
   if (!hasReLU(model)) {
-    if (model.outputs !== 1) return ev.marginGradients(theta, data.X, data.labels);
-    if (model.spec.kind === "diagonal" || (model.spec.kind === "ensemble" && model.spec.members.some((m) => m.kind === "diagonal"))) {
-      const f = ev.forward(theta, data.X).data;
-      return { q: Float64Array.from(f, (v, i) => v * data.labels[i]!), G: ev.sampleGradients(theta, data.X, data.labels) };
-    }
-    return ev.marginGradients(theta, data.X, data.labels);
+    const diagonal = model.spec.kind === "diagonal" || (model.spec.kind === "ensemble" && model.spec.members.some((m) => m.kind === "diagonal"));
+    if (model.outputs !== 1 || !diagonal) return ev.marginGradients(theta, data.X, data.labels);
+    const f = ev.forward(theta, data.X).data;
+    return { q: Float64Array.from(f, (v, i) => v * data.labels[i]!), G: ev.sampleGradients(theta, data.X, data.labels) };
   }
   const factors = ev.reluFactors(theta, data.X);
   for (const [k, s] of (sliding ?? []).entries()) {

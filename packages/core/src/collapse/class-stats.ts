@@ -5,7 +5,7 @@
 // each class's trace of its own scatter are kept: every second-moment neural-collapse metric (metrics.ts) is a
 // function of these, the means and the counts.
 import { ArgumentError, checkInt } from "../errors.js";
-import { checkMatrix, toMatrix, type Matrix, type MatrixLike } from "../linalg/matrix.js";
+import { toMatrix, type Matrix, type MatrixLike } from "../linalg/matrix.js";
 
 export class ClassStats {
   /** samples per class */
@@ -49,8 +49,7 @@ export class ClassStats {
 
   /** Folds a batch in (features n×d, labels 0…K−1). Checked first: nothing is added from an invalid batch. */
   add(H: MatrixLike, labels: ArrayLike<number>): this {
-    const X = toMatrix("features", H);
-    checkMatrix("features", X);
+    const X = toMatrix("features", H); // checks a Matrix too
     const { classes: K, dim: d } = this;
     if (X.cols !== d) throw new ArgumentError("features", `${X.rows}×${X.cols}`, `${d} columns (the dimension of these statistics)`);
     if (labels.length !== X.rows) throw new ArgumentError("labels", `${labels.length} labels`, `one label per row of features (${X.rows})`);
@@ -97,7 +96,7 @@ export class ClassStats {
         for (let l = j; l < d; l++) S[row + l]! += rj * r[l]!;
       }
     }
-    for (let j = 0; j < d; j++) for (let l = j + 1; l < d; l++) S[l * d + j] = S[j * d + l]!;
+    if (this.keepsScatter) for (let j = 0; j < d; j++) for (let l = j + 1; l < d; l++) S[l * d + j] = S[j * d + l]!;
   }
 
   /** Merges other's statistics into these (Chan et al.): the result is that of both sample sets together. */

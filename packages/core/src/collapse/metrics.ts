@@ -93,7 +93,7 @@ export function checkClassifier(c: Classifier, K: number, d: number): { W: Float
   return { W: W.data, b };
 }
 
-/** Every class has samples; returns μ_G and the centred means M (K×d). */
+/** μ_G of the chosen kind; every class must have samples. */
 export function globalMean(s: ClassStats, kind: GlobalMean = "samples"): Float64Array {
   const { classes: K, dim: d } = s;
   for (let k = 0; k < K; k++) if (s.counts[k] === 0) throw new ArgumentError("labels", `class ${k} has no samples`, `samples of every class 0…${K - 1}`);

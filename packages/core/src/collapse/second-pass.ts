@@ -49,6 +49,7 @@ export class SecondPass {
   private projTrace = 0;
   /** the WASM GEMM for the batch products (null: plain TS) */
   private readonly blas: Blas | null;
+  private constants: { stacked: Matrix; pair: Float64Array } | null = null;
 
   constructor(
     readonly stats: ClassStats,
@@ -140,6 +141,24 @@ export class SecondPass {
     return { dist, proj, dg, logits };
   }
 
+  /** [means; centred means] (2K×d) and ‖μ_a − μ_c‖² (K×K): fixed by the first pass, formed on the first batch. */
+  private gemmConstants(): { stacked: Matrix; pair: Float64Array } {
+    if (this.constants) return this.constants;
+    const { classes: K, dim: d, means } = this.stats;
+    const stacked = new Float64Array(2 * K * d);
+    stacked.set(means);
+    stacked.set(this.centred, K * d);
+    const pair = new Float64Array(K * K);
+    for (let a = 0; a < K; a++) {
+      for (let c = 0; c < K; c++) {
+        let t = 0;
+        for (let j = 0; j < d; j++) t += (means[a * d + j]! - means[c * d + j]!) ** 2;
+        pair[a * K + c] = t;
+      }
+    }
+    return (this.constants = { stacked: { rows: 2 * K, cols: d, data: stacked }, pair });
+  }
+
   /** The same by three n×d×K products in the WASM GEMM, on the exact residuals r_i = h_i − μ_{y_i}:
    *  ‖h − μ_k‖² = ‖r‖² + 2 r·(μ_y − μ_k) + ‖μ_y − μ_k‖² (no cancellation when h ≈ μ_y, where collapse is measured). */
   private productsBlas(X: Matrix, labels: ArrayLike<number>, blas: Blas): BatchProducts {
@@ -159,23 +178,13 @@ export class SecondPass {
     }
     const Rm = { rows: n, cols: d, data: R };
     // one product with the stacked [means; centred means] (2K×d): r·μ_k and the projection M r
-    const stacked = new Float64Array(2 * K * d);
-    stacked.set(means);
-    stacked.set(this.centred, K * d);
-    const AP = blas.gemm(Rm, { rows: 2 * K, cols: d, data: stacked }, { transB: true }).data;
+    const { stacked, pair } = this.gemmConstants();
+    const AP = blas.gemm(Rm, stacked, { transB: true }).data;
     const A = new Float64Array(n * K), proj = new Float64Array(n * K);
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < K; k++) {
         A[i * K + k] = AP[i * 2 * K + k]!;
         proj[i * K + k] = AP[i * 2 * K + K + k]!;
-      }
-    }
-    const pair = new Float64Array(K * K);
-    for (let a = 0; a < K; a++) {
-      for (let c = 0; c < K; c++) {
-        let t = 0;
-        for (let j = 0; j < d; j++) t += (means[a * d + j]! - means[c * d + j]!) ** 2;
-        pair[a * K + c] = t;
       }
     }
     const dist = new Float64Array(n * K);

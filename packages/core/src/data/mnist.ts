@@ -71,7 +71,7 @@ export function mnistSubset(source: MnistDigits, o: MnistOptions, path = "data")
   if (o.scale !== "pixels") {
     const norm = (X: Float64Array, i: number) => Math.hypot(...X.subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS));
     let big = 0;
-    for (let i = 0; i < train.X.rows; i++) big = Math.max(big, norm(train.X.data, i));
+    if (o.scale === "ball") for (let i = 0; i < train.X.rows; i++) big = Math.max(big, norm(train.X.data, i));
     for (const set of [train, test]) {
       for (let i = 0; i < set.X.rows; i++) {
         const s = o.scale === "ball" ? big : norm(set.X.data, i) || 1;

@@ -27,7 +27,7 @@ const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 
 /** A loss that has not moved over the last decades while the data stay unseparated: the flow converges to a
  *  stationary point (there is no terminal phase to follow). Returns the log10 t since when, or undefined. */
-export function plateauSince(trail: StopFacts["trail"], qmin: number): number | undefined {
+function plateauSince(trail: StopFacts["trail"], qmin: number): number | undefined {
   if (qmin > 0 || trail.length < 3) return undefined;
   const last = trail[trail.length - 1]!;
   let since = last.log10t;
@@ -72,7 +72,7 @@ export function stopNote(f: StopFacts): string {
       const falling = back !== undefined && plateau === undefined
         ? ` log L moved by only ${Math.abs(f.logL - back.logL).toExponential(2)} since log10 t = ${f3(back.log10t)} (${f.logL.toPrecision(6)} now): the flow converges to a stationary point of the loss or leaves it far too slowly to follow — options.plateauSigma = Infinity follows it further, at a growing cost.`
         : "";
-      return `stopped ${at}: the data are still not separated (q_min = ${f.qmin.toPrecision(3)}) long after ∫L dt reached 1 (options.plateauSigma)${plateau !== undefined ? `, and log L has stayed at ${f.logL.toPrecision(6)} since log10 t ≈ ${f3(plateau)}: the flow converges to a stationary point of the loss and there is no terminal phase to follow; certify() gives the residual of the end point, and a horizon ≤ ${f3(f.log10t)} avoids this stop.` : ":"}${falling}`;
+      return `stopped ${at}: the data are still not separated (q_min = ${f.qmin.toPrecision(3)}) long after ∫L dt reached 1 (options.plateauSigma)${plateau !== undefined ? `, and log L has stayed at ${f.logL.toPrecision(6)} since log10 t ≈ ${f3(plateau)}: the flow converges to a stationary point of the loss and there is no terminal phase to follow; certify() gives the residual of the end point, and a horizon ≤ ${f3(f.log10t)} avoids this stop.` : falling ? `:${falling}` : "."}`;
     }
     case "interrupted":
       return `interrupted by the progress callback ${at}.`;

@@ -170,10 +170,6 @@ export function defaultTerminal(loss: LossName): "auto" | "off" {
   return loss === "square" ? "off" : D.terminal;
 }
 
-function hasKinks(spec: CompiledModel["spec"]): boolean {
-  return spec.kind === "mlp" || (spec.kind === "ensemble" && spec.members.some(hasKinks));
-}
-
 function addStats(a: SolverStats, b: SolverStats): SolverStats {
   return {
     accepted: a.accepted + b.accepted, rejected: a.rejected + b.rejected, nfev: a.nfev + b.nfev, lastStep: b.lastStep,
@@ -239,8 +235,8 @@ export function gradientFlow(
   const deadline = performance.now() + budgetMs;
 
   return rt.arena.scope((a) => {
-    const followKinks = kinks === "auto" && hasKinks(model.spec);
-    const p = new BoundProblem(rt, a, model, data, loss, { ...(followKinks ? { kinks: { capacity: D.kinkCapacity, logCapacity: D.kinkLog } } : {}), decay });
+    const p = new BoundProblem(rt, a, model, data, loss, { ...(kinks === "auto" ? { kinks: { capacity: D.kinkCapacity, logCapacity: D.kinkLog } } : {}), decay });
+    const followKinks = p.followsKinks; // a kink block only when the program has ReLU units
     p.resetKinks(theta0);
     const m = model.size, n = p.n, dim = m + 1;
     const warnings: string[] = [];
@@ -294,7 +290,7 @@ export function gradientFlow(
     y0.set(theta0);
     const snaps1 = p.prepareSnapshots(a, tOut.length, 0);
     const r1 = runSolver(rt, a, {
-      method: options.method ?? D.method, n: dim, rhs: rt.constant("RHS_GF_TIME"), paramsPtr: p.block.ptr, t0: 0, t1: T, y0,
+      method: method1, n: dim, rhs: rt.constant("RHS_GF_TIME"), paramsPtr: p.block.ptr, t0: 0, t1: T, y0,
       rtol, atol, h0: 0, hmax: 0, maxSteps, tOut, events: concat(ev1), nEvents: ev1.length, evCap: 16, deadline, fixed: false,
       ...progress("time"),
     });
@@ -333,7 +329,7 @@ export function gradientFlow(
         if (lambda) {
           const mon = pointMonitors(p, model, data, lambda, c.theta);
           let level: NonNullable<FlowCheckpoint["monitors"]>["cascade"] = null;
-          if (mon.qmin > 0) {
+          if (mon.qmin > 0 && cascadeMode === "auto") {
             const cl = cascadeLevel(rt, model, data, lambda, c.theta);
             level = { rate: cl.rate, index: cl.index, seminorm: cl.seminorm, normalizedMargin: cl.normalizedMargin };
           }
@@ -426,7 +422,8 @@ export function gradientFlow(
         else if (e.index === PLATEAU) plateauCheck = true;
         else if (e.index === PROBE) {
           probed = true;
-          probes.push({ log10t: e.y[m]! / LN10, logL: p.logLoss(e.y.subarray(0, m)) });
+          // after the segment: the kink state is its end's, not the probe's (natural ReLU, as at checkpoints)
+          probes.push({ log10t: e.y[m]! / LN10, logL: p.natural(() => p.logLoss(e.y.subarray(0, m))) });
         } else checkpointAt(later[e.index - 1]!, e.y.slice(0, m), "terminal", snaps?.("event", k));
       });
       stats2 = stats2 ? addStats(stats2, r.stats) : r.stats;
@@ -446,7 +443,7 @@ export function gradientFlow(
         // still not separated at plateauAt: a plateau if log L has not moved since the probe half a window back;
         // otherwise the next window
         plateauCheck = false;
-        const logLNow = p.logLoss(r2.y.subarray(0, m)), probe = probes[probes.length - 1]!;
+        const logLNow = p.natural(() => p.logLoss(r2.y.subarray(0, m))), probe = probes[probes.length - 1]!;
         if (Math.abs(logLNow - probe.logL) <= PLATEAU_DLOGL) {
           plateau = true;
           break;
@@ -458,7 +455,8 @@ export function gradientFlow(
     }
     if (reachedEnd) checkpointAt(log10T, r2.y.slice(0, m), "terminal", followKinks ? p.slidingUnits() : undefined);
     const stats = { time: timeStats, terminal: stats2!, rhsEvaluations: timeStats.nfev + stats2!.nfev + stats2!.nfevJacobian };
-    return finish(plateau && !lossStop ? "plateau" : reachedEnd ? "event" : r2.status, r2.y[m]! / LN10, r2.y.slice(0, m), "terminal", stats, stats2!);
+    // phase 2 "done" is σ0 + 700 (s = e^700), not the horizon: only an unseparated flow gets there
+    return finish(plateau || (!reachedEnd && r2.status === "done") ? "plateau" : reachedEnd ? "event" : r2.status, r2.y[m]! / LN10, r2.y.slice(0, m), "terminal", stats, stats2!);
   });
 }
 

@@ -4,15 +4,14 @@
 // normalized features of a layer-normalized network.
 import { ArgumentError, checkAllFinite, checkF64 } from "../errors.js";
 import type { Runtime } from "../runtime/kernels.js";
-import { checkMatrix, toMatrix, type Matrix, type MatrixLike } from "../linalg/matrix.js";
+import { toMatrix, type Matrix, type MatrixLike } from "../linalg/matrix.js";
 import type { CompiledModel } from "./compile.js";
 
 /** n×width activations of `layer` (an index into model.layers or its name) for the rows of X at θ. */
 export function features(rt: Runtime, model: CompiledModel, theta: Float64Array, X: MatrixLike, layer: number | string): Matrix {
   checkF64("theta", theta, model.size);
   checkAllFinite("theta", theta);
-  const x = toMatrix("X", X);
-  checkMatrix("X", x);
+  const x = toMatrix("X", X); // checks a Matrix too
   if (x.cols !== model.inputs) throw new ArgumentError("X", `${x.rows}×${x.cols}`, `${model.inputs} columns (the model's inputs)`);
   checkAllFinite("X", x.data);
   const names = model.layers.map((l, i) => `${i} (${l.name})`).join(", ");

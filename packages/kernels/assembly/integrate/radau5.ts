@@ -12,7 +12,7 @@ import { lu_real, lu_solve_real, lu_complex, lu_solve_complex } from "./linsolve
 import { hess_reduce, hess_apply, hess_lu_real, hess_lu_complex } from "./hessenberg";
 import { krylov_bytes, krylov_base, krylov_solve } from "./krylov";
 import { error_norm, ctl_rejected_last } from "./controller";
-import { put_stat, STAT_NJEV, STAT_NFEV_JAC, STAT_NLU } from "./status";
+import { put_stat, STAT_NJEV, STAT_NLU } from "./status";
 
 /** Order of the embedded error estimate. */
 export const RADAU5_ORDER: i32 = 3;

@@ -178,20 +178,7 @@ export function model_forward(prog: usize, theta: usize, x: usize, n: i32, f: us
           store<f64>(out + o8, load<f64>(h + o8) + load<f64>(s + o8));
         }
       } else if (op == OP_LNORM) {
-        for (let i = 0; i < n; i++) {
-          const src = h + ((<usize>i * w) << 3), dst = out + ((<usize>i * w) << 3);
-          let mean: f64 = 0.0;
-          for (let j = 0; j < w; j++) mean += load<f64>(src + (<usize>j << 3));
-          mean /= <f64>w;
-          let ss: f64 = 0.0;
-          for (let j = 0; j < w; j++) {
-            const c = load<f64>(src + (<usize>j << 3)) - mean;
-            store<f64>(dst + (<usize>j << 3), c);
-            ss += c * c;
-          }
-          const inv = ss > 0.0 ? 1.0 / Math.sqrt(ss) : 0.0;
-          for (let j = 0; j < w; j++) store<f64>(dst + (<usize>j << 3), load<f64>(dst + (<usize>j << 3)) * inv);
-        }
+        for (let i = 0; i < n; i++) lnorm_forward_row(w, h + ((<usize>i * w) << 3), out + ((<usize>i * w) << 3));
       } else if (op == OP_DIAG) {
         // β (and, for backward, room for ∂/∂β) in the workspace: aux of this op
         const beta = free;
@@ -449,12 +436,23 @@ export function model_op_count(): i32 {
 }
 
 /** The current forward modes (0: natural). */
-export function current_forward_modes(): usize {
-  return modesF;
-}
-
 function slotGrad(k: i32, n: i32, w: i32): usize {
   return outputOf(k) + ((<usize>n * w) << 3);
+}
+
+/** The layer-norm forward of one row (width w): dst = c/‖c‖, c = src − mean(src) (dst may be src). */
+export function lnorm_forward_row(w: i32, src: usize, dst: usize): void {
+  let mean: f64 = 0.0;
+  for (let j = 0; j < w; j++) mean += load<f64>(src + (<usize>j << 3));
+  mean /= <f64>w;
+  let ss: f64 = 0.0;
+  for (let j = 0; j < w; j++) {
+    const c = load<f64>(src + (<usize>j << 3)) - mean;
+    store<f64>(dst + (<usize>j << 3), c);
+    ss += c * c;
+  }
+  const inv = ss > 0.0 ? 1.0 / Math.sqrt(ss) : 0.0;
+  for (let j = 0; j < w; j++) store<f64>(dst + (<usize>j << 3), load<f64>(dst + (<usize>j << 3)) * inv);
 }
 
 /** The layer-norm backward of one row (width w): from the pre-norm activations `src`, the normalized `hp` and the

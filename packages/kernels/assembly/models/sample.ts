@@ -3,7 +3,7 @@
 // batch activations the last model_forward left in the workspace. O(m) each, against O(n·m) for a batch pass.
 import {
   word, opLen, opOut, op_input, op_output, op_width, op_at, op_mode_offset, OP_DENSE, OP_RELU, OP_SAVE, OP_ADD, OP_LNORM,
-  lnorm_backward_row,
+  lnorm_backward_row, lnorm_forward_row,
 } from "./program";
 
 const MAX_SLOTS: i32 = 16;
@@ -98,17 +98,7 @@ export function sample_preact(prog: usize, theta: usize, x: usize, i: i32, n: i3
       const s = slots + <usize>(word(prog, at + 1) % MAX_SLOTS) * wb;
       for (let j = 0; j < w; j++) store<f64>(h + (<usize>j << 3), load<f64>(h + (<usize>j << 3)) + load<f64>(s + (<usize>j << 3)));
     } else if (op == OP_LNORM) {
-      let mean: f64 = 0.0;
-      for (let j = 0; j < w; j++) mean += load<f64>(h + (<usize>j << 3));
-      mean /= <f64>w;
-      let ss: f64 = 0.0;
-      for (let j = 0; j < w; j++) {
-        const c = load<f64>(h + (<usize>j << 3)) - mean;
-        store<f64>(h + (<usize>j << 3), c);
-        ss += c * c;
-      }
-      const inv = ss > 0.0 ? 1.0 / Math.sqrt(ss) : 0.0;
-      for (let j = 0; j < w; j++) store<f64>(h + (<usize>j << 3), load<f64>(h + (<usize>j << 3)) * inv);
+      lnorm_forward_row(w, h, h);
     } else return NaN; // DIAG: no ReLU follows it in the zoo
     at += opLen(prog, at);
     w = o;
@@ -157,6 +147,29 @@ export function sample_scratch_len(prog: usize): i32 {
   return (3 + MAX_SLOTS) * program_max_width(prog);
 }
 
+/** One sample's dense-layer backward from the output cotangent g (o entries) and the layer input hin (w entries):
+ *  grad[W] += g·hinᵀ and grad[b] += g (rows with g_r = 0 skipped when skipZero), then gout = Wᵀg (gout ≠ 0). */
+function denseRowBackward(theta: usize, grad: usize, wOff: i32, bOff: i32, o: i32, w: i32, g: usize, hin: usize, gout: usize, skipZero: bool): void {
+  for (let r = 0; r < o; r++) {
+    const gr = load<f64>(g + (<usize>r << 3));
+    if (skipZero && gr == 0.0) continue;
+    if (bOff >= 0) {
+      const pb = grad + (<usize>(bOff + r) << 3);
+      store<f64>(pb, load<f64>(pb) + gr);
+    }
+    for (let j = 0; j < w; j++) {
+      const pw = grad + (<usize>(wOff + r * w + j) << 3);
+      store<f64>(pw, load<f64>(pw) + gr * load<f64>(hin + (<usize>j << 3)));
+    }
+  }
+  if (gout == 0) return;
+  for (let j = 0; j < w; j++) {
+    let s: f64 = 0.0;
+    for (let r = 0; r < o; r++) s += load<f64>(g + (<usize>r << 3)) * th(theta, wOff + r * w + j);
+    store<f64>(gout + (<usize>j << 3), s);
+  }
+}
+
 /**
  * grad += ∇θ (seedᵀ·out_dense) for sample i, from DENSE op `dense` down to the start of its branch (found by
  * findBranch), with the batch activations of the last forward. ReLU factors: `modes` read as pass/block (real =
@@ -170,52 +183,14 @@ function backwardFrom(prog: usize, theta: usize, i: i32, dense: i32, seed: usize
   memory.fill(slots, 0, <usize>MAX_SLOTS * wb);
   {
     const a = op_at(dense), w = op_width(dense);
-    const o = opOut(prog, a, w);
-    const wOff = word(prog, a + 3), bOff = word(prog, a + 4);
-    const hin = op_input(dense) + (<usize>(i * w) << 3);
-    for (let r = 0; r < o; r++) {
-      const sr = load<f64>(seed + (<usize>r << 3));
-      if (sr == 0.0) continue;
-      if (bOff >= 0) {
-        const pb = grad + (<usize>(bOff + r) << 3);
-        store<f64>(pb, load<f64>(pb) + sr);
-      }
-      for (let j = 0; j < w; j++) {
-        const pw = grad + (<usize>(wOff + r * w + j) << 3);
-        store<f64>(pw, load<f64>(pw) + sr * load<f64>(hin + (<usize>j << 3)));
-      }
-    }
-    for (let j = 0; j < w; j++) {
-      let s: f64 = 0.0;
-      for (let r = 0; r < o; r++) s += load<f64>(seed + (<usize>r << 3)) * th(theta, wOff + r * w + j);
-      store<f64>(gcur + (<usize>j << 3), s);
-    }
+    denseRowBackward(theta, grad, word(prog, a + 3), word(prog, a + 4), opOut(prog, a, w), w, seed, op_input(dense) + (<usize>(i * w) << 3), gcur, true);
   }
   for (let q = dense - 1; q >= brFirst; q--) {
     const a = op_at(q), w = op_width(q);
     const op = word(prog, a);
     const o = opOut(prog, a, w);
     if (op == OP_DENSE) {
-      const wOff = word(prog, a + 3), bOff = word(prog, a + 4);
-      const hin = op_input(q) + (<usize>(i * w) << 3);
-      for (let r = 0; r < o; r++) {
-        const gr = load<f64>(gcur + (<usize>r << 3));
-        if (bOff >= 0) {
-          const pb = grad + (<usize>(bOff + r) << 3);
-          store<f64>(pb, load<f64>(pb) + gr);
-        }
-        for (let j = 0; j < w; j++) {
-          const pw = grad + (<usize>(wOff + r * w + j) << 3);
-          store<f64>(pw, load<f64>(pw) + gr * load<f64>(hin + (<usize>j << 3)));
-        }
-      }
-      if (q > brFirst) {
-        for (let j = 0; j < w; j++) {
-          let s: f64 = 0.0;
-          for (let r = 0; r < o; r++) s += load<f64>(gcur + (<usize>r << 3)) * th(theta, wOff + r * w + j);
-          store<f64>(gnext + (<usize>j << 3), s);
-        }
-      }
+      denseRowBackward(theta, grad, word(prog, a + 3), word(prog, a + 4), o, w, gcur, op_input(q) + (<usize>(i * w) << 3), q > brFirst ? gnext : 0, false);
     } else if (op == OP_RELU) {
       const z = op_input(q) + (<usize>(i * w) << 3);
       const mf = modes + (<usize>(op_mode_offset(q) + i * w) << 3);
