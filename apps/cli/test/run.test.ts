@@ -97,7 +97,7 @@ describe("marginflow run", () => {
     [{ ...base, extra: 1 }, /extra: expected no field "extra" here — fields: name, seed, model, data, loss, init, dynamics, checkpoints, observables, got an unknown field/],
     [{ ...base, model: { kind: "diagonal", depths: [1, 5, 0] } }, /model\.depths\[2\]: expected an integer in \[1, 1000000\], got 0/],
     [{ ...base, model: { kind: "diagonal", depths: "1,5" } }, /model\.depths: expected a non-empty array of integers in \[1, 1000000\], got "1,5"/],
-    [{ ...base, model: { kind: "cnn" } }, /model\.kind: expected one of "linear", "diagonal", "deepLinear", "mlp", "ensemble", got "cnn"/],
+    [{ ...base, model: { kind: "cnn" } }, /model\.kind: expected one of "linear", "diagonal", "deepLinear", "mlp", "net", "ensemble", got "cnn"/],
     [{ ...base, data: { kind: "spirals" } }, /data\.kind: expected one of "gaussians", "balls", "classes", "inline", "csv", "mnist", got "spirals"/],
     [{ ...base, data: { kind: "balls", n: 1e9 } }, /data\.n: expected an integer in \[2, 1000000\], got 1000000000/],
     [{ ...base, dynamics: { kind: "flow", log10T: 1e9 } }, /dynamics\.log10T: expected a finite number in \[-10, 100000\], got 1000000000/],

@@ -16,7 +16,7 @@ export { Blas } from "./linalg/blas.js";
 export { Special } from "./linalg/special.js";
 
 // ---- models, Λ
-export { ModelSpecSchema, MemberSpecSchema, LossSchema, MODEL_KINDS, parseModelSpec, checkModelSpec, modelShape, type ModelSpec } from "./models/spec.js";
+export { ModelSpecSchema, MemberSpecSchema, NetLayerSchema, LossSchema, MODEL_KINDS, parseModelSpec, checkModelSpec, modelShape, netShapes, type ModelSpec, type NetLayer, type NetShape } from "./models/spec.js";
 export { compileModel, expandRates, type CompiledModel, type ParamGroup, type RateConstraint, type ModelLayer } from "./models/compile.js";
 export { ModelEvaluator } from "./models/evaluate.js";
 export { features } from "./models/features.js";
@@ -64,6 +64,10 @@ export { hardMarginSvm, SVM_DEFAULTS, type SvmOptions, type SvmResult } from "./
 export { nnls, nnlsColumns, type NnlsOptions, type NnlsResult } from "./certify/nnls.js";
 export { kktResiduals, KKT_DEFAULTS, type KktOptions, type KktResult } from "./certify/kkt.js";
 export { certify, type CertifyOptions, type Certificate, type SlidingUnit } from "./certify/certify.js";
+export { Trainer, TRAINER_DEFAULTS, batchNormChannels, type TrainerOptions, type Evaluation } from "./train/trainer.js";
+export { train, TRAIN_DEFAULTS, weightDecayVector, lastClassifier, epochOrder, type TrainOptions, type TrainResult, type TrainRecord, type TrainStatus } from "./train/train.js";
+export { continueTerminal, TERMINAL_DEFAULTS, type TerminalOptions, type TerminalResult, type TerminalStatus } from "./train/terminal.js";
+export { ScheduleSchema, epochRates, type Schedule } from "./train/schedule.js";
 export { ClassStats, collapseMetrics, globalMean, SecondPass, measureCollapse, type Classifier, type CollapseMetrics, type CollapseOptions, type GlobalMean, type ProjectedScatter, type SecondPassMetrics } from "./collapse/index.js";
 export { cascadeLevel, rateLevels, truncateAbove, type CascadeLevel, type RateLevelShare } from "./certify/cascade.js";
 export { asymmetricMaxMargin, cascadedMaxMargin, diagonalNetwork, diagonalBeta, type AsymmetricResult } from "./certify/asymmetric.js";

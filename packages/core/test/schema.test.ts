@@ -22,7 +22,7 @@ describe("spec validation: errors name the JSON path, the value and the expectat
   it.each([
     [run({ model: { kind: "diagonal", depths: [1, 5, 0] } }), /^model\.depths\[2\]: expected an integer in \[1, 1000000\], got 0$/],
     [run({ model: { kind: "diagonal", depths: [1, "5"] } }), /^model\.depths\[1\]: expected an integer in \[1, 1000000\], got "5"$/],
-    [run({ model: { kind: "conv", depths: [1] } }), /^model\.kind: expected one of "linear", "diagonal", "deepLinear", "mlp", "ensemble", got "conv"$/],
+    [run({ model: { kind: "conv", depths: [1] } }), /^model\.kind: expected one of "linear", "diagonal", "deepLinear", "mlp", "net", "ensemble", got "conv"$/],
     [run({ model: { kind: "mpl", inputs: 2, hidden: [] } }), /^model\.kind: expected one of .* \(did you mean "mlp"\?\), got "mpl"$/],
     [run({ model: { depths: [1] } }), /^model\.kind: expected one of .*, got nothing \(the field is missing\)$/],
     [run({ model: { kind: "mlp", inputs: 2, hiden: [3] } }), /^model\.hidden: expected an array of integers in \[1, 1000000\] \(a required field\), got nothing \(the field is missing\)$/],
@@ -38,7 +38,7 @@ describe("spec validation: errors name the JSON path, the value and the expectat
     [run({ seed: 1.5 }), /^seed: expected an integer in \[0, 9007199254740991\], got 1\.5$/],
     [run({ extra: 1 }), /^extra: expected no field "extra" here — fields: name, seed, model, data, loss, init, dynamics, checkpoints, observables, got an unknown field$/],
     [run({ model: { kind: "ensemble", members: [{ kind: "linear", inputs: 3 }, { kind: "diagonal", depths: [1, -1] }] } }), /^model\.members\[1\]\.depths\[1\]: expected an integer in \[1, 1000000\], got -1$/],
-    [run({ model: { kind: "ensemble", members: [{ kind: "ensemble", members: [] }] } }), /^model\.members\[0\]\.kind: expected one of "linear", "diagonal", "deepLinear", "mlp", got "ensemble"$/],
+    [run({ model: { kind: "ensemble", members: [{ kind: "ensemble", members: [] }] } }), /^model\.members\[0\]\.kind: expected one of "linear", "diagonal", "deepLinear", "mlp", "net", got "ensemble"$/],
     [run({ name: "a b" }), /^name: expected a non-empty string, got "a b"$/],
   ])("%j", (spec, message) => {
     const e = err(() => parseSpec(RunSpecSchema, spec));

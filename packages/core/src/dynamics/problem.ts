@@ -148,7 +148,7 @@ export class BoundProblem {
       e.gf_prepare_linear(this.block.ptr);
     }
     const units = e.kinks_units(progBytes, n);
-    if (options.kinks && units > 0) this.kinks = this.allocateKinks(a, progBytes, units, options.kinks.capacity, options.kinks.logCapacity);
+    if (options.kinks && units > 0 && model.perSample) this.kinks = this.allocateKinks(a, progBytes, units, options.kinks.capacity, options.kinks.logCapacity);
   }
 
   /** The kink block (0: the natural ReLU) of a problem that follows kinks. */

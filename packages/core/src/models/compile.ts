@@ -3,7 +3,7 @@
 // the proper Λ (App. B): each activation's rate is an affine function of the groups' rates; a bias must match
 // the rate of what it is added to, a residual connection equates two rates, a normalization resets the rate to
 // 0, and every branch output has rate 1.
-import { modelShape, parseModelSpec, type ModelSpec } from "./spec.js";
+import { modelShape, netShapes, parseModelSpec, type ModelSpec, type NetLayer, type NetShape } from "./spec.js";
 
 export interface ParamGroup {
   /** e.g. "layer2.bias", "diag.coord1", "m0.layer1.weight" */
@@ -33,6 +33,14 @@ export interface CompiledModel {
   /** The layers whose activations features() returns, input first and output last: the op (in program order, all
    *  branches counted) that produces each, −1 for the input. Ensembles list only their input and output. */
   layers: ModelLayer[];
+  /** f64s of state that is not a parameter: the running means then variances of each batch-normalization layer
+   *  (model_set_batchnorm in the kernels); 0 for models without batch normalization. */
+  stateSize: number;
+  /** The layers whose inputs are normalized by the statistics of the batch (batch normalization), by name. */
+  batchNorm: string[];
+  /** Whether the kernels' one-sample passes (a flow's ReLU kinks, per-sample margin gradients for certificates) know
+   *  every op: false with conv, pooling, batch-norm or weight-normalized layers — their flows take ∂relu(z) = [z > 0]. */
+  perSample: boolean;
 }
 
 /** One layer of a compiled model: its name, width and producing op. */
@@ -42,7 +50,7 @@ export interface ModelLayer {
   op: number;
 }
 
-const OP = { DENSE: 1, RELU: 2, SAVE: 3, ADD: 4, LNORM: 5, DIAG: 6 } as const;
+const OP = { DENSE: 1, RELU: 2, SAVE: 3, ADD: 4, LNORM: 5, DIAG: 6, CONV: 7, POOL: 8, BNORM: 9, WDENSE: 10 } as const;
 
 /** An activation's rate: Σ coef·λ_g + c. */
 type Rate = { terms: Map<number, number>; c: number };
@@ -63,8 +71,13 @@ class Builder {
   /** ops of the branches before the current one */
   opsBefore = 0;
   layers: ModelLayer[] = [];
+  stateSize = 0;
+  batchNorm: string[] = [];
+  /** an op of layers.ts (conv, pool, batch norm, weight-normalized dense) was emitted */
+  usesLayers = false;
 
   private op(...w: number[]): void {
+    if (w[0]! >= OP.CONV) this.usesLayers = true;
     this.words.push(...w);
     this.ops++;
   }
@@ -90,6 +103,90 @@ class Builder {
     const ro = plus(r, w);
     if (b >= 0) this.equal(plus(rate0(), b), ro, `${prefix}.bias is added to ${prefix}.weight·input`);
     return ro;
+  }
+
+  /** One layer of a "net" from shape `s` (its output shape `o`); returns the output's rate. */
+  private netLayer(l: Exclude<NetLayer, { type: "residual" }>, name: string, s: NetShape, r: Rate): Rate {
+    const flat = s.reduce((a, b) => a * b, 1);
+    switch (l.type) {
+      case "dense": {
+        const norm = l.norm ?? "none";
+        if (norm === "none") return this.dense(name, flat, l.units, l.bias !== false, r);
+        const v = this.group(`${name}.direction`, [l.units, flat]);
+        const g = this.group(`${name}.${norm === "weight" ? "gain" : "scale"}`, norm === "weight" ? [l.units] : [1]);
+        const b = l.bias !== false ? this.group(`${name}.bias`, [l.units]) : -1;
+        this.op(OP.WDENSE, flat, l.units, this.groups[v]!.offset, this.groups[g]!.offset, b >= 0 ? this.groups[b]!.offset : -1, norm === "weight" ? 0 : 1);
+        this.equal(plus(rate0(), v), rate0(), `${name}.direction: scaling V leaves W = g·V/‖V‖ unchanged`);
+        const ro = plus(r, g);
+        if (b >= 0) this.equal(plus(rate0(), b), ro, `${name}.bias is added to ${name}'s weighted input`);
+        return ro;
+      }
+      case "conv": {
+        const [H, W, C] = s as [number, number, number];
+        const K = l.kernel * l.kernel * C;
+        const w = this.group(`${name}.weight`, [l.channels, K]);
+        const b = l.bias !== false ? this.group(`${name}.bias`, [l.channels]) : -1;
+        this.op(OP.CONV, H, W, C, l.channels, l.kernel, l.stride ?? 1, l.padding ?? 0, this.groups[w]!.offset, b >= 0 ? this.groups[b]!.offset : -1);
+        const ro = plus(r, w);
+        if (b >= 0) this.equal(plus(rate0(), b), ro, `${name}.bias is added to ${name}.weight∗input`);
+        return ro;
+      }
+      case "maxpool":
+      case "avgpool": {
+        const [H, W, C] = s as [number, number, number];
+        this.op(OP.POOL, H, W, C, l.size, l.stride ?? l.size, l.type === "maxpool" ? 0 : 1);
+        return r;
+      }
+      case "relu":
+        this.op(OP.RELU);
+        return r;
+      case "layernorm":
+        this.op(OP.LNORM);
+        return rate0();
+      case "batchnorm": {
+        const C = s.length === 3 ? s[2]! : s[0];
+        let ro = rate0();
+        let gOff = -1, bOff = -1;
+        if (l.affine) {
+          const g = this.group(`${name}.gamma`, [C]);
+          const b = this.group(`${name}.beta`, [C]);
+          gOff = this.groups[g]!.offset;
+          bOff = this.groups[b]!.offset;
+          ro = plus(rate0(), g);
+          this.equal(plus(rate0(), b), ro, `${name}.beta is added to ${name}.gamma·x̂`);
+        }
+        this.op(OP.BNORM, C, gOff, bOff, this.stateSize);
+        this.stateSize += 2 * C;
+        this.batchNorm.push(name);
+        return ro;
+      }
+    }
+  }
+
+  /** The layers of a "net" (shapes checked by netShapes). */
+  private net(spec: Extract<ModelSpec, { kind: "net" }>, p: string, r: Rate): Rate {
+    const shapes = netShapes(spec);
+    let s: NetShape = spec.shape ? [spec.shape[0]!, spec.shape[1]!, spec.shape[2]!] : [spec.inputs];
+    spec.layers.forEach((l, i) => {
+      const name = `${p}layer${i + 1}`;
+      const o = shapes[i]!.out;
+      if (l.type === "residual") {
+        const slot = this.slots++;
+        const rin = r;
+        this.op(OP.SAVE, slot);
+        let si = s;
+        l.layers.forEach((b, j) => {
+          const oj = shapes[i]!.inner![j]!;
+          r = this.netLayer(b, `${name}.${j + 1}`, si, r);
+          si = oj;
+        });
+        this.op(OP.ADD, slot);
+        this.equal(r, rin, `the residual connection around ${name}`);
+      } else r = this.netLayer(l, name, s, r);
+      if (i < spec.layers.length - 1) this.layers.push({ name: `${name}.${l.type}`, width: o.reduce((a, b) => a * b, 1), op: this.opsBefore + this.ops - 1 });
+      s = o;
+    });
+    return r;
   }
 
   /** One branch: [op count, ops…]; its output must have rate 1. */
@@ -138,6 +235,9 @@ class Builder {
         r = this.dense(`${p}layer${spec.hidden.length + 1}`, widths[widths.length - 1]!, outputs, lastBias, r);
         break;
       }
+      case "net":
+        r = this.net(spec, p, r);
+        break;
       case "ensemble":
         throw new Error("nested ensembles are flattened by compileModel");
     }
@@ -162,7 +262,10 @@ export function compileModel(input: ModelSpec): CompiledModel {
   for (const m of members) b.branch(m.spec, m.prefix, outputs);
   const hidden = members.length === 1 ? b.layers : [];
   const layers = [{ name: "input", width: inputs, op: -1 }, ...hidden, { name: "output", width: outputs, op: b.opsBefore - 1 }];
-  return { spec, inputs, outputs, size: b.size, groups: b.groups, program: Int32Array.from(b.words), constraints: b.constraints, layers };
+  return {
+    spec, inputs, outputs, size: b.size, groups: b.groups, program: Int32Array.from(b.words), constraints: b.constraints, layers,
+    stateSize: b.stateSize, batchNorm: b.batchNorm, perSample: !b.usesLayers,
+  };
 }
 
 /** Per-parameter rates from per-group rates. */

@@ -95,6 +95,7 @@ export class ModelEvaluator {
    */
   marginGradients(theta: Float64Array, X: Matrix, labels: Float64Array, factors?: Float64Array): { q: Float64Array; G: Matrix } {
     const m = this.model.size, C = this.model.outputs, n = X.rows;
+    if (!this.model.perSample) throw new ArgumentError("model", this.model.spec.kind, "a model without conv, pooling, batch-norm or weight-normalized layers (per-sample margin gradients)");
     checkF64("labels", labels, n);
     const q = new Float64Array(n);
     const G = new Float64Array(n * m);

@@ -3,3 +3,4 @@ export * as blas from "./blas.js";
 export * as special from "./special.js";
 export * as models from "./models.js";
 export * as filippov from "./filippov.js";
+export * as net from "./net.js";

@@ -1,6 +1,7 @@
 // Plain-TS reference of the model zoo: each spec evaluated directly (no program, no WASM), one sample at a
 // time, written for clarity. Used by the tests to check the kernels' forward and backward passes.
 import type { ModelSpec } from "../models/spec.js";
+import { netForward } from "./net.js";
 
 /** Evaluates `spec` on one input x with parameters read in order from theta starting at offset; returns outputs. */
 export function forward(spec: ModelSpec, theta: Float64Array, x: Float64Array): Float64Array {
@@ -55,6 +56,11 @@ function run(spec: ModelSpec, theta: Float64Array, x: Float64Array, state: { at:
         h = nrm > 0 ? c.map((v) => v / nrm) : c.map(() => 0);
       }
       return dense(theta, state, h, spec.outputs ?? 1, spec.bias === true || spec.bias === "last");
+    }
+    case "net": {
+      const r = netForward(spec, theta.subarray(state.at), { rows: 1, cols: x.length, data: x });
+      state.at += r.used;
+      return r.data;
     }
     case "ensemble": {
       let f: Float64Array | undefined;

@@ -1,0 +1,173 @@
+// continueTerminal(): full-batch gradient descent with the loss-adaptive rate of Lyu & Li (2020, App. on loss-based
+// learning-rate scheduling) — the step on ∇L is α_k/L(θ_k), i.e. θ ← θ − α_k ∇log L, computed in log domain so it
+// keeps going when L is far below the double range; α grows by `grow` after an accepted step and a step that raises
+// the loss is rolled back and retried with α·shrink. Records the training loss (log L), log t (t = Σ α_k/L_k, the
+// gradient-flow clock), accuracy, the smallest margin and the neural-collapse metrics every `recordEvery` nats of
+// log L. Ends at the target loss, a step count, a budget, or when α has shrunk below `alphaFloor` (a stall), and
+// says which.
+import { ArgumentError, checkFinite } from "../errors.js";
+import type { Runtime } from "../runtime/kernels.js";
+import type { CompiledModel } from "../models/compile.js";
+import { checkTrainingSet, type LossName, type TrainingSet } from "../dynamics/problem.js";
+import { measureCollapse } from "../collapse/index.js";
+import { Blas } from "../linalg/blas.js";
+import { Trainer } from "./trainer.js";
+import { lastClassifier, type TrainRecord } from "./train.js";
+
+/** Defaults of continueTerminal()'s options — the one place they are written. */
+export const TERMINAL_DEFAULTS = {
+  /** first α (the step on ∇log L) */
+  alpha: 1,
+  /** α ← α·grow after an accepted step */
+  grow: 1.2,
+  /** α ← α·shrink after a rejected (rolled-back) step */
+  shrink: 0.5,
+  /** the run stalls when α falls below this */
+  alphaFloor: 1e-10,
+  /** stop when log L falls below this (natural log; −230.3 is L = 1e-100) */
+  targetLogL: -240,
+  maxSteps: 20_000,
+  /** heavy-ball momentum of the normalized steps (the velocity is cleared on a rollback) */
+  momentum: 0,
+  /** record every this many nats of log L (and at the first and last step) */
+  recordEvery: 10,
+  budgetMs: 10 * 60_000,
+} as const;
+
+export interface TerminalOptions {
+  loss: LossName;
+  alpha?: number;
+  grow?: number;
+  shrink?: number;
+  alphaFloor?: number;
+  /** Default 0. */
+  momentum?: number;
+  targetLogL?: number;
+  maxSteps?: number;
+  recordEvery?: number;
+  budgetMs?: number;
+  /** log t at the start (the SGD phase's clock). Default −∞ (t = 0). */
+  logT0?: number;
+  /** the epoch number recorded rows carry. Default 0. */
+  epoch?: number;
+  /** measure neural collapse of this layer at each record (default: the input of the last dense layer); false: none */
+  collapse?: { layer?: number | string } | false;
+  test?: TrainingSet;
+  /** after each record; returning true interrupts */
+  onProgress?: (p: { steps: number; logL: number; logT: number }) => boolean | void;
+}
+
+export type TerminalStatus = "target" | "steps" | "stalled" | "budget" | "interrupted";
+
+export interface TerminalResult {
+  status: TerminalStatus;
+  note: string;
+  theta: Float64Array;
+  steps: number;
+  rejected: number;
+  logL: number;
+  logT: number;
+  history: TrainRecord[];
+}
+
+const logAddExp = (a: number, b: number) => (a === -Infinity ? b : b === -Infinity ? a : Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b))));
+
+/** The loss-adaptive continuation from θ0 on the whole training set. */
+export function continueTerminal(rt: Runtime, model: CompiledModel, data: TrainingSet, theta0: Float64Array, options: TerminalOptions): TerminalResult {
+  checkTrainingSet(model, data);
+  const D = TERMINAL_DEFAULTS;
+  const num = (name: keyof typeof D, lo: number, open = true) => {
+    const v = checkFinite(name, options[name as keyof TerminalOptions] ?? D[name]);
+    if (open ? !(v > lo) : !(v >= lo)) throw new ArgumentError(name, v, `a number ${open ? ">" : "≥"} ${lo}`);
+    return v;
+  };
+  let alpha = num("alpha", 0);
+  const grow = num("grow", 1, false), shrink = num("shrink", 0), floor = num("alphaFloor", 0);
+  if (!(shrink < 1)) throw new ArgumentError("shrink", shrink, "a factor in (0, 1)");
+  const target = checkFinite("targetLogL", options.targetLogL ?? D.targetLogL);
+  const maxSteps = num("maxSteps", 0), every = num("recordEvery", 0), budgetMs = num("budgetMs", 0);
+  const K = model.outputs;
+  const collapse = options.collapse === false || K < 2 ? null : options.collapse ?? {};
+  const layer = collapse ? collapse.layer ?? model.layers.length - 2 : 0;
+  const n = data.X.rows;
+  const momentum = options.momentum ?? D.momentum;
+  const trainer = new Trainer(rt, model, data, theta0, { loss: options.loss, batch: n, momentum });
+  const zero = new Float64Array(model.size);
+  const blas = new Blas(rt);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const history: TrainRecord[] = [];
+  let logT = options.logT0 ?? -Infinity, steps = 0, rejected = 0;
+  const start = performance.now();
+  const record = (logL: number, theta: Float64Array) => {
+    const ev = trainer.evaluate(data.X, data.labels, theta);
+    const te = options.test ? trainer.evaluate(options.test.X, options.test.labels, theta) : null;
+    let nc: TrainRecord["collapse"] = null;
+    if (collapse) {
+      const keep = trainer.params;
+      trainer.params = theta;
+      nc = measureCollapse(trainer.features(data.X, layer), data.labels, K, lastClassifier(model, theta) ?? undefined, { blas });
+      trainer.params = keep;
+    }
+    history.push({ epoch: options.epoch ?? 0, steps, logT, batchLogL: logL, logL: ev.logL, accuracy: ev.accuracy, qmin: ev.qmin, testAccuracy: te?.accuracy ?? null, testLogL: te?.logL ?? null, lr: alpha, collapse: nc });
+  };
+  try {
+    // θ_acc: the accepted point; the trainer holds the candidate one step (α) beyond it
+    let acc = trainer.params;
+    let first = trainer.steps(order, Float64Array.of(alpha), true);
+    let logAcc = first.logLosses[0]!;
+    if (!Number.isFinite(logAcc)) throw new ArgumentError("theta0", "a non-finite loss", "parameters with a finite training loss");
+    record(logAcc, acc);
+    let nextRecord = logAcc - every;
+    let status: TerminalStatus = "steps", note = `${maxSteps} steps, log L = ${logAcc.toFixed(2)}`;
+    while (steps < maxSteps) {
+      const cand = trainer.params;
+      const tryAlpha = alpha * grow;
+      const r = trainer.steps(order, Float64Array.of(tryAlpha), true);
+      const logCand = r.logLosses[0]!;
+      if (first.completed === 1 && logCand <= logAcc) {
+        // accept the candidate (reached with α); the trainer now holds the next candidate (reached with tryAlpha)
+        logT = logAddExp(logT, Math.log(alpha) - logAcc);
+        steps++;
+        acc = cand;
+        logAcc = logCand;
+        alpha = tryAlpha;
+        first = r;
+        if (logAcc <= nextRecord || logAcc < target) {
+          record(logAcc, acc);
+          nextRecord = logAcc - every;
+          if (options.onProgress?.({ steps, logL: logAcc, logT }) === true) {
+            status = "interrupted";
+            note = `interrupted at step ${steps}, log L = ${logAcc.toFixed(2)}`;
+            break;
+          }
+        }
+        if (logAcc < target) {
+          status = "target";
+          note = `log L = ${logAcc.toFixed(2)} < ${target} after ${steps} steps`;
+          break;
+        }
+      } else {
+        // the step from θ_acc with α raised the loss (or overflowed): roll back, retry with a smaller α
+        rejected++;
+        alpha *= shrink;
+        if (alpha < floor) {
+          status = "stalled";
+          note = `α fell below ${floor} at step ${steps} (log L = ${logAcc.toFixed(2)}): no step lowers the loss`;
+          break;
+        }
+        trainer.params = acc;
+        if (momentum > 0) trainer.velocity = zero;
+        first = trainer.steps(order, Float64Array.of(alpha), true);
+      }
+      if (performance.now() - start > budgetMs) {
+        status = "budget";
+        note = `the budget of ${budgetMs} ms ran out at step ${steps}, log L = ${logAcc.toFixed(2)}`;
+        break;
+      }
+    }
+    if (history[history.length - 1]!.steps !== steps) record(logAcc, acc);
+    return { status, note, theta: acc, steps, rejected, logL: logAcc, logT, history };
+  } finally {
+    trainer.dispose();
+  }
+}

@@ -1,0 +1,222 @@
+// train(): minibatch SGD of a compiled model on a training set, an epoch per kernel call — momentum (heavy ball or
+// Nesterov), coupled weight decay per parameter group, a learning-rate schedule, minibatches in a Philox order
+// (epoch e shuffles with Rng.fromSeed(seed).split(e): the same batches on any worker, in Node or a browser) — with an
+// evaluation every few epochs (training loss as log L, accuracy, the smallest margin, test accuracy, and the
+// neural-collapse metrics of a layer). Never hangs (a wall-clock budget), never returns NaN (a diverging rate ends
+// the run with status "diverged", naming the epoch and step, θ restored to the start of that epoch).
+import { ArgumentError, checkFinite, checkInt } from "../errors.js";
+import type { Runtime } from "../runtime/kernels.js";
+import { Rng } from "../runtime/rng.js";
+import type { Matrix } from "../linalg/matrix.js";
+import type { CompiledModel } from "../models/compile.js";
+import { checkTrainingSet, type LossName, type TrainingSet } from "../dynamics/problem.js";
+import { measureCollapse, type CollapseMetrics, type SecondPassMetrics } from "../collapse/index.js";
+import { Blas } from "../linalg/blas.js";
+import { Trainer } from "./trainer.js";
+import { epochRates, type Schedule } from "./schedule.js";
+
+/** Defaults of train()'s options — the one place they are written (loss, epochs, batch and lr have none). */
+export const TRAIN_DEFAULTS = {
+  momentum: 0,
+  nesterov: false,
+  weightDecay: 0,
+  seed: 0,
+  /** evaluate (and measure collapse) every this many epochs, and after the last */
+  evalEvery: 1,
+  /** wall-clock budget, milliseconds */
+  budgetMs: 10 * 60_000,
+} as const;
+
+export interface TrainOptions {
+  loss: LossName;
+  epochs: number;
+  /** minibatch size; an epoch is ⌊n/batch⌋ steps (the last partial batch is dropped, its rows reshuffled next epoch) */
+  batch: number;
+  lr: number;
+  /** Default 0. */
+  momentum?: number;
+  /** Default false. */
+  nesterov?: boolean;
+  /** λ for every parameter, or per group: keys are group names (layout()), "*suffix" or "prefix*" patterns; later
+   *  keys win. Default 0. */
+  weightDecay?: number | Record<string, number>;
+  /** Default constant. */
+  schedule?: Schedule;
+  /** Default 0. */
+  seed?: number;
+  /** Default 1. */
+  evalEvery?: number;
+  /** held-out data, evaluated with the training set */
+  test?: TrainingSet;
+  /** measure neural collapse at each evaluation: of `layer` (default: the input of the last dense layer) */
+  collapse?: { layer?: number | string } | boolean;
+  /** stop once the training accuracy reaches this (e.g. 1). Default: run every epoch. */
+  stopAtAccuracy?: number;
+  /** Default 10 min. */
+  budgetMs?: number;
+  /** after each epoch; returning true interrupts the run */
+  onProgress?: (p: { epoch: number; epochs: number; logL: number }) => boolean | void;
+}
+
+export interface TrainRecord {
+  epoch: number;
+  steps: number;
+  /** gradient-flow time so far, t = Σ η (log) */
+  logT: number;
+  /** mean over the epoch's minibatches of log L (before each step) */
+  batchLogL: number;
+  logL: number;
+  accuracy: number;
+  qmin: number;
+  testAccuracy: number | null;
+  testLogL: number | null;
+  lr: number;
+  collapse: (CollapseMetrics & SecondPassMetrics) | null;
+}
+
+export type TrainStatus = "epochs" | "accuracy" | "diverged" | "budget" | "interrupted";
+
+export interface TrainResult {
+  status: TrainStatus;
+  /** in words, for every status but "epochs" */
+  note: string;
+  theta: Float64Array;
+  velocity: Float64Array;
+  runningStats: Float64Array;
+  epochs: number;
+  steps: number;
+  logT: number;
+  history: TrainRecord[];
+}
+
+/** The per-parameter weight-decay vector of an option (undefined when every λ is 0). */
+export function weightDecayVector(model: CompiledModel, wd: number | Record<string, number> | undefined): Float64Array | undefined {
+  if (wd === undefined) return undefined;
+  const v = new Float64Array(model.size);
+  if (typeof wd === "number") {
+    if (!(Number.isFinite(wd) && wd >= 0)) throw new ArgumentError("weightDecay", wd, "a finite λ ≥ 0");
+    if (wd === 0) return undefined;
+    return v.fill(wd);
+  }
+  for (const [key, lam] of Object.entries(wd)) {
+    if (!(Number.isFinite(lam) && lam >= 0)) throw new ArgumentError(`weightDecay["${key}"]`, lam, "a finite λ ≥ 0");
+    const match = (name: string) => (key.startsWith("*") ? name.endsWith(key.slice(1)) : key.endsWith("*") ? name.startsWith(key.slice(0, -1)) : name === key);
+    const hit = model.groups.filter((g) => match(g.name));
+    if (hit.length === 0) throw new ArgumentError(`weightDecay["${key}"]`, key, `a parameter group or pattern of the model: ${model.groups.map((g) => g.name).join(", ")}`);
+    for (const g of hit) v.fill(lam, g.offset, g.offset + g.size);
+  }
+  return v.some((x) => x !== 0) ? v : undefined;
+}
+
+/** W (C×d) and b of the model's last op when it is a plain dense layer (the classifier of collapse metrics). */
+export function lastClassifier(model: CompiledModel, theta: Float64Array): { W: Matrix; b?: Float64Array } | null {
+  const p = model.program;
+  if (p[1] !== 1) return null;
+  let at = 4, last = -1;
+  const len = (a: number) => ({ 1: 5, 3: 2, 4: 2, 6: 3 + p[a + 1]!, 7: 10, 8: 7, 9: 5, 10: 7 })[p[a]!] ?? 1;
+  for (let k = 0; k < p[3]!; k++) {
+    last = at;
+    at += len(at);
+  }
+  if (last < 0 || p[last] !== 1) return null;
+  const inp = p[last + 1]!, out = p[last + 2]!, wOff = p[last + 3]!, bOff = p[last + 4]!;
+  return { W: { rows: out, cols: inp, data: theta.slice(wOff, wOff + out * inp) }, ...(bOff >= 0 ? { b: theta.slice(bOff, bOff + out) } : {}) };
+}
+
+/** Row-index order of one epoch: a Philox permutation of 0…n−1, the first steps·batch of it. */
+export function epochOrder(seed: number, epoch: number, n: number, steps: number, batch: number): Int32Array {
+  const rng = Rng.fromSeed(seed).split(epoch);
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform() * (i + 1));
+    const t = perm[i]!;
+    perm[i] = perm[j]!;
+    perm[j] = t;
+  }
+  return perm.subarray(0, steps * batch);
+}
+
+const logAddExp = (a: number, b: number) => (a === -Infinity ? b : b === -Infinity ? a : Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b))));
+
+/** Minibatch SGD from θ0. */
+export function train(rt: Runtime, model: CompiledModel, data: TrainingSet, theta0: Float64Array, options: TrainOptions): TrainResult {
+  checkTrainingSet(model, data);
+  if (options.test) checkTrainingSet(model, options.test);
+  const epochs = checkInt("epochs", options.epochs, 1);
+  const lr = checkFinite("lr", options.lr);
+  if (!(lr > 0)) throw new ArgumentError("lr", lr, "a learning rate > 0");
+  const evalEvery = checkInt("evalEvery", options.evalEvery ?? TRAIN_DEFAULTS.evalEvery, 1);
+  const seed = checkInt("seed", options.seed ?? TRAIN_DEFAULTS.seed, 0);
+  const budgetMs = options.budgetMs ?? TRAIN_DEFAULTS.budgetMs;
+  if (!(budgetMs > 0)) throw new ArgumentError("budgetMs", budgetMs, "a budget > 0 ms");
+  const decay = weightDecayVector(model, options.weightDecay ?? TRAIN_DEFAULTS.weightDecay);
+  const K = model.outputs;
+  const collapse = options.collapse === true ? {} : options.collapse || null;
+  if (collapse && K < 2) throw new ArgumentError("collapse", options.collapse, "a model with K ≥ 2 outputs (one per class)");
+  const layer = collapse ? collapse.layer ?? model.layers.length - 2 : 0;
+  const trainer = new Trainer(rt, model, data, theta0, {
+    loss: options.loss, batch: options.batch, momentum: options.momentum ?? TRAIN_DEFAULTS.momentum, nesterov: options.nesterov ?? TRAIN_DEFAULTS.nesterov,
+    ...(decay ? { decay } : {}),
+  });
+  const blas = new Blas(rt);
+  const n = data.X.rows, steps = Math.floor(n / options.batch);
+  const start = performance.now();
+  const history: TrainRecord[] = [];
+  let status: TrainStatus = "epochs", note = "", done = 0, logT = -Infinity, totalSteps = 0;
+  try {
+    const record = (epoch: number, batchLogL: number, rate: number) => {
+      const ev = trainer.evaluate();
+      const te = options.test ? trainer.evaluate(options.test.X, options.test.labels) : null;
+      let nc: TrainRecord["collapse"] = null;
+      if (collapse) {
+        const H = trainer.features(data.X, layer);
+        const cls = lastClassifier(model, trainer.params);
+        nc = measureCollapse(H, data.labels, K, cls ?? undefined, { blas });
+      }
+      history.push({ epoch, steps: totalSteps, logT, batchLogL, logL: ev.logL, accuracy: ev.accuracy, qmin: ev.qmin, testAccuracy: te?.accuracy ?? null, testLogL: te?.logL ?? null, lr: rate, collapse: nc });
+      return ev;
+    };
+    record(0, NaN, options.lr);
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const rates = epochRates(options.schedule ?? {}, lr, epoch, epochs, steps);
+      const before = trainer.params, vBefore = trainer.velocity, sBefore = trainer.runningStats;
+      const r = trainer.steps(epochOrder(seed, epoch, n, steps, options.batch), rates);
+      if (r.completed < steps) {
+        trainer.params = before;
+        trainer.velocity = vBefore;
+        if (sBefore.length) trainer.runningStats = sBefore;
+        status = "diverged";
+        note = `the loss or θ became non-finite at epoch ${epoch + 1}, step ${r.completed + 1} (lr ${rates[r.completed]}): the rate diverges; θ is the one at the start of that epoch`;
+        break;
+      }
+      for (const x of rates) logT = logAddExp(logT, Math.log(x));
+      totalSteps += steps;
+      done = epoch + 1;
+      const meanLog = r.logLosses.reduce((a, v) => a + v, 0) / steps;
+      const last = done === epochs;
+      let acc = NaN;
+      if (done % evalEvery === 0 || last) acc = record(done, meanLog, rates[steps - 1]!).accuracy;
+      if (options.stopAtAccuracy !== undefined && acc >= options.stopAtAccuracy) {
+        if (!last) {
+          status = "accuracy";
+          note = `training accuracy ${acc} ≥ ${options.stopAtAccuracy} after epoch ${done}`;
+        }
+        break;
+      }
+      if (options.onProgress?.({ epoch: done, epochs, logL: meanLog }) === true) {
+        status = "interrupted";
+        note = `interrupted after epoch ${done}`;
+        break;
+      }
+      if (performance.now() - start > budgetMs && !last) {
+        status = "budget";
+        note = `the budget of ${budgetMs} ms ran out after epoch ${done} of ${epochs}`;
+        break;
+      }
+    }
+    if (history[history.length - 1]!.epoch !== done) record(done, NaN, lr);
+    return { status, note, theta: trainer.params, velocity: trainer.velocity, runningStats: trainer.runningStats, epochs: done, steps: totalSteps, logT, history };
+  } finally {
+    trainer.dispose();
+  }
+}

@@ -1,0 +1,363 @@
+// The layers of trained networks, batched, forward and backward beside each other: conv2d by im2col + GEMM, max and
+// average pooling, batch normalization, weight-normalized dense layers. program.ts dispatches to them; each keeps
+// what its backward needs in op-private scratch ("aux") that the forward reserves in the workspace.
+// Activations are per sample in HWC order (channels last): a conv's im2col rows are output pixels and its GEMM
+// output is HWC again, so dense layers read a conv's output as a flat vector without any transpose.
+// Words of each op (after the op code) are listed in program.ts.
+import { gemm_f64 } from "../blas3";
+
+// ---------------------------------------------------------------- conv2d
+
+/** Output side of a convolution or pooling window: ⌊(n + 2·pad − k)/stride⌋ + 1 (≤ 0 when no window fits). */
+// @ts-ignore: decorator
+@inline export function windowOut(n: i32, k: i32, stride: i32, pad: i32): i32 {
+  const span = n + 2 * pad - k;
+  return span < 0 ? 0 : span / stride + 1;
+}
+
+/** f64s of a conv's im2col matrix for n samples: n·OH·OW rows × k·k·C columns. */
+export function conv_cols_len(n: i32, H: i32, W: i32, C: i32, k: i32, stride: i32, pad: i32): i64 {
+  const oh = windowOut(H, k, stride, pad), ow = windowOut(W, k, stride, pad);
+  return <i64>n * oh * ow * k * k * C;
+}
+
+/** cols (n·P × k·k·C, column (ky·k + kx)·C + c) ← the input windows of every output pixel; zero outside the image. */
+function im2col(x: usize, n: i32, H: i32, W: i32, C: i32, k: i32, stride: i32, pad: i32, cols: usize): void {
+  const oh = windowOut(H, k, stride, pad), ow = windowOut(W, k, stride, pad);
+  const cb = <usize>C << 3;
+  let dst = cols;
+  for (let s = 0; s < n; s++) {
+    const img = x + ((<usize>s * H * W * C) << 3);
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        for (let ky = 0; ky < k; ky++) {
+          const iy = oy * stride - pad + ky;
+          for (let kx = 0; kx < k; kx++) {
+            const ix = ox * stride - pad + kx;
+            if (iy < 0 || iy >= H || ix < 0 || ix >= W) memory.fill(dst, 0, cb);
+            else memory.copy(dst, img + ((<usize>(iy * W + ix) * C) << 3), cb);
+            dst += cb;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dx (n × H·W·C) ← the sum over windows of dcols (the adjoint of im2col). Overwrites dx. */
+function col2im(dcols: usize, n: i32, H: i32, W: i32, C: i32, k: i32, stride: i32, pad: i32, dx: usize): void {
+  const oh = windowOut(H, k, stride, pad), ow = windowOut(W, k, stride, pad);
+  memory.fill(dx, 0, (<usize>n * H * W * C) << 3);
+  let src = dcols;
+  for (let s = 0; s < n; s++) {
+    const img = dx + ((<usize>s * H * W * C) << 3);
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        for (let ky = 0; ky < k; ky++) {
+          const iy = oy * stride - pad + ky;
+          for (let kx = 0; kx < k; kx++) {
+            const ix = ox * stride - pad + kx;
+            if (iy >= 0 && iy < H && ix >= 0 && ix < W) {
+              const p = img + ((<usize>(iy * W + ix) * C) << 3);
+              for (let c = 0; c < C; c++) {
+                const q = p + (<usize>c << 3);
+                store<f64>(q, load<f64>(q) + load<f64>(src + (<usize>c << 3)));
+              }
+            }
+            src += <usize>C << 3;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** out (n·P × OC) ← cols·Wᵀ + b, cols ← im2col(x). W is OC × (k·k·C) at w; b (OC) at bias or 0 for none. */
+export function conv_forward(
+  x: usize, n: i32, H: i32, W: i32, C: i32, OC: i32, k: i32, stride: i32, pad: i32, w: usize, bias: usize, out: usize, cols: usize, gw: usize,
+): void {
+  const P = windowOut(H, k, stride, pad) * windowOut(W, k, stride, pad);
+  const K = k * k * C, rows = n * P;
+  im2col(x, n, H, W, C, k, stride, pad, cols);
+  gemm_f64(0, 1, rows, OC, K, 1.0, cols, K, w, K, 0.0, out, OC, gw);
+  if (bias != 0) addRowVector(out, rows, OC, bias);
+}
+
+/** dW += dYᵀ·cols, db += Σ rows of dY, and (dx ≠ 0) dx ← col2im(dY·W), with dcols as scratch. */
+export function conv_backward(
+  dy: usize, n: i32, H: i32, W: i32, C: i32, OC: i32, k: i32, stride: i32, pad: i32, w: usize, dw: usize, db: usize,
+  cols: usize, dcols: usize, dx: usize, gw: usize,
+): void {
+  const P = windowOut(H, k, stride, pad) * windowOut(W, k, stride, pad);
+  const K = k * k * C, rows = n * P;
+  gemm_f64(1, 0, OC, K, rows, 1.0, dy, OC, cols, K, 1.0, dw, K, gw);
+  if (db != 0) addColumnSums(dy, rows, OC, db);
+  if (dx == 0) return;
+  gemm_f64(0, 0, rows, K, OC, 1.0, dy, OC, w, K, 0.0, dcols, K, gw);
+  col2im(dcols, n, H, W, C, k, stride, pad, dx);
+}
+
+/** y (rows × w) += b (w) on every row. */
+export function addRowVector(y: usize, rows: i32, w: i32, b: usize): void {
+  for (let i = 0; i < rows; i++) {
+    const row = y + ((<usize>i * w) << 3);
+    for (let j = 0; j < w; j++) store<f64>(row + (<usize>j << 3), load<f64>(row + (<usize>j << 3)) + load<f64>(b + (<usize>j << 3)));
+  }
+}
+
+/** s (w) += the column sums of g (rows × w). */
+export function addColumnSums(g: usize, rows: i32, w: i32, s: usize): void {
+  for (let i = 0; i < rows; i++) {
+    const row = g + ((<usize>i * w) << 3);
+    for (let j = 0; j < w; j++) {
+      const p = s + (<usize>j << 3);
+      store<f64>(p, load<f64>(p) + load<f64>(row + (<usize>j << 3)));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- pooling
+
+export const POOL_MAX: i32 = 0;
+export const POOL_AVG: i32 = 1;
+
+/** out (n × OH·OW·C) ← the max or mean of each size×size window (no padding). */
+export function pool_forward(x: usize, n: i32, H: i32, W: i32, C: i32, size: i32, stride: i32, kind: i32, out: usize): void {
+  const oh = windowOut(H, size, stride, 0), ow = windowOut(W, size, stride, 0);
+  const inv = 1.0 / <f64>(size * size);
+  let dst = out;
+  for (let s = 0; s < n; s++) {
+    const img = x + ((<usize>s * H * W * C) << 3);
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        for (let c = 0; c < C; c++) {
+          let acc: f64 = kind == POOL_MAX ? -Infinity : 0.0;
+          for (let ky = 0; ky < size; ky++) {
+            const row = img + ((<usize>((oy * stride + ky) * W + ox * stride) * C + c) << 3);
+            for (let kx = 0; kx < size; kx++) {
+              const v = load<f64>(row + ((<usize>kx * C) << 3));
+              acc = kind == POOL_MAX ? (v > acc ? v : acc) : acc + v;
+            }
+          }
+          store<f64>(dst, kind == POOL_MAX ? acc : acc * inv);
+          dst += 8;
+        }
+      }
+    }
+  }
+}
+
+/** dx ← the adjoint of pool_forward at input x: a max window routes its cotangent to its first maximal entry
+ *  (the element of Clarke's subdifferential PyTorch also picks), a mean window spreads it evenly. Overwrites dx. */
+export function pool_backward(x: usize, n: i32, H: i32, W: i32, C: i32, size: i32, stride: i32, kind: i32, dy: usize, dx: usize): void {
+  const oh = windowOut(H, size, stride, 0), ow = windowOut(W, size, stride, 0);
+  const inv = 1.0 / <f64>(size * size);
+  memory.fill(dx, 0, (<usize>n * H * W * C) << 3);
+  let src = dy;
+  for (let s = 0; s < n; s++) {
+    const off = (<usize>s * H * W * C) << 3;
+    const img = x + off, dimg = dx + off;
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        for (let c = 0; c < C; c++) {
+          const g = load<f64>(src);
+          src += 8;
+          if (kind == POOL_MAX) {
+            let at = (<usize>((oy * stride) * W + ox * stride) * C + c) << 3;
+            let best = load<f64>(img + at);
+            for (let ky = 0; ky < size; ky++) {
+              for (let kx = 0; kx < size; kx++) {
+                const e = (<usize>((oy * stride + ky) * W + ox * stride + kx) * C + c) << 3;
+                const v = load<f64>(img + e);
+                if (v > best) {
+                  best = v;
+                  at = e;
+                }
+              }
+            }
+            const q = dimg + at;
+            store<f64>(q, load<f64>(q) + g);
+          } else {
+            const gv = g * inv;
+            for (let ky = 0; ky < size; ky++) {
+              for (let kx = 0; kx < size; kx++) {
+                const q = dimg + ((<usize>((oy * stride + ky) * W + ox * stride + kx) * C + c) << 3);
+                store<f64>(q, load<f64>(q) + gv);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- batch normalization
+
+/** Batch statistics (training: normalize by the batch's mean and variance, update the running statistics when a
+ *  state buffer is set) or running statistics (evaluation). */
+export const BN_TRAIN: i32 = 0;
+export const BN_EVAL: i32 = 1;
+
+let bnMode: i32 = BN_TRAIN;
+let bnState: usize = 0; // running mean then running variance of every BN op, at its state offset (0: not kept)
+let bnMomentum: f64 = 0.1;
+let bnEps: f64 = 1e-5;
+
+/** Sets how the following passes normalize: mode BN_TRAIN or BN_EVAL; `state` the running statistics (0: none kept
+ *  — in BN_TRAIN nothing is updated; BN_EVAL needs them); running ← (1 − momentum)·running + momentum·batch (the
+ *  variance unbiased, as PyTorch keeps it); eps is added to the variance. */
+export function model_set_batchnorm(mode: i32, state: usize, momentum: f64, eps: f64): void {
+  bnMode = mode;
+  bnState = state;
+  bnMomentum = momentum;
+  bnEps = eps;
+}
+
+/** Whether the current batch-norm mode normalizes by batch statistics. */
+export function bn_uses_batch(): bool {
+  return bnMode == BN_TRAIN || bnState == 0;
+}
+
+/** y ← (x − mean_c)·invstd_c (·γ_c + β_c) over the channels c = index mod C of n·S rows; aux ← mean (C), invstd (C). */
+export function bn_forward(x: usize, rows: i32, C: i32, gamma: usize, beta: usize, stateOff: i32, out: usize, aux: usize): void {
+  const mean = aux, istd = aux + (<usize>C << 3);
+  if (bn_uses_batch()) {
+    memory.fill(mean, 0, <usize>C << 3);
+    memory.fill(istd, 0, <usize>C << 3);
+    addColumnSums(x, rows, C, mean);
+    const invN = 1.0 / <f64>rows;
+    for (let c = 0; c < C; c++) store<f64>(mean + (<usize>c << 3), load<f64>(mean + (<usize>c << 3)) * invN);
+    // two-pass variance (exact for collapsed features, no cancellation)
+    for (let i = 0; i < rows; i++) {
+      const row = x + ((<usize>i * C) << 3);
+      for (let c = 0; c < C; c++) {
+        const d = load<f64>(row + (<usize>c << 3)) - load<f64>(mean + (<usize>c << 3));
+        const p = istd + (<usize>c << 3);
+        store<f64>(p, load<f64>(p) + d * d);
+      }
+    }
+    for (let c = 0; c < C; c++) {
+      const v = load<f64>(istd + (<usize>c << 3)) * invN;
+      store<f64>(istd + (<usize>c << 3), 1.0 / Math.sqrt(v + bnEps));
+      if (bnState != 0 && bnMode == BN_TRAIN) {
+        const rm = bnState + (<usize>(stateOff + c) << 3), rv = bnState + (<usize>(stateOff + C + c) << 3);
+        const unbiased = rows > 1 ? v * <f64>rows / <f64>(rows - 1) : v;
+        store<f64>(rm, (1.0 - bnMomentum) * load<f64>(rm) + bnMomentum * load<f64>(mean + (<usize>c << 3)));
+        store<f64>(rv, (1.0 - bnMomentum) * load<f64>(rv) + bnMomentum * unbiased);
+      }
+    }
+  } else {
+    for (let c = 0; c < C; c++) {
+      store<f64>(mean + (<usize>c << 3), load<f64>(bnState + (<usize>(stateOff + c) << 3)));
+      store<f64>(istd + (<usize>c << 3), 1.0 / Math.sqrt(load<f64>(bnState + (<usize>(stateOff + C + c) << 3)) + bnEps));
+    }
+  }
+  for (let i = 0; i < rows; i++) {
+    const src = x + ((<usize>i * C) << 3), dst = out + ((<usize>i * C) << 3);
+    for (let c = 0; c < C; c++) {
+      const o = <usize>c << 3;
+      let v = (load<f64>(src + o) - load<f64>(mean + o)) * load<f64>(istd + o);
+      if (gamma != 0) v = v * load<f64>(gamma + o) + load<f64>(beta + o);
+      store<f64>(dst + o, v);
+    }
+  }
+}
+
+/** Backward of bn_forward: dγ, dβ accumulated (when affine), dx written (dx ≠ 0). With batch statistics
+ *  dx = invstd/N·(N·dx̂ − Σdx̂ − x̂·Σ(dx̂·x̂)), dx̂ = dy·γ; with running statistics dx = dx̂·invstd. `sums` holds 2C f64s. */
+export function bn_backward(
+  x: usize, rows: i32, C: i32, gamma: usize, dgamma: usize, dbeta: usize, dy: usize, dx: usize, aux: usize, sums: usize,
+): void {
+  const mean = aux, istd = aux + (<usize>C << 3);
+  const s1 = sums, s2 = sums + (<usize>C << 3); // Σ dx̂, Σ dx̂·x̂
+  memory.fill(sums, 0, <usize>(2 * C) << 3);
+  for (let i = 0; i < rows; i++) {
+    const xr = x + ((<usize>i * C) << 3), gr = dy + ((<usize>i * C) << 3);
+    for (let c = 0; c < C; c++) {
+      const o = <usize>c << 3;
+      const xh = (load<f64>(xr + o) - load<f64>(mean + o)) * load<f64>(istd + o);
+      const g = load<f64>(gr + o);
+      if (gamma != 0) {
+        store<f64>(dgamma + o, load<f64>(dgamma + o) + g * xh);
+        store<f64>(dbeta + o, load<f64>(dbeta + o) + g);
+      }
+      const dxh = gamma != 0 ? g * load<f64>(gamma + o) : g;
+      store<f64>(s1 + o, load<f64>(s1 + o) + dxh);
+      store<f64>(s2 + o, load<f64>(s2 + o) + dxh * xh);
+    }
+  }
+  if (dx == 0) return;
+  const batch = bn_uses_batch();
+  const invN = 1.0 / <f64>rows;
+  for (let i = 0; i < rows; i++) {
+    const xr = x + ((<usize>i * C) << 3), gr = dy + ((<usize>i * C) << 3), dr = dx + ((<usize>i * C) << 3);
+    for (let c = 0; c < C; c++) {
+      const o = <usize>c << 3;
+      const is = load<f64>(istd + o);
+      const dxh = gamma != 0 ? load<f64>(gr + o) * load<f64>(gamma + o) : load<f64>(gr + o);
+      if (!batch) {
+        store<f64>(dr + o, dxh * is);
+        continue;
+      }
+      const xh = (load<f64>(xr + o) - load<f64>(mean + o)) * is;
+      store<f64>(dr + o, is * (dxh - invN * load<f64>(s1 + o) - xh * invN * load<f64>(s2 + o)));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- weight normalization
+
+export const WN_ROWS: i32 = 0; // W_r = g_r · V_r/‖V_r‖ (Salimans & Kingma), one g per output unit
+export const WN_MATRIX: i32 = 1; // W = ρ · V/‖V‖_F (seed 001's W_k = ρ_k V_k, ‖V_k‖ = 1), one ρ per layer
+
+/** W (out × in) ← the effective weights from V and g; norms (out, or 1) ← ‖V_r‖ or ‖V‖_F. */
+export function wn_weights(v: usize, g: usize, out: i32, inp: i32, kind: i32, w: usize, norms: usize): void {
+  if (kind == WN_MATRIX) {
+    const len = out * inp;
+    let ss: f64 = 0.0;
+    for (let j = 0; j < len; j++) {
+      const t = load<f64>(v + (<usize>j << 3));
+      ss += t * t;
+    }
+    const nr = Math.sqrt(ss);
+    store<f64>(norms, nr);
+    const s = nr > 0.0 ? load<f64>(g) / nr : 0.0;
+    for (let j = 0; j < len; j++) store<f64>(w + (<usize>j << 3), s * load<f64>(v + (<usize>j << 3)));
+    return;
+  }
+  for (let r = 0; r < out; r++) {
+    const vr = v + ((<usize>r * inp) << 3), wr = w + ((<usize>r * inp) << 3);
+    let ss: f64 = 0.0;
+    for (let j = 0; j < inp; j++) {
+      const t = load<f64>(vr + (<usize>j << 3));
+      ss += t * t;
+    }
+    const nr = Math.sqrt(ss);
+    store<f64>(norms + (<usize>r << 3), nr);
+    const s = nr > 0.0 ? load<f64>(g + (<usize>r << 3)) / nr : 0.0;
+    for (let j = 0; j < inp; j++) store<f64>(wr + (<usize>j << 3), s * load<f64>(vr + (<usize>j << 3)));
+  }
+}
+
+/** From dW (the gradient of the effective weights): dg += ⟨dW_r, V_r⟩/‖V_r‖, dV += (g_r/‖V_r‖)(dW_r − (⟨dW_r, V_r⟩/‖V_r‖²)V_r)
+ *  (per row; per matrix with the Frobenius forms). */
+export function wn_backward(v: usize, g: usize, out: i32, inp: i32, kind: i32, norms: usize, dw: usize, dv: usize, dg: usize): void {
+  const blocks = kind == WN_MATRIX ? 1 : out;
+  const len = kind == WN_MATRIX ? out * inp : inp;
+  for (let r = 0; r < blocks; r++) {
+    const off = (<usize>r * len) << 3;
+    const vr = v + off, dwr = dw + off, dvr = dv + off;
+    const nr = load<f64>(norms + (<usize>r << 3));
+    if (!(nr > 0.0)) continue;
+    let dot: f64 = 0.0;
+    for (let j = 0; j < len; j++) dot += load<f64>(dwr + (<usize>j << 3)) * load<f64>(vr + (<usize>j << 3));
+    const pg = dg + (<usize>r << 3);
+    store<f64>(pg, load<f64>(pg) + dot / nr);
+    const s = load<f64>(g + (<usize>r << 3)) / nr, c = dot / (nr * nr);
+    for (let j = 0; j < len; j++) {
+      const p = dvr + (<usize>j << 3);
+      store<f64>(p, load<f64>(p) + s * (load<f64>(dwr + (<usize>j << 3)) - c * load<f64>(vr + (<usize>j << 3))));
+    }
+  }
+}
