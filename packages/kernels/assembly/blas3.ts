@@ -19,37 +19,47 @@ export function gemm_workspace_bytes(): i32 {
 // Scratch for edge tiles (MR×NR doubles), in the module's static data.
 const EDGE: usize = memory.data(MR * NR * 8, 16);
 
-// Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into MR-row micro-panels, zero-padding the last one.
-function packA(transA: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
-  for (let ip = 0; ip < mc; ip += MR) {
-    const rows = min<i32>(MR, mc - ip);
-    for (let p = 0; p < kc; p++) {
-      for (let ii = 0; ii < MR; ii++) {
-        let v: f64 = 0.0;
-        if (ii < rows) {
-          const i = i0 + ip + ii;
-          const q = p0 + p;
-          v = transA ? load<f64>(a + ((<usize>q * lda + i) << 3)) : load<f64>(a + ((<usize>i * lda + q) << 3));
-        }
-        store<f64>(dst, v);
-        dst += 8;
-      }
-    }
-  }
-}
-
-// Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into NR-column micro-panels, zero-padding the last one.
+// Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into NR-column micro-panels (panel jp at dst + jp·kc·8), zero-padding
+// the last one. Full panels are moved by v128: NN copies two vectors per row; NT reads two k-steps of four rows
+// of B and transposes them by 64-bit shuffles.
 function packB(transB: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  const rb = <usize>ldb << 3;
   for (let jp = 0; jp < nc; jp += NR) {
     const cols = min<i32>(NR, nc - jp);
+    if (cols == NR) {
+      if (!transB) {
+        let src = b + <usize>p0 * rb + (<usize>(j0 + jp) << 3);
+        for (let p = 0; p < kc; p++) {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+          src += rb;
+          dst += 32;
+        }
+      } else {
+        let r0 = b + <usize>(j0 + jp) * rb + (<usize>p0 << 3);
+        let r1 = r0 + rb, r2 = r1 + rb, r3 = r2 + rb;
+        let p = 0;
+        for (; p + 1 < kc; p += 2) {
+          const x0 = v128.load(r0), x1 = v128.load(r1), x2 = v128.load(r2), x3 = v128.load(r3);
+          v128.store(dst, v128.shuffle<i64>(x0, x1, 0, 2));
+          v128.store(dst, v128.shuffle<i64>(x2, x3, 0, 2), 16);
+          v128.store(dst, v128.shuffle<i64>(x0, x1, 1, 3), 32);
+          v128.store(dst, v128.shuffle<i64>(x2, x3, 1, 3), 48);
+          r0 += 16; r1 += 16; r2 += 16; r3 += 16;
+          dst += 64;
+        }
+        if (p < kc) {
+          store<f64>(dst, load<f64>(r0));
+          store<f64>(dst, load<f64>(r1), 8);
+          store<f64>(dst, load<f64>(r2), 16);
+          store<f64>(dst, load<f64>(r3), 24);
+          dst += 32;
+        }
+      }
+      continue;
+    }
     for (let p = 0; p < kc; p++) {
       const q = p0 + p;
-      if (!transB && cols == NR) {
-        v128.store(dst, v128.load(b + ((<usize>q * ldb + j0 + jp) << 3)));
-        v128.store(dst, v128.load(b + ((<usize>q * ldb + j0 + jp) << 3), 16), 16);
-        dst += 32;
-        continue;
-      }
       for (let jj = 0; jj < NR; jj++) {
         let v: f64 = 0.0;
         if (jj < cols) {
@@ -63,30 +73,37 @@ function packB(transB: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: 
   }
 }
 
-// C[0..mr, 0..nr] += α · (packed A micro-panel) · (packed B micro-panel), over kc.
+// C[0..mr, 0..nr] += α · op(A)[rows, p0..p0+kc] · (packed B micro-panel), over kc, k-steps in order.
+// op(A) is read in place: row i of the tile at ap + i·ars, k-step p at + p·acs (NN: ars = lda·8, acs = 8;
+// TN: ars = 8, acs = lda·8). Rows past mr read row 0 again (their sums are discarded), so nothing is read
+// outside A.
 // @ts-ignore: decorator
 @inline
-function microKernel(kc: i32, ap: usize, bp: usize, alpha: f64, c: usize, ldc: i32, mr: i32, nr: i32): void {
+function microKernel(kc: i32, ap: usize, ars: usize, acs: usize, bp: usize, alpha: f64, c: usize, ldc: i32, mr: i32, nr: i32): void {
   let c00 = f64x2.splat(0.0), c01 = f64x2.splat(0.0);
   let c10 = f64x2.splat(0.0), c11 = f64x2.splat(0.0);
   let c20 = f64x2.splat(0.0), c21 = f64x2.splat(0.0);
   let c30 = f64x2.splat(0.0), c31 = f64x2.splat(0.0);
+  let a0 = ap;
+  let a1 = mr > 1 ? a0 + ars : a0;
+  let a2 = mr > 2 ? a0 + 2 * ars : a0;
+  let a3 = mr > 3 ? a0 + 3 * ars : a0;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
-    let a = v128.load64_splat(ap);
+    let a = v128.load64_splat(a0);
     c00 = f64x2.add(c00, f64x2.mul(a, b0));
     c01 = f64x2.add(c01, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 8);
+    a = v128.load64_splat(a1);
     c10 = f64x2.add(c10, f64x2.mul(a, b0));
     c11 = f64x2.add(c11, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 16);
+    a = v128.load64_splat(a2);
     c20 = f64x2.add(c20, f64x2.mul(a, b0));
     c21 = f64x2.add(c21, f64x2.mul(a, b1));
-    a = v128.load64_splat(ap, 24);
+    a = v128.load64_splat(a3);
     c30 = f64x2.add(c30, f64x2.mul(a, b0));
     c31 = f64x2.add(c31, f64x2.mul(a, b1));
-    ap += 32;
+    a0 += acs; a1 += acs; a2 += acs; a3 += acs;
     bp += 32;
   }
   const av = f64x2.splat(alpha);
@@ -126,6 +143,7 @@ function microKernel(kc: i32, ap: usize, bp: usize, alpha: f64, c: usize, ldc: i
  * C ← α·op(A)·op(B) + β·C with op(A) m×k, op(B) k×n, C m×n, all row-major.
  * transA ≠ 0: A is stored k×m (lda ≥ m) and used transposed; likewise transB (B stored n×k).
  * β = 0 overwrites C without reading it. C must not overlap A, B or `work`.
+ * Every C element is Σ over each KC-deep slice in k order from 0, then C += α·(that sum), slice by slice.
  */
 export function gemm_f64(
   transA: i32, transB: i32, m: i32, n: i32, k: i32,
@@ -140,8 +158,11 @@ export function gemm_f64(
     }
   }
   if (alpha == 0.0 || k == 0) return;
-  const packedA = work;
   const packedB = work + (<usize>(MC * KC) << 3);
+  const la = <usize>lda << 3;
+  // op(A)[i][p] = a + i·ars + p·acs
+  const ars: usize = transA ? 8 : la;
+  const acs: usize = transA ? la : 8;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min<i32>(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -149,14 +170,13 @@ export function gemm_f64(
       packB(transB != 0, b, ldb, pc, jc, kc, nc, packedB);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min<i32>(MC, m - ic);
-        packA(transA != 0, a, lda, ic, pc, mc, kc, packedA);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min<i32>(NR, nc - jr);
           const bp = packedB + (<usize>(jr * kc) << 3);
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min<i32>(MR, mc - ir);
-            const ap = packedA + (<usize>(ir * kc) << 3);
-            microKernel(kc, ap, bp, alpha, c + <usize>(ic + ir) * rs + (<usize>(jc + jr) << 3), ldc, mr, nr);
+            const ap = a + <usize>(ic + ir) * ars + <usize>pc * acs;
+            microKernel(kc, ap, ars, acs, bp, alpha, c + <usize>(ic + ir) * rs + (<usize>(jc + jr) << 3), ldc, mr, nr);
           }
         }
       }
