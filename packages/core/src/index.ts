@@ -11,7 +11,7 @@ export { Runtime, runtime, compileKernels } from "./runtime/kernels.js";
 export { Rng, philox4x32 } from "./runtime/rng.js";
 
 // ---- linear algebra and special functions in WASM
-export { matrix, toMatrix, type Matrix, type MatrixLike } from "./linalg/matrix.js";
+export { matrix, toMatrix, type Matrix, type MatrixF32, type MatrixLike } from "./linalg/matrix.js";
 export { Blas } from "./linalg/blas.js";
 export { Special } from "./linalg/special.js";
 
@@ -98,5 +98,5 @@ export { runTask, createLab, nonFinitePath, type Lab, type Task } from "./lab.js
 export { LabPool, ItemError, AbortedError, MAP_DEFAULTS, type WorkerHandle, type WorkerFactory, type MapOptions } from "./pool.js";
 
 // ---- benchmarks (environment-free)
-export { benchKernels, KERNEL_BENCH_DEFAULTS, type KernelBenchResult, type KernelBenchOptions, type RateRow } from "./bench/kernels.js";
+export { benchKernels, KERNEL_BENCH_DEFAULTS, type KernelBenchResult, type KernelBenchOptions, type RateRow, type GemmShape, type GemmShapeRow } from "./bench/kernels.js";
 export { time, type Timing } from "./bench/timing.js";

@@ -120,6 +120,67 @@ describe("BLAS-2 and BLAS-3 match the plain-TS reference", () => {
   });
 });
 
+const fill32 = (len: number, seed: number) => Float32Array.from({ length: len }, (_, i) => Math.sin(seed + i * 1.7) * 10);
+const bitsEqual = (x: Float32Array, y: Float32Array) => Buffer.compare(Buffer.from(x.buffer, x.byteOffset, x.byteLength), Buffer.from(y.buffer, y.byteOffset, y.byteLength)) === 0;
+const m32 = (rows: number, cols: number, seed: number) => ({ rows, cols, data: fill32(rows * cols, seed) });
+
+describe("gemm_f32 equals the f32 reference bit for bit", () => {
+  it("NN, NT and TN on odd shapes (edge 4×8 tiles, k not a multiple of anything), with α and β", () => {
+    fc.assert(
+      fc.property(dims, fc.constantFrom("NN", "NT", "TN"), fc.constantFrom(0, 1, -0.75), ({ m, n, k }, mode, beta) => {
+        const transA = mode === "TN", transB = mode === "NT";
+        const A = transA ? m32(k, m, 4) : m32(m, k, 4);
+        const B = transB ? m32(n, k, 5) : m32(k, n, 5);
+        const C = m32(m, n, 6);
+        const got = b.gemmF32(A, B, { transA, transB, alpha: 0.3, beta, C });
+        const want = ref.gemmF32(A, B, transA, transB, 0.3, beta, C);
+        expect([got.rows, got.cols]).toEqual([m, n]);
+        expect(bitsEqual(got.data, want.data)).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+  it("large blocked shapes: k > 256 (two KC slices), n > 1024 (two NC blocks), m past MC = 64, all three modes", () => {
+    for (const [m, n, k, mode] of [[67, 1030, 300, "NN"], [70, 1027, 513, "NT"], [131, 1033, 257, "TN"], [129, 9, 700, "NT"]] as const) {
+      const transA = mode === "TN", transB = mode === "NT";
+      const A = transA ? m32(k, m, 7) : m32(m, k, 7);
+      const B = transB ? m32(n, k, 8) : m32(k, n, 8);
+      const C = m32(m, n, 9);
+      const got = b.gemmF32(A, B, { transA, transB, alpha: -1.5, beta: 0.5, C });
+      expect(bitsEqual(got.data, ref.gemmF32(A, B, transA, transB, -1.5, 0.5, C).data), `${m}×${n}×${k} ${mode}`).toBe(true);
+    }
+  });
+  it("the f32 reference is the f64 product to single precision (relative 1e-5 of Σ|terms|)", () => {
+    const [m, n, k] = [13, 21, 300];
+    const A = m32(m, k, 1), B = m32(k, n, 2);
+    const got = b.gemmF32(A, B);
+    const want = ref.gemm(matrix(m, k, A.data), matrix(k, n, B.data));
+    for (let i = 0; i < m * n; i++) expect(Math.abs(got.data[i]! - want.data[i]!)).toBeLessThanOrEqual(1e-5 * 100 * k);
+  });
+  it("β = 0 ignores NaN in C; NaN in A propagates; bad operands get typed errors", () => {
+    const A = { rows: 2, cols: 2, data: Float32Array.of(1, 2, 3, 4) };
+    const C = { rows: 2, cols: 2, data: Float32Array.of(NaN, NaN, NaN, NaN) };
+    expect([...b.gemmF32(A, A, { beta: 0, C }).data]).toEqual([7, 10, 15, 22]);
+    expect(b.gemmF32({ rows: 2, cols: 2, data: Float32Array.of(NaN, 0, 0, 0) }, A).data[0]).toBeNaN();
+    expect(() => b.gemmF32(matrix(2, 2) as never, A)).toThrow(/^A: expected a matrix \{rows, cols, data: Float32Array/);
+    expect(() => b.gemmF32(m32(2, 3, 0), m32(2, 3, 0))).toThrow(/^B: expected 3×n/);
+  });
+});
+
+describe("gemm_f64 across the block edges in every mode", () => {
+  it("k > 256, n > 1024, m past MC = 64: NN, NT and TN with α and β", () => {
+    for (const [m, n, k, mode] of [[67, 1030, 300, "NT"], [70, 1027, 260, "TN"], [9, 1100, 513, "NN"]] as const) {
+      const transA = mode === "TN", transB = mode === "NT";
+      const A = transA ? matrix(k, m, fill(m * k, 1)) : matrix(m, k, fill(m * k, 1));
+      const B = transB ? matrix(n, k, fill(k * n, 2)) : matrix(k, n, fill(k * n, 2));
+      const C = matrix(m, n, fill(m * n, 3));
+      const got = b.gemm(A, B, { transA, transB, alpha: 0.5, beta: 2, C });
+      const want = ref.gemm(A, B, transA, transB, 0.5);
+      for (let i = 0; i < m * n; i++) expect(Math.abs(got.data[i]! - (want.data[i]! + 2 * C.data[i]!))).toBeLessThanOrEqual(tol(k, 100 * k));
+    }
+  });
+});
+
 describe("bad input gets a typed error naming the argument", () => {
   it("length mismatch, wrong type, bad shapes", () => {
     expect(() => b.dot(new Float64Array(3), new Float64Array(4))).toThrow(ArgumentError);

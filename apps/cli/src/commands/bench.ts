@@ -25,6 +25,15 @@ export function formatKernelBench(r: KernelBenchResult): string {
   for (const g of r.gemm) {
     lines.push(`${" ".repeat(28)}${String(g.n).padStart(5)} ${f(g.wasm)}  ${f(g.ts)} ${f(g.ratio, 1)}× ${f(100 * g.fractionOfPeak, 0)}%`);
   }
+  lines.push(`gemm_f32 (C = A·B), GFLOP/s    n     wasm  of f32 peak (f32x4 peak ${r.peakF32Gflops.toFixed(2)} GFLOP/s)`);
+  for (const g of r.gemmF32) lines.push(`${" ".repeat(28)}${String(g.n).padStart(5)} ${f(g.wasm)} ${f(100 * g.fractionOfPeak, 0)}%`);
+  if (r.training.length > 0) {
+    lines.push("gemm training shapes, GFLOP/s   m×n×k        op        f64  of peak       f32  of peak");
+    for (const t of r.training) {
+      const op = `${t.transA ? "T" : "N"}${t.transB ? "T" : "N"}`;
+      lines.push(`  ${t.name.padEnd(26)} ${`${t.m}×${t.n}×${t.k}`.padEnd(12)} ${op.padStart(3)} ${f(t.f64)} ${f(100 * t.f64FractionOfPeak, 0)}% ${f(t.f32)} ${f(100 * t.f32FractionOfPeak, 0)}%`);
+    }
+  }
   lines.push(`exp, M evaluations/s (n = ${r.exp.n}): wasm ${r.exp.wasm.toFixed(1)}, Math.exp loop ${r.exp.ts.toFixed(1)}, ratio ${r.exp.ratio.toFixed(2)}×`);
   lines.push("");
   for (const t of r.targets) lines.push(`${t.met ? "met " : "MISS"}  ${t.name}: ${t.value.toFixed(2)} (need ≥ ${t.need})`);
@@ -41,7 +50,8 @@ export const benchCommand: Command = {
 
   marginflow bench kernels [--json FILE] [--quick]
       The WASM SIMD kernels against plain-TS loops in the same run: GFLOP/s of gemv and gemm (n = 64…1024), the
-      practical f64x2 peak, exp throughput; ratios and targets. --quick: n ≤ 256.
+      practical f64x2 and f32x4 peaks, gemm_f32, gemm f64/f32 on a dense layer's training shapes (NT, TN, NN),
+      exp throughput; ratios and targets. --quick: n ≤ 256.
   marginflow bench fig4 [--json FILE] [--radii N] [--samples N] [--workers N] [--repeat N]
       The Fig. 4 sweep at T = 1e5 by marginflow (the median of --repeat sweeps, default 3, each a fresh pool) and
       by a NumPy + SciPy (solve_ivp RK45) peer on the same samples: both times, the ratio, the largest robustness

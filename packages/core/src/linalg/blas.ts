@@ -3,7 +3,7 @@
 // WASM memory use the pointer-level exports directly through Runtime.exports.)
 import { ArgumentError, checkF64 } from "../errors.js";
 import type { Runtime } from "../runtime/kernels.js";
-import { checkMatrix, type Matrix } from "./matrix.js";
+import { checkMatrix, checkMatrixF32, type Matrix, type MatrixF32 } from "./matrix.js";
 
 export class Blas {
   constructor(readonly rt: Runtime) {}
@@ -93,19 +93,9 @@ export class Blas {
   ): Matrix {
     checkMatrix("A", A);
     checkMatrix("B", B);
+    if (options.C !== undefined) checkMatrix("options.C", options.C);
     const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
-    if (transA && transB) throw new ArgumentError("options", options, "at most one of transA, transB (NN, NT or TN)");
-    const m = transA ? A.cols : A.rows;
-    const k = transA ? A.rows : A.cols;
-    const kb = transB ? B.cols : B.rows;
-    const n = transB ? B.rows : B.cols;
-    if (kb !== k) throw new ArgumentError("B", `${B.rows}×${B.cols}`, `${transB ? "n×" + k : k + "×n"} to match op(A) = ${m}×${k}`);
-    if (options.C !== undefined) {
-      checkMatrix("options.C", options.C);
-      if (options.C.rows !== m || options.C.cols !== n) {
-        throw new ArgumentError("options.C", `${options.C.rows}×${options.C.cols}`, `a ${m}×${n} matrix`);
-      }
-    }
+    const [m, n, k] = gemmShape(A, B, options);
     const e = this.rt.exports;
     return this.rt.arena.scope((a) => {
       const ab = a.f64(A.data.length, A.data);
@@ -116,4 +106,48 @@ export class Blas {
       return { rows: m, cols: n, data: cb.toArray() };
     });
   }
+
+  /**
+   * gemm in single precision: α·op(A)·op(B) + β·C on f32 matrices, every operation rounded to f32 (α and β
+   * too), the same options and summation order as gemm.
+   */
+  gemmF32(
+    A: MatrixF32,
+    B: MatrixF32,
+    options: { transA?: boolean; transB?: boolean; alpha?: number; beta?: number; C?: MatrixF32 } = {},
+  ): MatrixF32 {
+    checkMatrixF32("A", A);
+    checkMatrixF32("B", B);
+    if (options.C !== undefined) checkMatrixF32("options.C", options.C);
+    const { transA = false, transB = false, alpha = 1, beta = 0 } = options;
+    const [m, n, k] = gemmShape(A, B, options);
+    const e = this.rt.exports;
+    return this.rt.arena.scope((a) => {
+      const ab = a.f32(A.data.length, A.data);
+      const bb = a.f32(B.data.length, B.data);
+      const cb = a.f32(m * n, options.C?.data ?? new Float32Array(m * n));
+      const work = a.allocBytes(e.gemm_f32_workspace_bytes());
+      e.gemm_f32(+transA, +transB, m, n, k, alpha, ab.ptr, A.cols, bb.ptr, B.cols, options.C ? beta : 0, cb.ptr, n, work);
+      return { rows: m, cols: n, data: cb.toArray() };
+    });
+  }
+}
+
+/** [m, n, k] of α·op(A)·op(B) + β·C, or a typed error naming the argument that does not fit. */
+function gemmShape(
+  A: { rows: number; cols: number },
+  B: { rows: number; cols: number },
+  options: { transA?: boolean; transB?: boolean; C?: { rows: number; cols: number } },
+): [number, number, number] {
+  const { transA = false, transB = false } = options;
+  if (transA && transB) throw new ArgumentError("options", options, "at most one of transA, transB (NN, NT or TN)");
+  const m = transA ? A.cols : A.rows;
+  const k = transA ? A.rows : A.cols;
+  const kb = transB ? B.cols : B.rows;
+  const n = transB ? B.rows : B.cols;
+  if (kb !== k) throw new ArgumentError("B", `${B.rows}×${B.cols}`, `${transB ? "n×" + k : k + "×n"} to match op(A) = ${m}×${k}`);
+  if (options.C !== undefined && (options.C.rows !== m || options.C.cols !== n)) {
+    throw new ArgumentError("options.C", `${options.C.rows}×${options.C.cols}`, `a ${m}×${n} matrix`);
+  }
+  return [m, n, k];
 }

@@ -30,6 +30,25 @@ export function checkMatrix(argument: string, m: unknown): Matrix {
   return mm;
 }
 
+/** A dense row-major f32 matrix (the operands of Blas.gemmF32). */
+export interface MatrixF32 {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float32Array;
+}
+
+export function checkMatrixF32(argument: string, m: unknown): MatrixF32 {
+  const mm = m as MatrixF32;
+  if (
+    typeof m !== "object" || m === null || !(mm.data instanceof Float32Array) ||
+    !Number.isInteger(mm.rows) || !Number.isInteger(mm.cols) || mm.rows < 0 || mm.cols < 0 ||
+    mm.data.length !== mm.rows * mm.cols
+  ) {
+    throw new ArgumentError(argument, m, "a matrix {rows, cols, data: Float32Array(rows·cols)}");
+  }
+  return mm;
+}
+
 /** A matrix, or the same as plain nested arrays (one inner array per row). */
 export type MatrixLike = Matrix | readonly (readonly number[])[];
 

@@ -25,6 +25,25 @@ export class F64Buffer {
   }
 }
 
+/** A typed window onto f32s in WASM memory (F64Buffer's single-precision twin). */
+export class F32Buffer {
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    readonly ptr: number,
+    readonly length: number,
+  ) {}
+  get view(): Float32Array {
+    return new Float32Array(this.memory.buffer, this.ptr, this.length);
+  }
+  set(values: ArrayLike<number>, offset = 0): this {
+    this.view.set(values, offset);
+    return this;
+  }
+  toArray(): Float32Array {
+    return this.view.slice();
+  }
+}
+
 export class Arena {
   /** First byte the arena hands out (the module's heap base, aligned). */
   readonly base: number;
@@ -53,6 +72,13 @@ export class Arena {
   /** Reserves n f64s, optionally filled from `values`. */
   f64(n: number, values?: ArrayLike<number>): F64Buffer {
     const buf = new F64Buffer(this.memory, this.allocBytes(n * 8), n);
+    if (values) buf.set(values);
+    return buf;
+  }
+
+  /** Reserves n f32s, optionally filled from `values` (rounded to single precision). */
+  f32(n: number, values?: ArrayLike<number>): F32Buffer {
+    const buf = new F32Buffer(this.memory, this.allocBytes(n * 4), n);
     if (values) buf.set(values);
     return buf;
   }
