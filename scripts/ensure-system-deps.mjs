@@ -2,12 +2,14 @@
 // Installs the system packages a task needs when they are missing (Debian's apt; no other downloads).
 //   node scripts/ensure-system-deps.mjs chromium        — the browser tests (Debian's /usr/bin/chromium)
 //   node scripts/ensure-system-deps.mjs python3-scipy   — the SciPy peer of the benchmarks
+//   node scripts/ensure-system-deps.mjs python3-torch   — the PyTorch peer of bench train and of the training test
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 const checks = {
   chromium: () => existsSync("/usr/bin/chromium") && spawnSync("/usr/bin/chromium", ["--version"], { stdio: "ignore" }).status === 0,
   "python3-scipy": () => spawnSync("/usr/bin/python3", ["-c", "import scipy, numpy"], { stdio: "ignore" }).status === 0,
+  "python3-torch": () => spawnSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" }).status === 0,
 };
 
 const wanted = process.argv.slice(2);

@@ -99,4 +99,5 @@ export { LabPool, ItemError, AbortedError, MAP_DEFAULTS, type WorkerHandle, type
 
 // ---- benchmarks (environment-free)
 export { benchKernels, KERNEL_BENCH_DEFAULTS, type KernelBenchResult, type KernelBenchOptions, type RateRow, type GemmShape, type GemmShapeRow } from "./bench/kernels.js";
+export { benchTrain, TRAIN_BENCH_DEFAULTS, TRAIN_BENCH_MODELS, TRAIN_BENCH_FLOPS, type TrainBenchRow, type TrainBenchOptions } from "./bench/train.js";
 export { time, type Timing } from "./bench/timing.js";

@@ -8,6 +8,7 @@ import { CliError, UsageError } from "../errors.js";
 import { repoRoot } from "../repo-root.js";
 import { peerPython } from "../peer-python.js";
 import { benchCollapse } from "./bench-collapse.js";
+import { benchTrainCommand } from "./bench-train.js";
 import { flagError, intFlag, pathFlag, specFromFlags } from "../flags.js";
 import { createPool, defaultWorkers } from "../pool.js";
 import { checkWritable, writeJson } from "../io.js";
@@ -42,8 +43,8 @@ export function formatKernelBench(r: KernelBenchResult): string {
 
 export const benchCommand: Command = {
   name: "bench",
-  usage: "marginflow bench kernels|fig4|collapse [--json FILE] [--quick] [--radii N] [--samples N] [--workers N] [--repeat N]",
-  summary: "measure marginflow against a peer in the same run and print the ratio (kernels: plain TS; fig4: NumPy + SciPy; collapse: NumPy)",
+  usage: "marginflow bench kernels|fig4|collapse|train [--json FILE] [--quick] [--radii N] [--samples N] [--workers N] [--repeat N]",
+  summary: "measure marginflow against a peer in the same run and print the ratio (kernels: plain TS; fig4: NumPy + SciPy; collapse: NumPy; train: PyTorch, TF.js)",
   options: { json: { type: "string" }, quick: { type: "boolean" }, radii: { type: "string" }, samples: { type: "string" }, workers: { type: "string" }, repeat: { type: "string" } },
   help() {
     return `${this.usage}
@@ -60,6 +61,11 @@ export const benchCommand: Command = {
       Every neural-collapse metric (classifier included) of N × 256 features, K = 10 (default N = 10000), by
       marginflow (measureCollapse, one thread) and by a NumPy two-pass peer of the same definitions (d×d
       covariances, pinv): the medians of --repeat runs each (default 5), the ratio, the largest relative difference.
+  marginflow bench train [--json FILE] [--repeat N] [--quick]
+      The SGD step (batch 128, cross-entropy, momentum 0.9) of an MLP 784-256-256-LN-10 and a small conv net by
+      marginflow (f64, one thread), PyTorch on the CPU (one thread, f32 and f64; installs python3-torch) and TF.js in
+      Node (wasm and cpu backends, f32): steps/s, GFLOP/s, ratios; GEMM at the training shapes as a fraction of the
+      SIMD peak; then bench collapse (the NC accumulators against NumPy). --quick: without bench collapse.
   --json FILE writes the measurements as JSON (whole or not at all).
 `;
   },
@@ -67,7 +73,8 @@ export const benchCommand: Command = {
     const [what] = positionals;
     if (what === "fig4") return benchFig4(values);
     if (what === "collapse") return benchCollapse(values);
-    if (what !== "kernels") throw new UsageError(`bench: unknown benchmark ${JSON.stringify(what ?? "")}; available: kernels, fig4, collapse`);
+    if (what === "train") return benchTrainCommand(values);
+    if (what !== "kernels") throw new UsageError(`bench: unknown benchmark ${JSON.stringify(what ?? "")}; available: kernels, fig4, collapse, train`);
     for (const f of ["radii", "samples", "workers", "repeat"]) if (values[f] !== undefined) throw new UsageError(`bench kernels: --${f} applies to bench fig4 only`);
     if (values.json !== undefined) checkWritable(pathFlag("json", values.json, ""));
     const rt = await Runtime.create();
