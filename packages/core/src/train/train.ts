@@ -136,6 +136,9 @@ export function epochOrder(seed: number, epoch: number, n: number, steps: number
   return perm.subarray(0, steps * batch);
 }
 
+/** A batch log L above this (L > 1e300) ends the run as diverged. */
+const DIVERGED_LOG_LOSS = 690;
+
 const logAddExp = (a: number, b: number) => (a === -Infinity ? b : b === -Infinity ? a : Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b))));
 
 /** Minibatch SGD from θ0. */
@@ -181,12 +184,15 @@ export function train(rt: Runtime, model: CompiledModel, data: TrainingSet, thet
       const rates = epochRates(options.schedule ?? {}, lr, epoch, epochs, steps);
       const before = trainer.params, vBefore = trainer.velocity, sBefore = trainer.runningStats;
       const r = trainer.steps(epochOrder(seed, epoch, n, steps, options.batch), rates);
+      // a batch loss beyond e^690 ≈ 1e300 (outputs near 1e150) counts as divergence as much as an overflow does
+      const blown = r.logLosses.findIndex((v, s) => s < r.completed && v > DIVERGED_LOG_LOSS);
+      if (blown >= 0) r.completed = blown;
       if (r.completed < steps) {
         trainer.params = before;
         trainer.velocity = vBefore;
         if (sBefore.length) trainer.runningStats = sBefore;
         status = "diverged";
-        note = `the loss or θ became non-finite at epoch ${epoch + 1}, step ${r.completed + 1} (lr ${rates[r.completed]}): the rate diverges; θ is the one at the start of that epoch`;
+        note = `the loss exceeded 1e300 or became non-finite at epoch ${epoch + 1}, step ${r.completed + 1} (lr ${rates[r.completed]}): the rate diverges; θ is the one at the start of that epoch`;
         break;
       }
       for (const x of rates) logT = logAddExp(logT, Math.log(x));
