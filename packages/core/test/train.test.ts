@@ -215,3 +215,41 @@ describe("full-batch GD and gradient flow on the same networks", () => {
     expect(logL(f.theta)).toBeLessThan(logL(theta0) - 0.1);
   });
 });
+
+describe("f32 training (precision: 'f32', f32x4 GEMM)", () => {
+  it("a short run agrees with the same run in f64 to f32 precision (and is not f64)", () => {
+    const spec: ModelSpec = {
+      kind: "net", inputs: 30, outputs: 5,
+      layers: [{ type: "dense", units: 40 }, { type: "relu" }, { type: "dense", units: 40 }, { type: "relu" }, { type: "layernorm" }, { type: "dense", units: 5 }],
+    };
+    const { model, data, theta0 } = problem(100, 11, spec);
+    const t32 = Float64Array.from(Float32Array.from(theta0)); // the same start in both precisions
+    const order = new Int32Array(20 * 10);
+    for (let e = 0; e < 2; e++) order.set(epochOrder(1, e, 100, 10, 10), e * 100);
+    const X32 = { X: { ...data.X, data: Float64Array.from(Float32Array.from(data.X.data)) }, labels: data.labels };
+    const run = (precision: "f64" | "f32") => {
+      const tr = new Trainer(rt, model, X32, t32, { loss: "logistic", batch: 10, momentum: 0.9, precision });
+      try {
+        const logs = tr.steps(order, new Float64Array(20).fill(0.05)).logLosses;
+        return { theta: tr.params, logs };
+      } finally {
+        tr.dispose();
+      }
+    };
+    const a = run("f64"), b = run("f32");
+    let worst = 0, moved = 0;
+    for (let j = 0; j < model.size; j++) {
+      worst = Math.max(worst, Math.abs(a.theta[j]! - b.theta[j]!) / (1 + Math.abs(a.theta[j]!)));
+      moved = Math.max(moved, Math.abs(a.theta[j]! - t32[j]!));
+    }
+    const eps32 = 2 ** -23;
+    expect(moved).toBeGreaterThan(0.01);
+    expect(worst).toBeGreaterThan(eps32 / 100); // it did run in single precision
+    expect(worst).toBeLessThanOrEqual(20 * eps32); // measured 1.3 ε32 after 20 steps
+    for (let s = 0; s < 20; s++) expect(Math.abs(a.logs[s]! - b.logs[s]!)).toBeLessThanOrEqual(1e-4);
+  });
+  it("a network f32 cannot run is an error naming the precision", () => {
+    const { model, data, theta0 } = problem(8, 12, { kind: "net", inputs: 6, outputs: 3, layers: [{ type: "dense", units: 4 }, { type: "batchnorm" }, { type: "dense", units: 3 }] });
+    expect(() => new Trainer(rt, model, data, theta0, { loss: "logistic", batch: 4, precision: "f32" })).toThrow(/precision.*dense, relu and layernorm/);
+  });
+});

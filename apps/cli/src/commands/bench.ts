@@ -63,7 +63,7 @@ export const benchCommand: Command = {
       covariances, pinv): the medians of --repeat runs each (default 5), the ratio, the largest relative difference.
   marginflow bench train [--json FILE] [--repeat N] [--quick]
       The SGD step (batch 128, cross-entropy, momentum 0.9) of an MLP 784-256-256-LN-10 and a small conv net by
-      marginflow (f64, one thread), PyTorch on the CPU (one thread, f32 and f64; installs python3-torch) and TF.js in
+      marginflow (f64; the MLP also f32; one thread), PyTorch on the CPU (one thread, f32 and f64; installs python3-torch) and TF.js in
       Node (wasm and cpu backends, f32): steps/s, GFLOP/s, ratios; GEMM at the training shapes as a fraction of the
       SIMD peak; then bench collapse (the NC accumulators against NumPy). --quick: without bench collapse.
   --json FILE writes the measurements as JSON (whole or not at all).

@@ -1,5 +1,5 @@
 // The training-step benchmark's marginflow side: SGD steps (forward, cross-entropy, backward, momentum update) of
-// the two networks the peers time (bench/peers/train_torch.py, train-tfjs.mjs) — an MLP 784-256-256-LN-10 and a
+// the two networks the peers time (f64; the MLP in f32 too) (bench/peers/train_torch.py, train-tfjs.mjs) — an MLP 784-256-256-LN-10 and a
 // small conv net — batch 128, on fixed random data, an epoch of steps per kernel call. Steps/s are medians over
 // repeats; FLOPs per step are counted as the peers count them (2·m·n·k per GEMM: forward, dW, and dX except for the
 // first layer; a conv as its im2col GEMM). Plain data out: the CLI prints it beside the peers' rows.
@@ -47,7 +47,7 @@ export const TRAIN_BENCH_FLOPS = {
 export interface TrainBenchRow {
   framework: "marginflow";
   model: "mlp" | "conv";
-  dtype: "float64";
+  dtype: "float64" | "float32";
   batch: number;
   stepsPerSec: number;
   flopsPerStep: number;
@@ -62,17 +62,17 @@ export interface TrainBenchOptions {
   onProgress?: (what: string) => void;
 }
 
-/** Median steps/s of marginflow's SGD step on both networks (f64, one thread). */
+/** Median steps/s of marginflow's SGD step on both networks (f64; the MLP also in f32), one thread. */
 export function benchTrain(rt: Runtime, options: TrainBenchOptions = {}): TrainBenchRow[] {
   const steps = options.steps ?? TRAIN_BENCH_DEFAULTS.steps, repeat = options.repeat ?? TRAIN_BENCH_DEFAULTS.repeat, batch = TRAIN_BENCH_DEFAULTS.batch;
   const rows: TrainBenchRow[] = [];
-  for (const name of ["mlp", "conv"] as const) {
-    options.onProgress?.(`marginflow ${name} f64`);
+  for (const [name, precision] of [["mlp", "f64"], ["mlp", "f32"], ["conv", "f64"]] as const) {
+    options.onProgress?.(`marginflow ${name} ${precision}`);
     const model = compileModel(TRAIN_BENCH_MODELS[name]);
     const n = steps * batch, rng = Rng.fromSeed(11);
     const X = { rows: n, cols: 784, data: rng.fillUniform(new Float64Array(n * 784)) };
     const labels = Float64Array.from({ length: n }, (_, i) => i % 10);
-    const tr = new Trainer(rt, model, { X, labels }, initialize(model, { kind: "he", seed: 1 }), { loss: "logistic", batch, momentum: 0.9 });
+    const tr = new Trainer(rt, model, { X, labels }, initialize(model, { kind: "he", seed: 1 }), { loss: "logistic", batch, momentum: 0.9, precision });
     try {
       const lrs = new Float64Array(steps).fill(0.01);
       const runs: number[] = [];
@@ -85,7 +85,7 @@ export function benchTrain(rt: Runtime, options: TrainBenchOptions = {}): TrainB
       }
       const med = [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
       const flops = TRAIN_BENCH_FLOPS[name](batch);
-      rows.push({ framework: "marginflow", model: name, dtype: "float64", batch, stepsPerSec: med, flopsPerStep: flops, gflops: (med * flops) / 1e9, runs });
+      rows.push({ framework: "marginflow", model: name, dtype: precision === "f32" ? "float32" : "float64", batch, stepsPerSec: med, flopsPerStep: flops, gflops: (med * flops) / 1e9, runs });
     } finally {
       tr.dispose();
     }

@@ -54,6 +54,8 @@ export interface TrainOptions {
   stopAtAccuracy?: number;
   /** Default 10 min. */
   budgetMs?: number;
+  /** "f64" (default) or "f32" (Trainer's precision). */
+  precision?: "f64" | "f32";
   /** after each epoch; returning true interrupts the run */
   onProgress?: (p: { epoch: number; epochs: number; logL: number }) => boolean | void;
 }
@@ -159,7 +161,7 @@ export function train(rt: Runtime, model: CompiledModel, data: TrainingSet, thet
   const layer = collapse ? collapse.layer ?? model.layers.length - 2 : 0;
   const trainer = new Trainer(rt, model, data, theta0, {
     loss: options.loss, batch: options.batch, momentum: options.momentum ?? TRAIN_DEFAULTS.momentum, nesterov: options.nesterov ?? TRAIN_DEFAULTS.nesterov,
-    ...(decay ? { decay } : {}),
+    ...(decay ? { decay } : {}), ...(options.precision ? { precision: options.precision } : {}),
   });
   const blas = new Blas(rt);
   const n = data.X.rows, steps = Math.floor(n / options.batch);

@@ -5,7 +5,7 @@
 // reverse order of creation; scopes opened in between are released before).
 import { ArgumentError, checkF64 } from "../errors.js";
 import type { Runtime } from "../runtime/kernels.js";
-import type { F64Buffer } from "../runtime/arena.js";
+import type { F32Buffer, F64Buffer } from "../runtime/arena.js";
 import type { Matrix } from "../linalg/matrix.js";
 import type { CompiledModel } from "../models/compile.js";
 import { checkTrainingSet, lossCode, type LossName, type TrainingSet } from "../dynamics/problem.js";
@@ -34,6 +34,10 @@ export interface TrainerOptions {
   batchNormMomentum?: number;
   /** Default TRAINER_DEFAULTS.batchNormEps. */
   batchNormEps?: number;
+  /** "f64" (default: the exact terminal phase) or "f32": θ, activations, gradients and the update in single
+   *  precision with the f32x4 GEMM, the loss still in log domain and f64 (networks of dense, ReLU and layer-norm
+   *  layers; evaluation and features widen the f32 weights and run in f64). */
+  precision?: "f64" | "f32";
 }
 
 export interface Evaluation {
@@ -59,6 +63,8 @@ export class Trainer {
   private readonly work: number;
   private readonly code: number;
   private disposed = false;
+  /** the f32 copies of θ, the velocity, the decay and X (precision "f32"), else null */
+  private readonly f32: { theta: F32Buffer; vel: F32Buffer; decay: F32Buffer | null; X: F32Buffer; work: number } | null = null;
 
   constructor(
     readonly rt: Runtime,
@@ -94,6 +100,23 @@ export class Trainer {
     this.state = a.f64(st.length, st);
     this.X = a.f64(data.X.data.length, data.X.data);
     this.labels = a.f64(this.n, data.labels);
+    if (options.precision === "f32") {
+      if (!e.train_f32_supported(this.prog)) {
+        a.release(this.mark);
+        throw new ArgumentError("precision", "f32", "a network of dense, relu and layernorm layers for f32 (conv, pooling, batch and weight normalization, residual blocks train in f64)");
+      }
+      const b32 = e.train_f32_workspace_bytes(this.prog, batch, model.inputs, model.outputs, this.m);
+      if (b32 <= 0) throw new ArgumentError("batch", batch, "a batch whose workspace fits in 2 GiB");
+      this.f32 = {
+        theta: a.f32(this.m, theta0), vel: a.f32(this.m).set(new Float32Array(this.m)), decay: options.decay ? a.f32(this.m, options.decay) : null,
+        X: a.f32(data.X.data.length, data.X.data), work: a.allocBytes(b32),
+      };
+      this.work = 0;
+      return;
+    } else if (options.precision !== undefined && options.precision !== "f64") {
+      a.release(this.mark);
+      throw new ArgumentError("precision", options.precision, '"f64" or "f32"');
+    }
     const bytes = e.train_workspace_bytes(this.prog, batch, model.inputs, model.outputs, this.m);
     if (bytes <= 0) throw new ArgumentError("batch", batch, "a batch whose workspace fits in 2 GiB");
     this.work = a.allocBytes(bytes);
@@ -102,20 +125,26 @@ export class Trainer {
   /** A copy of θ. */
   get params(): Float64Array {
     this.alive();
-    return this.theta.toArray();
+    return this.f32 ? Float64Array.from(this.f32.theta.view) : this.theta.toArray();
   }
   set params(theta: Float64Array) {
     this.alive();
     checkF64("theta", theta, this.m);
-    this.theta.set(theta);
+    if (this.f32) this.f32.theta.set(theta);
+    else this.theta.set(theta);
   }
   /** A copy of the momentum buffer. */
   get velocity(): Float64Array {
-    return this.vel.toArray();
+    return this.f32 ? Float64Array.from(this.f32.vel.view) : this.vel.toArray();
   }
   set velocity(v: Float64Array) {
     checkF64("velocity", v, this.m);
-    this.vel.set(v);
+    if (this.f32) this.f32.vel.set(v);
+    else this.vel.set(v);
+  }
+  /** "f64" or "f32". */
+  get precision(): "f64" | "f32" {
+    return this.f32 ? "f32" : "f64";
   }
   /** A copy of the batch-norm running statistics (model.stateSize f64s). */
   get runningStats(): Float64Array {
@@ -141,6 +170,14 @@ export class Trainer {
       new Int32Array(e.memory.buffer, ob, order.length).set(order);
       const lb = a.f64(steps, lrs);
       const out = a.f64(steps);
+      const f32 = this.f32;
+      if (f32) {
+        const completed = e.train_steps_f32(
+          this.prog, f32.theta.ptr, f32.vel.ptr, this.m, f32.X.ptr, this.model.inputs, this.labels.ptr, this.model.outputs, ob, batch, steps,
+          lb.ptr, this.options.momentum ?? 0, this.options.nesterov ? 1 : 0, f32.decay?.ptr ?? 0, this.code, normalized ? 1 : 0, out.ptr, f32.work,
+        );
+        return { completed, logLosses: out.toArray() };
+      }
       e.model_set_modes(0, 0, 0, 0);
       e.model_set_batchnorm(this.rt.constant("BN_TRAIN"), this.state.ptr, this.options.batchNormMomentum ?? TRAINER_DEFAULTS.batchNormMomentum, this.eps);
       const completed = e.train_steps(
@@ -167,7 +204,7 @@ export class Trainer {
       const xb = a.f64(chunk * d);
       const f = a.f64(chunk * C);
       const work = a.allocBytes(Math.max(16, e.model_workspace_bytes(this.prog, chunk)));
-      const th = theta ? a.f64(this.m, theta).ptr : this.theta.ptr;
+      const th = theta ? a.f64(this.m, theta).ptr : this.f32 ? a.f64(this.m, this.f32.theta.view).ptr : this.theta.ptr;
       e.model_set_modes(0, 0, 0, 0);
       const mode = this.model.stateSize > 0 ? this.rt.constant("BN_EVAL") : this.rt.constant("BN_TRAIN");
       e.model_set_batchnorm(mode, this.model.stateSize > 0 ? this.state.ptr : 0, 0, this.eps);
