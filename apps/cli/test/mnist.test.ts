@@ -30,3 +30,22 @@ describe("marginflow run with MNIST data", () => {
     expect(r.stderr).toMatch(/data\.targets: expected "pm1" \(with two digits\) for a one-output model/);
   });
 });
+
+describe("marginflow reproduce nc-mnist (a small spec)", () => {
+  it("trains both networks to 100% accuracy, continues into the terminal phase, and writes the figures and table", async () => {
+    const dir = tmp("mf-ncm-");
+    const r = await run("reproduce", "nc-mnist", "--digits", "0,1,2", "--per-class", "8", "--test-per-class", "4", "--width", "16", "--batch", "8", "--target-log-l", "-120", "--budget-s", "60", "--out", dir);
+    expect(r.stderr).not.toMatch(/marginflow:/);
+    expect(r.code).toBe(0);
+    const res = JSON.parse(readFileSync(join(dir, "nc-mnist", "result.json"), "utf8"));
+    const runs = res.results?.runs ?? res.runs;
+    expect(runs.map((x: { network: string }) => x.network)).toEqual(["layernorm", "plain"]);
+    for (const x of runs) {
+      const recs = x.records as { phase: string; accuracy: number; log10Loss: number; metrics: Record<string, number | null> }[];
+      expect(recs.filter((p) => p.phase === "sgd").at(-1)!.accuracy).toBe(1);
+      expect(recs.at(-1)!.log10Loss * Math.LN10).toBeLessThan(-120); // far below where float32 stops (≈ −87)
+      expect(recs.at(-1)!.metrics.nc1!).toBeLessThan(recs[0]!.metrics.nc1!);
+    }
+    for (const f of ["nc-mnist-layernorm.svg", "nc-mnist-plain.svg", "nc-mnist-loss.svg", "nc-mnist.csv"]) expect(readFileSync(join(dir, "nc-mnist", f)).length).toBeGreaterThan(100);
+  }, 120_000);
+});

@@ -7,6 +7,7 @@
 // gradient-flow clock t = Σ step sizes, as seed 002 plots them.
 import { Int, Nullable, Num, Positive, Strict, Type, Enum, type Static } from "../schema/schema.js";
 import { parseSpec } from "../schema/validate.js";
+import { ArgumentError } from "../errors.js";
 import type { Runtime } from "../runtime/kernels.js";
 import { mnistDigits } from "../data/digits.js";
 import { mnistSubset } from "../data/mnist.js";
@@ -137,6 +138,11 @@ export const ncMnist = defineExperiment({
   category: "reproduction",
   spec: NcMnistSpecSchema,
   itemResult: NcMnistResultSchema,
+  check: (s) => {
+    const n = s.digits!.length * s.perClass!;
+    if (s.batch! > n) throw new ArgumentError("batch", s.batch, `a minibatch of at most the ${n} training images (digits × perClass)`);
+    if (new Set(s.digits).size !== s.digits!.length) throw new ArgumentError("digits", s.digits, "distinct digits");
+  },
   items: (s) => s.networks!.map((network): NcMnistItem => {
     const { networks: _n, ...rest } = s;
     return { kind: "nc-mnist", network, ...rest };
