@@ -253,3 +253,12 @@ describe("f32 training (precision: 'f32', f32x4 GEMM)", () => {
     expect(() => new Trainer(rt, model, data, theta0, { loss: "logistic", batch: 4, precision: "f32" })).toThrow(/precision.*dense, relu and layernorm/);
   });
 });
+
+describe("f32 overflow", () => {
+  it("a rate that overflows f32 ends the run as diverged (never an Inf or NaN result)", () => {
+    const { model, data, theta0 } = problem(40, 13);
+    const r = train(rt, model, data, theta0, { loss: "square", epochs: 5, batch: 10, lr: 1e12, precision: "f32" });
+    expect(r.status).toBe("diverged");
+    expect(r.theta.every(Number.isFinite)).toBe(true);
+  });
+});
