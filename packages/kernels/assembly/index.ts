@@ -37,6 +37,6 @@ export {
 } from "./models/program";
 export { model_set_batchnorm, BN_TRAIN, BN_EVAL, POOL_MAX, POOL_AVG, WN_ROWS, WN_MATRIX } from "./models/layers";
 export { train_steps, train_workspace_bytes } from "./models/train";
-export { train_steps_f32, train_f32_workspace_bytes, train_f32_supported, forward_f32, forward_f32_workspace_bytes, backward_f32 } from "./models/train-f32";
+export { train_steps_f32, train_f32_workspace_bytes, train_f32_supported } from "./models/train-f32";
 export { loss_eval, min_margin, LOSS_EXP, LOSS_LOGISTIC, LOSS_SQUARE } from "./losses";
 export { exp_f64, exp_np_f64, log_f64, log1p_f64, expm1_f64, logsumexp_f64, softmax_f64 } from "./special"; // exp_shift_sum is internal (losses.ts)

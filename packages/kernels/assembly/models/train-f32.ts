@@ -54,15 +54,8 @@ export function train_f32_workspace_bytes(prog: usize, batch: i32, dIn: i32, C: 
   return bytes > 0x7fffffff ? 0 : <i32>bytes;
 }
 
-/** Bytes forward_f32 needs for n rows. */
-export function forward_f32_workspace_bytes(prog: usize, n: i32): i32 {
-  if (train_f32_supported(prog) == 0) return 0;
-  const b = passBytes(prog, n);
-  return b > 0x7fffffff ? 0 : <i32>b;
-}
-
 /** f (n×C, f32) ← outputs for X (n×dIn, f32); keeps the activations for backward_f32. */
-export function forward_f32(prog: usize, theta: usize, x: usize, n: i32, f: usize, work: usize): void {
+function forward_f32(prog: usize, theta: usize, x: usize, n: i32, f: usize, work: usize): void {
   const nOps = word(prog, 3), dIn = word(prog, 2);
   const gw = work;
   let free = work + <usize>align16(<i64>gemm_f32_workspace_bytes());
@@ -114,7 +107,7 @@ function lnormRow(w: i32, src: usize, dst: usize): void {
 }
 
 /** grad (m, f32) ← ∇θ Σ g_ij f_ij at the last forward_f32 (g: n×C, f32). */
-export function backward_f32(prog: usize, theta: usize, n: i32, g: usize, grad: usize, m: i32, work: usize): void {
+function backward_f32(prog: usize, theta: usize, n: i32, g: usize, grad: usize, m: i32, work: usize): void {
   const nOps = word(prog, 3), C = word(prog, 0);
   const gw = work;
   memory.fill(grad, 0, <usize>m << 2);
