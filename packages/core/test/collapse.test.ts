@@ -99,6 +99,69 @@ describe("streaming", () => {
   });
 });
 
+describe("the WASM kernels (kernels/assembly/collapse.ts) equal the plain-TS reference (1e-12, relative)", () => {
+  const flat = (m: Record<string, unknown>, prefix = ""): Record<string, number> => Object.fromEntries(Object.entries(m).flatMap(([k, v]) => (typeof v === "number" ? [[prefix + k, v]] : v && typeof v === "object" ? Object.entries(flat(v as Record<string, unknown>, `${prefix}${k}.`)) : [])));
+  const cases: [string, Case][] = [
+    ["random features, K = 10, d = 33 (odd: the SIMD tails)", makeCase(10, 33, 70, 1, false, 11)],
+    ["nearly collapsed (ETF + 1e-4 noise), K = 6, d = 24", makeCase(6, 24, 150, 1e-4, true, 12)],
+    ["collapsed with an offset of 1e3, K = 4, d = 7", (() => { const c = makeCase(4, 7, 40, 1e-3, true, 13); return { ...c, H: c.H.map((h) => h.map((v) => v + 1e3)) }; })()],
+  ];
+  it.each(cases)("%s: every metric of measureCollapse", (_, c) => {
+    for (const globalMean of ["samples", "classMeans"] as const) {
+      const ts = flat(measureCollapse(c.H, c.y, c.K, { W: c.W, b: c.b }, { globalMean }) as never);
+      const wasm = flat(measureCollapse(c.H, c.y, c.K, { W: c.W, b: c.b }, { globalMean, blas }) as never);
+      expect(Object.keys(wasm).sort()).toEqual(Object.keys(ts).sort());
+      for (const [k, v] of Object.entries(ts)) {
+        if (v === 0) expect(Math.abs(wasm[k]!), k).toBeLessThan(1e-300);
+        else expect(rel(wasm[k]!, v), `${k} (${globalMean})`).toBeLessThan(1e-12);
+      }
+      // without a classifier too
+      const a = flat(measureCollapse(c.H, c.y, c.K, undefined, { globalMean }) as never), b = flat(measureCollapse(c.H, c.y, c.K, undefined, { globalMean, blas }) as never);
+      for (const [k, v] of Object.entries(a)) expect(rel(b[k]!, v), k).toBeLessThan(1e-12);
+    }
+  });
+  it.each(cases)("%s: the first-pass kernel's statistics, per batch and merged (Chan), equal the reference's", (_, c) => {
+    const d = c.H[0]!.length, close = (x: Float64Array, y: Float64Array) => x.forEach((v, i) => expect(Math.abs(v - y[i]!)).toBeLessThan(1e-12 * Math.max(1, Math.abs(y[i]!))));
+    const ref = ClassStats.of(c.H, c.y, c.K, { scatter: false });
+    const one = ClassStats.of(c.H, c.y, c.K, { scatter: false, blas });
+    const merged = new ClassStats(c.K, d, { scatter: false }), other = new ClassStats(c.K, d, { scatter: false });
+    for (let i = 0; i < c.H.length; i += 23) (i % 2 ? merged : other).add(c.H.slice(i, i + 23), c.y.slice(i, i + 23), { blas });
+    merged.merge(other);
+    for (const s of [one, merged]) {
+      expect(Array.from(s.counts)).toEqual(Array.from(ref.counts));
+      close(s.means, ref.means);
+      close(s.classScatter, ref.classScatter);
+    }
+    expect(one.means).toEqual(ref.means); // the same sums in the same order, then one division
+  });
+  it("the second-pass kernel's accumulators merge: batches through the kernel, merged, equal one plain-TS pass", () => {
+    const c = cases[0]![1], stats = ClassStats.of(c.H, c.y, c.K, { scatter: false }), clf = { W: c.W, b: c.b };
+    const ref = new SecondPass(stats, clf).add(c.H, c.y);
+    const parts = [new SecondPass(stats, clf, { blas }), new SecondPass(stats, clf, { blas })];
+    for (let i = 0; i < c.H.length; i += 97) parts[(i / 97) % 2]!.add(c.H.slice(i, i + 97), c.y.slice(i, i + 97));
+    const merged = parts[0]!.merge(parts[1]!);
+    const a = flat(ref.result() as never), b = flat(merged.result() as never);
+    for (const [k, v] of Object.entries(a)) expect(rel(b[k]!, v), k).toBeLessThan(1e-12);
+    const pa = ref.projected(), pb = merged.projected();
+    expect(rel(pb.trace, pa.trace)).toBeLessThan(1e-12);
+    let scale = 0;
+    pa.gram.forEach((v) => (scale = Math.max(scale, Math.abs(v))));
+    pa.gram.forEach((v, i) => expect(Math.abs(pb.gram[i]! - v)).toBeLessThan(1e-12 * scale));
+  });
+  it("bad input is named as on the plain-TS path, and the arena is released", () => {
+    const c = makeCase(3, 4, 5, 1, false, 5);
+    const used = blas.rt.arena.used;
+    expect(() => measureCollapse(c.H.map((h, i) => (i === 1 ? [h[0]!, NaN, h[2]!, h[3]!] : h)), c.y, 3, undefined, { blas })).toThrow(/^features\[1\]\[1\]: expected a finite number, got NaN/);
+    expect(() => measureCollapse(c.H, c.y.map((v, i) => (i === 2 ? 2.5 : v)), 3, undefined, { blas })).toThrow(/^labels\[2\]: expected a class in 0…2, got 2\.5/);
+    expect(() => measureCollapse(c.H, c.y.map((v, i) => (i === 4 ? -1 : v)), 3, undefined, { blas })).toThrow(/^labels\[4\]: expected a class in 0…2, got -1/);
+    expect(() => ClassStats.of(c.H, c.y.slice(1), 3, { scatter: false, blas })).toThrow(/^labels: expected one label per row/);
+    const s = ClassStats.of(c.H, c.y, 3, { scatter: false, blas }), before = Float64Array.from(s.means);
+    expect(() => s.add([[1, 2, Infinity, 4]], [0], { blas })).toThrow(/^features\[0\]\[2\]: expected a finite number/);
+    expect(s.means).toEqual(before);
+    expect(blas.rt.arena.used).toBe(used);
+  });
+});
+
 describe("closed forms: an exact simplex ETF with classifiers W = M (collapse)", () => {
   it("NC1 = 0, the ETF and self-duality errors 0, equiangular cosines −1/(K−1), NC4 agreement", () => {
     const K = 4, d = 6;

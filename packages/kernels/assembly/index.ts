@@ -4,6 +4,7 @@ export * from "./memory";
 export * from "./blas1";
 export * from "./blas2";
 export * from "./blas3";
+export * from "./collapse";
 export { ode_solve } from "./ode";
 export { ode_workspace_bytes } from "./integrate/driver";
 export { STEPPER_DOPRI5, STEPPER_RADAU5 } from "./integrate/stepper";

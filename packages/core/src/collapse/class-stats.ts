@@ -3,9 +3,40 @@
 // with weight n_a·n_b/(n_a + n_b) — which is as stable as Welford's one-at-a-time update and lets minibatches and
 // workers be accumulated apart and merged. The pooled scatter S_W = Σ_k Σ_{i∈k} (h_i − μ_k)(h_i − μ_k)ᵀ (d×d) and
 // each class's trace of its own scatter are kept: every second-moment neural-collapse metric (metrics.ts) is a
-// function of these, the means and the counts.
+// function of these, the means and the counts. With a Blas (statistics without the d×d scatter), a batch's own
+// statistics come from the WASM kernel collapse_class_stats (kernels/assembly/collapse.ts; fill() below is its
+// plain-TS reference) and are merged the same way.
 import { ArgumentError, checkInt } from "../errors.js";
+import type { Blas } from "../linalg/blas.js";
 import { toMatrix, type Matrix, type MatrixLike } from "../linalg/matrix.js";
+import type { Runtime } from "../runtime/kernels.js";
+
+/** Checks labels (one per row, integers in 0…K−1). */
+export function checkLabels(labels: ArrayLike<number>, rows: number, K: number): void {
+  checkLabelCount(labels, rows);
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i]!;
+    if (!Number.isInteger(y) || y < 0 || y >= K) badLabel(labels, i, K);
+  }
+}
+
+function checkLabelCount(labels: ArrayLike<number>, rows: number): void {
+  if (labels.length !== rows) throw new ArgumentError("labels", `${labels.length} labels`, `one label per row of features (${rows})`);
+}
+
+function badLabel(labels: ArrayLike<number>, i: number, K: number): never {
+  throw new ArgumentError(`labels[${i}]`, labels[i], `a class in 0…${K - 1}`);
+}
+
+/** Checks labels as checkLabels does, in the kernel collapse_labels, and leaves them in the arena as i32 (the
+ *  kernels' label format); returns their address. */
+export function residentLabels(rt: Runtime, labels: ArrayLike<number>, rows: number, K: number): number {
+  checkLabelCount(labels, rows);
+  const ptr = rt.arena.allocBytes(rows * 4);
+  const bad = rt.arena.scope((a) => rt.exports.collapse_labels(rows, K, a.f64(rows, labels).ptr, ptr));
+  if (bad >= 0) badLabel(labels, bad, K);
+  return ptr;
+}
 
 export class ClassStats {
   /** samples per class */
@@ -35,9 +66,26 @@ export class ClassStats {
   }
 
   /** The statistics of features H (n×d: a Matrix or nested arrays) with class labels 0…K−1. */
-  static of(H: MatrixLike, labels: ArrayLike<number>, classes: number, options: { scatter?: boolean } = {}): ClassStats {
+  static of(H: MatrixLike, labels: ArrayLike<number>, classes: number, options: { scatter?: boolean; blas?: Blas } = {}): ClassStats {
     const m = toMatrix("features", H);
-    return new ClassStats(classes, m.cols, options).add(m, labels);
+    return new ClassStats(classes, m.cols, options).add(m, labels, options);
+  }
+
+  /** A batch's own statistics from features and i32 labels already in WASM memory (checked labels), by the
+   *  kernel collapse_class_stats; `classScatter: false` leaves the per-class traces 0 (measureCollapse fills them
+   *  from its second pass, which computes the same residuals). */
+  static resident(rt: Runtime, h: number, labels: number, rows: number, classes: number, dim: number, options: { classScatter?: boolean } = {}): ClassStats {
+    const s = new ClassStats(classes, dim, { scatter: false });
+    const e = rt.exports;
+    rt.arena.scope((a) => {
+      const counts = a.f64(classes), means = a.f64(classes * dim), cs = a.f64(classes);
+      const bad = e.collapse_class_stats(rows, dim, classes, h, labels, counts.ptr, means.ptr, options.classScatter === false ? 0 : cs.ptr);
+      if (bad >= 0) throw new ArgumentError(`features[${Math.floor(bad / dim)}][${bad % dim}]`, new Float64Array(e.memory.buffer, h, rows * dim)[bad], "a finite number");
+      s.counts.set(counts.view);
+      s.means.set(means.view);
+      if (options.classScatter !== false) s.classScatter.set(cs.view);
+    });
+    return s;
   }
 
   /** Total samples. */
@@ -47,16 +95,17 @@ export class ClassStats {
     return s;
   }
 
-  /** Folds a batch in (features n×d, labels 0…K−1). Checked first: nothing is added from an invalid batch. */
-  add(H: MatrixLike, labels: ArrayLike<number>): this {
+  /** Folds a batch in (features n×d, labels 0…K−1). Checked first: nothing is added from an invalid batch.
+   *  With options.blas (and no d×d scatter) the batch's statistics come from the WASM kernel. */
+  add(H: MatrixLike, labels: ArrayLike<number>, options: { blas?: Blas } = {}): this {
     const X = toMatrix("features", H); // checks a Matrix too
     const { classes: K, dim: d } = this;
     if (X.cols !== d) throw new ArgumentError("features", `${X.rows}×${X.cols}`, `${d} columns (the dimension of these statistics)`);
-    if (labels.length !== X.rows) throw new ArgumentError("labels", `${labels.length} labels`, `one label per row of features (${X.rows})`);
-    for (let i = 0; i < labels.length; i++) {
-      const y = labels[i]!;
-      if (!Number.isInteger(y) || y < 0 || y >= K) throw new ArgumentError(`labels[${i}]`, y, `a class in 0…${K - 1}`);
+    const rt = options.blas?.rt;
+    if (rt && !this.keepsScatter) {
+      return this.merge(rt.arena.scope((a) => ClassStats.resident(rt, a.f64(X.data.length, X.data).ptr, residentLabels(rt, labels, X.rows, K), X.rows, K, d)));
     }
+    checkLabels(labels, X.rows, K);
     for (let i = 0; i < X.data.length; i++) {
       if (!Number.isFinite(X.data[i]!)) throw new ArgumentError(`features[${Math.floor(i / d)}][${i % d}]`, X.data[i], "a finite number");
     }

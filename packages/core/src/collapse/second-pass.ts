@@ -1,11 +1,14 @@
 // The neural-collapse metrics that need the final class means: seed 002's NC1 (mean distance to the class mean over
 // mean distance to the global mean), NC4 (how often the network's argmax differs from the nearest class mean,
 // Papyan et al. 2020) and the margins (multiclass: f_y − max_{c≠y} f_c). A second streaming pass, mergeable (sums
-// and counts); measureCollapse() runs both passes over features in memory.
+// and counts); measureCollapse() runs both passes over features in memory. With a Blas, a batch goes through the
+// WASM kernel collapse_second_pass (kernels/assembly/collapse.ts: exact residuals, three GEMMs per block of rows,
+// an accumulator block); products() below is its plain-TS reference. measureCollapse copies the features into
+// WASM memory once and runs both kernels on them.
 import { ArgumentError } from "../errors.js";
 import { toMatrix, type Matrix, type MatrixLike } from "../linalg/matrix.js";
 import type { Blas } from "../linalg/blas.js";
-import { ClassStats } from "./class-stats.js";
+import { checkLabels, ClassStats, residentLabels } from "./class-stats.js";
 import { checkClassifier, collapseMetrics, globalMean, type Classifier, type CollapseMetrics, type CollapseOptions, type ProjectedScatter } from "./metrics.js";
 
 export interface SecondPassMetrics {
@@ -49,7 +52,6 @@ export class SecondPass {
   private projTrace = 0;
   /** the WASM GEMM for the batch products (null: plain TS) */
   private readonly blas: Blas | null;
-  private constants: { stacked: Matrix; pair: Float64Array } | null = null;
 
   constructor(
     readonly stats: ClassStats,
@@ -59,7 +61,8 @@ export class SecondPass {
     this.blas = options.blas ?? null;
     const { classes: K, dim: d } = stats;
     this.muG = globalMean(stats, options.globalMean ?? "samples");
-    this.centred = Float64Array.from(stats.means, (v, i) => v - this.muG[i % d]!);
+    this.centred = new Float64Array(K * d);
+    for (let i = 0; i < K * d; i++) this.centred[i] = stats.means[i]! - this.muG[i % d]!;
     this.projGram = new Float64Array(K * K);
     if (classifier) ({ W: this.W, b: this.b } = checkClassifier(classifier, K, d));
   }
@@ -69,12 +72,13 @@ export class SecondPass {
     const X = toMatrix("features", H);
     const { classes: K, dim: d } = this.stats;
     if (X.cols !== d) throw new ArgumentError("features", `${X.rows}×${X.cols}`, `${d} columns`);
-    if (labels.length !== X.rows) throw new ArgumentError("labels", `${labels.length} labels`, `one label per row of features (${X.rows})`);
-    for (let i = 0; i < X.rows; i++) {
-      const y = labels[i]!;
-      if (!Number.isInteger(y) || y < 0 || y >= K) throw new ArgumentError(`labels[${i}]`, y, `a class in 0…${K - 1}`);
+    if (this.blas) {
+      const rt = this.blas.rt;
+      rt.arena.scope((a) => this.addResident(a.f64(X.data.length, X.data).ptr, residentLabels(rt, labels, X.rows, K), X.rows));
+      return this;
     }
-    const t = this.blas ? this.productsBlas(X, labels, this.blas) : this.products(X, labels);
+    checkLabels(labels, X.rows, K);
+    const t = this.products(X, labels);
     const Q = this.projGram;
     for (let i = 0; i < X.rows; i++) {
       const y = labels[i]!;
@@ -141,65 +145,47 @@ export class SecondPass {
     return { dist, proj, dg, logits };
   }
 
-  /** [means; centred means] (2K×d) and ‖μ_a − μ_c‖² (K×K): fixed by the first pass, formed on the first batch. */
-  private gemmConstants(): { stacked: Matrix; pair: Float64Array } {
-    if (this.constants) return this.constants;
+  /** @internal Folds in `rows` samples already in WASM memory (features at h, checked i32 labels at labels) by the
+   *  kernel collapse_second_pass, on the exact residuals r_i = h_i − μ_{y_i}: ‖h − μ_k‖² = ‖r‖² + 2(P_y − P_k) +
+   *  ‖μ_y − μ_k‖² with P = M r (no cancellation when h ≈ μ_y, where collapse is measured), and the logits W h + b = W r + (W μ_y + b)
+   *  from the same product. Returns Σ_{i∈k} ‖r_i‖²
+   *  per class (the first pass's within-class traces, when the batch is all the samples). */
+  addResident(h: number, labels: number, rows: number): Float64Array {
+    const rt = this.blas!.rt, e = rt.exports;
     const { classes: K, dim: d, means } = this.stats;
-    const stacked = new Float64Array(2 * K * d);
-    stacked.set(means);
-    stacked.set(this.centred, K * d);
-    const pair = new Float64Array(K * K);
-    for (let a = 0; a < K; a++) {
-      for (let c = 0; c < K; c++) {
-        let t = 0;
-        for (let j = 0; j < d; j++) t += (means[a * d + j]! - means[c * d + j]!) ** 2;
-        pair[a * K + c] = t;
+    return rt.arena.scope((a) => {
+      const len = e.collapse_acc_len(K);
+      const acc = a.f64(len);
+      const v = acc.view;
+      v.fill(0);
+      v[rt.constant("COLLAPSE_ACC_MARGIN_MIN")] = Infinity;
+      v[rt.constant("COLLAPSE_ACC_NONFINITE")] = -1;
+      // the constants: centred means [and W] stacked, ‖μ_a − μ_c‖², W μ_y + b (collapse_constants)
+      const mb = a.f64(K * d, means), gb = a.f64(d, this.muG), pb = a.f64(K * K), lb = a.f64(K * K);
+      const sb = a.f64((this.W ? 2 : 1) * K * d), bb = a.f64(K, this.b ?? undefined);
+      if (this.W) sb.set(this.W, K * d);
+      e.collapse_constants(d, K, mb.ptr, gb.ptr, sb.ptr, this.W ? 1 : 0, bb.ptr, pb.ptr, lb.ptr);
+      const work = a.allocBytes(e.collapse_workspace_bytes(d, K));
+      e.collapse_second_pass(rows, d, K, h, labels, mb.ptr, gb.ptr, pb.ptr, sb.ptr, this.W ? 1 : 0, lb.ptr, acc.ptr, work);
+      const r = acc.toArray(), at = (name: Parameters<typeof rt.constant>[0]) => r[rt.constant(name)]!;
+      const bad = at("COLLAPSE_ACC_NONFINITE");
+      if (bad >= 0) throw new ArgumentError(`features[${bad}]`, "a non-finite entry", "finite numbers");
+      this.n += at("COLLAPSE_ACC_N");
+      this.distClass += at("COLLAPSE_ACC_DIST_CLASS");
+      this.distGlobal += at("COLLAPSE_ACC_DIST_GLOBAL");
+      this.projTrace += at("COLLAPSE_ACC_TRACE");
+      this.ncmCorrect += at("COLLAPSE_ACC_NCM_CORRECT");
+      if (this.W) {
+        this.mismatch += at("COLLAPSE_ACC_MISMATCH");
+        this.correct += at("COLLAPSE_ACC_CORRECT");
+        this.marginSum += at("COLLAPSE_ACC_MARGIN_SUM");
+        this.marginMin = Math.min(this.marginMin, at("COLLAPSE_ACC_MARGIN_MIN"));
       }
-    }
-    return (this.constants = { stacked: { rows: 2 * K, cols: d, data: stacked }, pair });
+      const g0 = rt.constant("COLLAPSE_ACC_GRAM");
+      for (let i = 0; i < K * K; i++) this.projGram[i]! += r[g0 + i]!;
+      return r.slice(g0 + K * K, g0 + K * K + K);
+    });
   }
-
-  /** The same by three n×d×K products in the WASM GEMM, on the exact residuals r_i = h_i − μ_{y_i}:
-   *  ‖h − μ_k‖² = ‖r‖² + 2 r·(μ_y − μ_k) + ‖μ_y − μ_k‖² (no cancellation when h ≈ μ_y, where collapse is measured). */
-  private productsBlas(X: Matrix, labels: ArrayLike<number>, blas: Blas): BatchProducts {
-    const { classes: K, dim: d, means } = this.stats;
-    const n = X.rows, R = new Float64Array(n * d), rn = new Float64Array(n), dg = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const y = labels[i]!;
-      let t = 0, g = 0;
-      for (let j = 0; j < d; j++) {
-        const h = X.data[i * d + j]!, v = h - means[y * d + j]!;
-        R[i * d + j] = v;
-        t += v * v;
-        g += (h - this.muG[j]!) ** 2;
-      }
-      rn[i] = t;
-      dg[i] = g;
-    }
-    const Rm = { rows: n, cols: d, data: R };
-    // one product with the stacked [means; centred means] (2K×d): r·μ_k and the projection M r
-    const { stacked, pair } = this.gemmConstants();
-    const AP = blas.gemm(Rm, stacked, { transB: true }).data;
-    const A = new Float64Array(n * K), proj = new Float64Array(n * K);
-    for (let i = 0; i < n; i++) {
-      for (let k = 0; k < K; k++) {
-        A[i * K + k] = AP[i * 2 * K + k]!;
-        proj[i * K + k] = AP[i * 2 * K + K + k]!;
-      }
-    }
-    const dist = new Float64Array(n * K);
-    for (let i = 0; i < n; i++) {
-      const y = labels[i]!;
-      for (let k = 0; k < K; k++) dist[i * K + k] = k === y ? rn[i]! : rn[i]! + 2 * (A[i * K + y]! - A[i * K + k]!) + pair[y * K + k]!;
-    }
-    let logits: Float64Array | null = null;
-    if (this.W) {
-      logits = blas.gemm(X, { rows: K, cols: d, data: this.W }, { transB: true }).data;
-      for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) logits[i * K + k]! += this.b![k]!;
-    }
-    return { dist, proj, dg, logits };
-  }
-
 
   /** Merges another second pass over the same first-pass statistics. */
   merge(other: SecondPass): this {
@@ -236,8 +222,22 @@ export class SecondPass {
 /** Both passes over features in memory: every metric of metrics.ts and of the second pass. NC1 comes from the
  *  residuals projected onto the K centred means (O(n·d·K)); the first pass keeps no d×d scatter. */
 export function measureCollapse(H: MatrixLike, labels: ArrayLike<number>, classes: number, classifier?: Classifier, options: CollapseOptions & { blas?: Blas } = {}): CollapseMetrics & SecondPassMetrics {
-  const stats = ClassStats.of(H, labels, classes, { scatter: false });
-  const pass = new SecondPass(stats, classifier, options).add(H, labels);
+  let stats: ClassStats, pass: SecondPass;
+  if (options.blas) {
+    // the features enter WASM memory once; both kernels read them there
+    const X = toMatrix("features", H), rt = options.blas.rt;
+    new ClassStats(classes, X.cols, { scatter: false }); // checks K and d before any copy
+    [stats, pass] = rt.arena.scope((a) => {
+      const y = residentLabels(rt, labels, X.rows, classes), h = a.f64(X.data.length, X.data).ptr;
+      const s = ClassStats.resident(rt, h, y, X.rows, classes, X.cols, { classScatter: false });
+      const p = new SecondPass(s, classifier, options);
+      s.classScatter.set(p.addResident(h, y, X.rows)); // Σ_{i∈k} ‖h_i − μ_k‖²: the same residuals, summed in the second pass
+      return [s, p] as const;
+    });
+  } else {
+    stats = ClassStats.of(H, labels, classes, { scatter: false });
+    pass = new SecondPass(stats, classifier, options).add(H, labels);
+  }
   const first = collapseMetrics(stats, classifier, { ...(options.globalMean ? { globalMean: options.globalMean } : {}), projected: pass.projected() });
   const second = pass.result();
   return { ...first, nc1Seed002: second.nc1Seed002, classifier: first.classifier && second.classifier ? { ...first.classifier, ...second.classifier } : first.classifier } as CollapseMetrics & SecondPassMetrics;
