@@ -1,8 +1,8 @@
 # NumPy peer of core/src/collapse: the same neural-collapse definitions, computed directly in two passes (d×d
 # covariances, np.linalg.pinv of Σ_B). The test mode reads {"H": [[...]], "y": [...], "K": K, "W": [[...]] | null,
 # "b": [...] | null, "globalMean": …} as JSON on stdin and writes the metrics as JSON; the bench mode
-#   collapse_numpy.py --npy H.npy y.npy W.npy b.npy K REPEAT
-# times REPEAT computations (after loading) and writes {"metrics": …, "seconds": [...]}.
+#   collapse_numpy.py --npy H.npy y.npy W.npy b.npy K REPEAT [WARMUP]
+# times REPEAT computations (after loading and WARMUP untimed ones, default 0) and writes {"metrics": …, "seconds": [...]}.
 import json, sys, time
 import numpy as np
 
@@ -10,9 +10,11 @@ bench = len(sys.argv) > 1 and sys.argv[1] == "--npy"
 if bench:
     inp = {"H": np.load(sys.argv[2]), "y": np.load(sys.argv[3]), "W": np.load(sys.argv[4]), "b": np.load(sys.argv[5]), "K": int(sys.argv[6])}
     repeat = int(sys.argv[7])
+    warmup = int(sys.argv[8]) if len(sys.argv) > 8 else 0
 else:
     inp = json.load(sys.stdin)
     repeat = 1
+    warmup = 0
 
 
 def metrics(inp):
@@ -71,6 +73,8 @@ def metrics(inp):
     return out
 
 
+for _ in range(warmup):
+    metrics(inp)
 seconds = []
 for _ in range(repeat):
     t = time.perf_counter()

@@ -15,6 +15,8 @@ import { repoRoot } from "../repo-root.js";
 import { peerPython } from "../peer-python.js";
 
 const DIM = 256, CLASSES = 10;
+/** Untimed runs before the timed ones, on both sides (steady state: V8's optimizing tier, NumPy's caches). */
+const WARMUP = 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Features around K random class means (σ = 1 around means of norm ~ 3√d: partly collapsed), a random classifier. */
@@ -48,10 +50,11 @@ export async function benchCollapse(values: Record<string, string | boolean | un
   const X = { rows: n, cols: DIM, data: H }, clf = { W: { rows: CLASSES, cols: DIM, data: W }, b };
   process.stderr.write(`bench collapse: ${n} × ${DIM} features, K = ${CLASSES} — marginflow, ${repeat} runs each (WASM GEMM, plain TS)…\n`);
   const blas = new Blas(await Runtime.create());
-  let m = measureCollapse(X, y, CLASSES, clf, { blas }); // warm-up, and the result compared with the peer's
+  let m = measureCollapse(X, y, CLASSES, clf, { blas }); // the result compared with the peer's
+  for (let k = 1; k < WARMUP; k++) measureCollapse(X, y, CLASSES, clf, { blas });
   const time = (withBlas: boolean) => {
     const out: number[] = [];
-    if (!withBlas) measureCollapse(X, y, CLASSES, clf); // warm-up of the plain-TS path
+    if (!withBlas) for (let k = 0; k < WARMUP; k++) measureCollapse(X, y, CLASSES, clf); // warm-up of the plain-TS path
     for (let k = 0; k < repeat; k++) {
       const t0 = performance.now();
       const r = measureCollapse(X, y, CLASSES, clf, withBlas ? { blas } : {});
@@ -67,7 +70,7 @@ export async function benchCollapse(values: Record<string, string | boolean | un
     const files = { H: [H, [n, DIM]], y: [Int32Array.from(y), [n]], W: [W, [CLASSES, DIM]], b: [b, [CLASSES]] } as const;
     for (const [name, [data, shape]] of Object.entries(files)) writeFileSync(join(dir, `${name}.npy`), Buffer.from(dump(data as Float64Array, [...shape])));
     process.stderr.write(`bench collapse: the NumPy peer (${peerPython()}, ${repeat} runs)…\n`);
-    const r = spawnSync(peerPython(), [PEER, "--npy", ...["H", "y", "W", "b"].map((f) => join(dir, `${f}.npy`)), String(CLASSES), String(repeat)], { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } });
+    const r = spawnSync(peerPython(), [PEER, "--npy", ...["H", "y", "W", "b"].map((f) => join(dir, `${f}.npy`)), String(CLASSES), String(repeat), String(WARMUP)], { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } });
     if (r.status !== 0) throw new CliError(`bench collapse: the NumPy peer failed: ${(r.stderr || r.error?.message || "").trim().split("\n").pop()}`);
     peer = JSON.parse(r.stdout);
   } finally {
@@ -82,9 +85,9 @@ export async function benchCollapse(values: Record<string, string | boolean | un
   const tm = median(ours), tp = median(peer.seconds);
   process.stdout.write(
     `neural-collapse metrics of ${n} × ${DIM} features, K = ${CLASSES}, with a classifier (${Object.keys(theirs).length} metrics)\n` +
-      `  marginflow   ${(tm * 1000).toFixed(1).padStart(8)} ms  (median of ${repeat}: ${ours.map((s) => (s * 1000).toFixed(1)).join(", ")}; one thread, WASM GEMM)\n` +
+      `  marginflow   ${(tm * 1000).toFixed(1).padStart(8)} ms  (median of ${repeat} after ${WARMUP} untimed: ${ours.map((s) => (s * 1000).toFixed(1)).join(", ")}; one thread, WASM GEMM)\n` +
       `  plain TS     ${(median(plain) * 1000).toFixed(1).padStart(8)} ms  (the same without the GEMM)\n` +
-      `  NumPy        ${(tp * 1000).toFixed(1).padStart(8)} ms  (median of ${repeat}; two passes, d×d covariances, pinv; BLAS on one thread)\n` +
+      `  NumPy        ${(tp * 1000).toFixed(1).padStart(8)} ms  (median of ${repeat} after ${WARMUP} untimed; two passes, d×d covariances, pinv; BLAS on one thread)\n` +
       `  ratio        ${(tp / tm).toFixed(1).padStart(8)}×\n` +
       `  largest relative difference ${worst.toExponential(2)} (${worstName})\n` +
       `${tp / tm >= 5 ? "met " : "MISS"}  ≥ 5× the NumPy two-pass computation: ${(tp / tm).toFixed(1)}\n`,
