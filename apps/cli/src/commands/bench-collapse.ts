@@ -15,8 +15,9 @@ import { repoRoot } from "../repo-root.js";
 import { peerPython } from "../peer-python.js";
 
 const DIM = 256, CLASSES = 10;
-/** Untimed runs before the timed ones, on both sides (steady state: V8's optimizing tier, NumPy's caches). */
-const WARMUP = 3;
+/** Untimed runs before the timed ones, on both sides: the steady state of a process that measures collapse every few
+ *  epochs (V8 needs ~15 calls to reach its optimizing tier on the JS around the kernels: 34 ms, then 10–11, then 8.5). */
+const WARMUP = 15;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Features around K random class means (σ = 1 around means of norm ~ 3√d: partly collapsed), a random classifier. */

@@ -60,7 +60,8 @@ export const benchCommand: Command = {
   marginflow bench collapse [--json FILE] [--samples N] [--repeat N]
       Every neural-collapse metric (classifier included) of N × 256 features, K = 10 (default N = 10000), by
       marginflow (measureCollapse, one thread) and by a NumPy two-pass peer of the same definitions (d×d
-      covariances, pinv): the medians of --repeat runs each (default 5), the ratio, the largest relative difference.
+      covariances, pinv): the medians of --repeat runs each (default 5) after 15 untimed ones on both sides (the
+      steady state), the ratio, the largest relative difference.
   marginflow bench train [--json FILE] [--repeat N] [--quick]
       The SGD step (batch 128, cross-entropy, momentum 0.9) of an MLP 784-256-256-LN-10 and a small conv net by
       marginflow (f64; the MLP also f32; one thread), PyTorch on the CPU (one thread, f32 and f64; installs python3-torch) and TF.js in
