@@ -145,6 +145,8 @@ describe("layers that do not chain are errors naming the layer", () => {
     ["a window larger than its input", { kind: "net", inputs: 8, shape: [2, 2, 2], outputs: 1, layers: [{ type: "conv", channels: 2, kernel: 3 }, { type: "dense", units: 1 }] }, /model\.layers\[0\].*no output pixel/],
     ["a last layer of the wrong width", { kind: "net", inputs: 4, outputs: 3, layers: [{ type: "dense", units: 2 }] }, /model\.layers\[0\].*3 outputs/],
     ["a shape that is not H·W·C = inputs", { kind: "net", inputs: 10, shape: [2, 2, 2], outputs: 1, layers: [{ type: "dense", units: 1 }] }, /model\.shape.*H·W·C = inputs/],
+    ["a layer whose flat output exceeds 1e6 values", { kind: "net", inputs: 1_000_000, shape: [1000, 1000, 1], outputs: 1, layers: [{ type: "conv", channels: 4295, kernel: 1 }, { type: "maxpool", size: 64 }, { type: "dense", units: 1 }] }, /model\.layers\[0\].*at most 1000000 values per sample/],
+    ["17 residual blocks (the kernels hold 16 slots)", { kind: "net", inputs: 2, outputs: 2, layers: Array.from({ length: 17 }, () => ({ type: "residual", layers: [{ type: "dense", units: 2 }] })) }, /at most 16 residual connections/],
     ["a residual block that changes the width", { kind: "net", inputs: 4, outputs: 1, layers: [{ type: "residual", layers: [{ type: "dense", units: 3 }] }, { type: "dense", units: 1 }] }, /model\.layers\[0\]\.layers.*input's shape/],
   ];
   it.each(bad)("%s", (_n, spec, re) => {

@@ -173,7 +173,32 @@ describe("train(): minibatch SGD with evaluations", () => {
   });
 });
 
+describe("Trainer input checks", () => {
+  it("a row index outside the data or a non-finite rate is an error before the kernel runs", () => {
+    const { model, data, theta0 } = problem(12, 14);
+    const tr = new Trainer(rt, model, data, theta0, { loss: "logistic", batch: 4 });
+    try {
+      expect(() => tr.steps(Int32Array.of(0, 1, 2, 12), Float64Array.of(0.1))).toThrow(/order\[3\].*row index in 0…11/);
+      expect(() => tr.steps(Int32Array.of(0, 1, 2, 3), Float64Array.of(NaN))).toThrow(/lrs\[0\]/);
+    } finally {
+      tr.dispose();
+    }
+    const mark = rt.arena.mark();
+    expect(() => new Trainer(rt, model, data, theta0, { loss: "logistic", batch: 4, precision: "f16" as "f32" })).toThrow(/precision/);
+    expect(rt.arena.mark()).toBe(mark); // a failed constructor leaves nothing in the arena
+  });
+});
+
 describe("the loss-adaptive continuation", () => {
+  it("continues a batch-norm network from train()'s running statistics", () => {
+    const { model, data, theta0 } = problem(30, 15, { kind: "net", inputs: 6, outputs: 3, layers: [{ type: "dense", units: 16 }, { type: "batchnorm" }, { type: "relu" }, { type: "dense", units: 3 }] });
+    const sgd = train(rt, model, data, theta0, { loss: "logistic", epochs: 30, batch: 10, lr: 0.1, momentum: 0.9 });
+    const c = continueTerminal(rt, model, data, sgd.theta, { loss: "logistic", runningStats: sgd.runningStats, maxSteps: 5, collapse: false });
+    const last = sgd.history[sgd.history.length - 1]!;
+    expect(c.history[0]!.accuracy).toBe(last.accuracy);
+    expect(c.history[0]!.logL).toBeCloseTo(last.logL, 12);
+    expect(c.runningStats.length).toBe(model.stateSize);
+  });
   it("carries log L below the double range (L < 1e-300) with rollbacks, log L falling at every record", () => {
     const { model, data, theta0 } = problem(30, 7, { kind: "net", inputs: 6, outputs: 3, layers: [{ type: "dense", units: 16 }, { type: "relu" }, { type: "dense", units: 3 }] });
     const sgd = train(rt, model, data, theta0, { loss: "logistic", epochs: 400, batch: 10, lr: 0.1, momentum: 0.9, stopAtAccuracy: 1 });

@@ -79,7 +79,8 @@ export function benchTrain(rt: Runtime, options: TrainBenchOptions = {}): TrainB
       for (let r = 0; r <= repeat; r++) {
         const order = epochOrder(0, r, n, steps, batch);
         const t0 = performance.now();
-        tr.steps(order, lrs);
+        const { completed } = tr.steps(order, lrs);
+        if (completed !== steps) throw new Error(`bench train: ${name} stopped after ${completed} of ${steps} steps (non-finite loss)`);
         const dt = (performance.now() - t0) / 1000;
         if (r > 0) runs.push(steps / dt); // run 0 warms up
       }

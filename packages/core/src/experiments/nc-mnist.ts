@@ -56,7 +56,7 @@ const RecordSchema = Strict({
   phase: Enum(["sgd", "continuation"] as const),
   epoch: Int(0, undefined),
   steps: Int(0, undefined, { description: "steps of the phase so far" }),
-  log10t: Nullable(Num({ description: "log10 of t = Σ step sizes (both phases)" })),
+  log10t: Nullable(Num({ description: "log10 of t = Σ nominal step sizes, η then α/L (both phases; momentum not counted)" })),
   log10Loss: Num({ description: "log10 of the training loss" }),
   accuracy: Num(),
   testAccuracy: Nullable(Num()),
@@ -100,7 +100,7 @@ export function runNcMnist(rt: Runtime, input: NcMnistItem, progress?: (p: ItemP
   const t1 = performance.now();
   const cont = continueTerminal(rt, model, data, sgd.theta, {
     loss: "logistic", momentum: s.continuationMomentum!, targetLogL: s.targetLogL!, recordEvery: s.recordEvery!, maxSteps: s.maxSteps!, budgetMs: s.budgetS! * 1000,
-    logT0: sgd.logT, epoch: sgd.epochs, ...(test.X.rows ? { test } : {}),
+    logT0: sgd.logT, epoch: sgd.epochs, runningStats: sgd.runningStats, ...(test.X.rows ? { test } : {}),
     onProgress: (p) => void progress?.({ text: `${s.network}: continuation step ${p.steps}, log10 L ${(p.logL / Math.LN10).toFixed(1)}`, fraction: 0.1 + 0.9 * Math.min(1, p.logL / s.targetLogL!) }),
   });
   const t2 = performance.now();
@@ -156,7 +156,7 @@ export const ncMnist = defineExperiment({
         name: `nc-mnist-${r.network}`,
         title: `NC metrics of the ${r.network === "layernorm" ? "layer-normalized" : "plain"} MLP against log t: SGD, then the loss-adaptive continuation`,
         caption: `Penultimate features of ${r.samples} MNIST training images (${r.classes} classes); the dashed rule marks the end of SGD (100% training accuracy). Metric names as in docs/collapse.md ("w." = the classifier).`,
-        x: { title: "log10 t (t = Σ step sizes)" }, y: { title: "metric", scale: "log" },
+        x: { title: "log10 t (t = Σ nominal step sizes)" }, y: { title: "metric", scale: "log" },
         series: NC_MNIST_METRICS.filter((k) => k !== "w.nc4Mismatch").map((k): Series => ({
           label: k, color: COLORS[k]!,
           x: r.records.filter((p) => p.log10t !== null && (p.metrics[k] ?? 0) > 0).map((p) => p.log10t!),

@@ -3,6 +3,7 @@
 // the proper Λ (App. B): each activation's rate is an affine function of the groups' rates; a bias must match
 // the rate of what it is added to, a residual connection equates two rates, a normalization resets the rate to
 // 0, and every branch output has rate 1.
+import { ArgumentError } from "../errors.js";
 import { modelShape, netShapes, parseModelSpec, type ModelSpec, type NetLayer, type NetShape } from "./spec.js";
 
 export interface ParamGroup {
@@ -50,6 +51,9 @@ export interface ModelLayer {
   op: number;
 }
 
+/** Residual connections a program may hold (program.ts's MAX_SLOTS). */
+const MAX_SLOTS = 16;
+
 const OP = { DENSE: 1, RELU: 2, SAVE: 3, ADD: 4, LNORM: 5, DIAG: 6, CONV: 7, POOL: 8, BNORM: 9, WDENSE: 10 } as const;
 
 /** An activation's rate: Σ coef·λ_g + c. */
@@ -62,6 +66,7 @@ const plus = (r: Rate, g: number, k = 1): Rate => {
 };
 
 class Builder {
+  constructor(readonly spec: ModelSpec) {}
   words: number[] = [];
   groups: ParamGroup[] = [];
   constraints: RateConstraint[] = [];
@@ -78,6 +83,7 @@ class Builder {
 
   private op(...w: number[]): void {
     if (w[0]! >= OP.CONV) this.usesLayers = true;
+    if (w[0] === OP.SAVE && w[1]! >= MAX_SLOTS) throw new ArgumentError("model", this.spec, `at most ${MAX_SLOTS} residual connections (the kernels' slot table)`);
     this.words.push(...w);
     this.ops++;
   }
@@ -257,7 +263,7 @@ export function compileModel(input: ModelSpec): CompiledModel {
   const spec = parseModelSpec(input);
   const { inputs, outputs } = modelShape(spec);
   const members = flatten(spec, "");
-  const b = new Builder();
+  const b = new Builder(spec);
   b.words.push(outputs, members.length, inputs);
   for (const m of members) b.branch(m.spec, m.prefix, outputs);
   const hidden = members.length === 1 ? b.layers : [];

@@ -183,6 +183,7 @@ export function netShapes(spec: Extract<ModelSpec, { kind: "net" }> | Extract<St
         const pad = l.type === "conv" ? (l.padding ?? 0) : 0;
         const oh = Math.floor((s[0] + 2 * pad - k) / stride) + 1, ow = Math.floor((s[1]! + 2 * pad - k) / stride) + 1;
         if (!(s[0] + 2 * pad >= k && s[1]! + 2 * pad >= k)) throw new ArgumentError(at, l, `a window (${k}×${k}) that fits the ${s[0]}×${s[1]} input with padding ${pad}: no output pixel`);
+        if (l.type === "conv" && k * k * s[2]! > MAX_WIDTH) throw new ArgumentError(at, l, `a window of at most ${MAX_WIDTH} values (k·k·C = ${k * k * s[2]!})`);
         return [oh, ow, l.type === "conv" ? l.channels : s[2]!];
       }
       default:
@@ -190,19 +191,24 @@ export function netShapes(spec: Extract<ModelSpec, { kind: "net" }> | Extract<St
     }
   };
   const out: { out: NetShape; inner?: NetShape[] }[] = [];
+  const bounded = (sh: NetShape, l: unknown, at: string): NetShape => {
+    const flat = sh.reduce((a, b) => a * b, 1);
+    if (flat > MAX_WIDTH) throw new ArgumentError(at, l, `a layer whose output (${sh.join("×")} = ${flat}) has at most ${MAX_WIDTH} values per sample`);
+    return sh;
+  };
   spec.layers.forEach((l, i) => {
     const at = `${path}.layers[${i}]`;
     if (l.type === "residual") {
       const inner: NetShape[] = [];
       let s = shape;
       l.layers.forEach((b, j) => {
-        s = step(b, s, `${at}.layers[${j}]`);
+        s = bounded(step(b, s, `${at}.layers[${j}]`), b, `${at}.layers[${j}]`);
         inner.push(s);
       });
       if (s.join("×") !== shape.join("×")) throw new ArgumentError(`${at}.layers`, `${shape.join("×")} → ${s.join("×")}`, "a block whose output has its input's shape");
       out.push({ out: shape, inner });
     } else {
-      shape = step(l, shape, at);
+      shape = bounded(step(l, shape, at), l, at);
       out.push({ out: shape });
     }
   });

@@ -1,6 +1,7 @@
 // continueTerminal(): full-batch gradient descent with the loss-adaptive rate of Lyu & Li (2020, App. on loss-based
 // learning-rate scheduling) — the step on ∇L is α_k/L(θ_k), i.e. θ ← θ − α_k ∇log L, computed in log domain so it
-// keeps going when L is far below the double range; α grows by `grow` after an accepted step and a step that raises
+// keeps going when L is far below the double range (t = Σ α_k/L_k counts the nominal steps; with momentum μ the
+// effective step is larger, ≈ 1/(1 − μ) times in steady state); α grows by `grow` after an accepted step and a step that raises
 // the loss is rolled back and retried with α·shrink. Records the training loss (log L), log t (t = Σ α_k/L_k, the
 // gradient-flow clock), accuracy, the smallest margin and the neural-collapse metrics every `recordEvery` nats of
 // log L. Ends at the target loss, a step count, a budget, or when α has shrunk below `alphaFloor` (a stall), and
@@ -50,6 +51,8 @@ export interface TerminalOptions {
   logT0?: number;
   /** the epoch number recorded rows carry. Default 0. */
   epoch?: number;
+  /** batch-norm running statistics to start from (train()'s result.runningStats); default: fresh (means 0, variances 1) */
+  runningStats?: Float64Array;
   /** measure neural collapse of this layer at each record (default: the input of the last dense layer); false: none */
   collapse?: { layer?: number | string } | false;
   test?: TrainingSet;
@@ -67,6 +70,8 @@ export interface TerminalResult {
   rejected: number;
   logL: number;
   logT: number;
+  /** batch-norm running statistics at the end (rejected steps' updates rolled back) */
+  runningStats: Float64Array;
   history: TrainRecord[];
 }
 
@@ -93,6 +98,8 @@ export function continueTerminal(rt: Runtime, model: CompiledModel, data: Traini
   const momentum = options.momentum ?? D.momentum;
   const trainer = new Trainer(rt, model, data, theta0, { loss: options.loss, batch: n, momentum });
   const zero = new Float64Array(model.size);
+  if (options.runningStats) trainer.runningStats = options.runningStats;
+  const bn = model.stateSize > 0;
   const blas = new Blas(rt);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const history: TrainRecord[] = [];
@@ -113,14 +120,16 @@ export function continueTerminal(rt: Runtime, model: CompiledModel, data: Traini
   try {
     // θ_acc: the accepted point; the trainer holds the candidate one step (α) beyond it
     let acc = trainer.params;
+    record(NaN, acc); // before any step: evaluation sees the running statistics as given
     let first = trainer.steps(order, Float64Array.of(alpha), true);
     let logAcc = first.logLosses[0]!;
     if (!Number.isFinite(logAcc)) throw new ArgumentError("theta0", "a non-finite loss", "parameters with a finite training loss");
-    record(logAcc, acc);
+    history[0]!.batchLogL = logAcc;
     let nextRecord = logAcc - every;
     let status: TerminalStatus = "steps", note = `${maxSteps} steps, log L = ${logAcc.toFixed(2)}`;
     while (steps < maxSteps) {
       const cand = trainer.params;
+      const sBefore = bn ? trainer.runningStats : null; // the speculative step's statistics are undone on a rejection
       const tryAlpha = alpha * grow;
       const r = trainer.steps(order, Float64Array.of(tryAlpha), true);
       const logCand = r.logLosses[0]!;
@@ -156,6 +165,7 @@ export function continueTerminal(rt: Runtime, model: CompiledModel, data: Traini
           break;
         }
         trainer.params = acc;
+        if (sBefore) trainer.runningStats = sBefore;
         if (momentum > 0) trainer.velocity = zero;
         first = trainer.steps(order, Float64Array.of(alpha), true);
       }
@@ -166,7 +176,7 @@ export function continueTerminal(rt: Runtime, model: CompiledModel, data: Traini
       }
     }
     if (history[history.length - 1]!.steps !== steps) record(logAcc, acc);
-    return { status, note, theta: acc, steps, rejected, logL: logAcc, logT, history };
+    return { status, note, theta: acc, steps, rejected, logL: logAcc, logT, runningStats: trainer.runningStats, history };
   } finally {
     trainer.dispose();
   }

@@ -13,7 +13,8 @@ import { checkTrainingSet, type LossName, type TrainingSet } from "../dynamics/p
 import { measureCollapse, type CollapseMetrics, type SecondPassMetrics } from "../collapse/index.js";
 import { Blas } from "../linalg/blas.js";
 import { Trainer } from "./trainer.js";
-import { epochRates, type Schedule } from "./schedule.js";
+import { ScheduleSchema, epochRates, type Schedule } from "./schedule.js";
+import { parseSpec } from "../schema/validate.js";
 
 /** Defaults of train()'s options — the one place they are written (loss, epochs, batch and lr have none). */
 export const TRAIN_DEFAULTS = {
@@ -63,7 +64,8 @@ export interface TrainOptions {
 export interface TrainRecord {
   epoch: number;
   steps: number;
-  /** gradient-flow time so far, t = Σ η (log) */
+  /** log of the time so far, t = Σ nominal step sizes (η; α/L in the continuation); momentum is not counted (with
+   *  heavy-ball μ the effective step is ≈ η/(1 − μ) in steady state) */
   logT: number;
   /** mean over the epoch's minibatches of log L (before each step) */
   batchLogL: number;
@@ -155,6 +157,7 @@ export function train(rt: Runtime, model: CompiledModel, data: TrainingSet, thet
   const budgetMs = options.budgetMs ?? TRAIN_DEFAULTS.budgetMs;
   if (!(budgetMs > 0)) throw new ArgumentError("budgetMs", budgetMs, "a budget > 0 ms");
   const decay = weightDecayVector(model, options.weightDecay ?? TRAIN_DEFAULTS.weightDecay);
+  const schedule = parseSpec(ScheduleSchema, options.schedule ?? {}, "schedule");
   const K = model.outputs;
   const collapse = options.collapse === true ? {} : options.collapse || null;
   if (collapse && K < 2) throw new ArgumentError("collapse", options.collapse, "a model with K ≥ 2 outputs (one per class)");
@@ -183,7 +186,7 @@ export function train(rt: Runtime, model: CompiledModel, data: TrainingSet, thet
     };
     record(0, NaN, options.lr);
     for (let epoch = 0; epoch < epochs; epoch++) {
-      const rates = epochRates(options.schedule ?? {}, lr, epoch, epochs, steps);
+      const rates = epochRates(schedule, lr, epoch, epochs, steps);
       const before = trainer.params, vBefore = trainer.velocity, sBefore = trainer.runningStats;
       const r = trainer.steps(epochOrder(seed, epoch, n, steps, options.batch), rates);
       // a batch loss beyond e^690 ≈ 1e300 (outputs near 1e150) counts as divergence as much as an overflow does

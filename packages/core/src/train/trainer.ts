@@ -85,41 +85,44 @@ export class Trainer {
     this.code = lossCode(rt, options.loss);
     const a = rt.arena, e = rt.exports;
     this.mark = a.mark();
-    this.prog = a.allocBytes(model.program.length * 4);
-    new Int32Array(e.memory.buffer, this.prog, model.program.length).set(model.program);
-    this.theta = a.f64(this.m, theta0);
-    this.vel = a.f64(this.m).set(new Float64Array(this.m));
-    this.decay = options.decay ? a.f64(this.m, options.decay) : null;
-    // running means 0, variances 1 (PyTorch's initial running statistics)
-    const st = new Float64Array(Math.max(1, model.stateSize));
-    let at = 0;
-    for (const C of batchNormChannels(model)) {
-      st.fill(1, at + C, at + 2 * C);
-      at += 2 * C;
-    }
-    this.state = a.f64(st.length, st);
-    this.X = a.f64(data.X.data.length, data.X.data);
-    this.labels = a.f64(this.n, data.labels);
-    if (options.precision === "f32") {
-      if (!e.train_f32_supported(this.prog)) {
-        a.release(this.mark);
-        throw new ArgumentError("precision", "f32", "a network of dense, relu and layernorm layers for f32 (conv, pooling, batch and weight normalization, residual blocks train in f64)");
+    try {
+      this.prog = a.allocBytes(model.program.length * 4);
+      new Int32Array(e.memory.buffer, this.prog, model.program.length).set(model.program);
+      this.theta = a.f64(this.m, theta0);
+      this.vel = a.f64(this.m).set(new Float64Array(this.m));
+      this.decay = options.decay ? a.f64(this.m, options.decay) : null;
+      // running means 0, variances 1 (PyTorch's initial running statistics)
+      const st = new Float64Array(Math.max(1, model.stateSize));
+      let at = 0;
+      for (const C of batchNormChannels(model)) {
+        st.fill(1, at + C, at + 2 * C);
+        at += 2 * C;
       }
-      const b32 = e.train_f32_workspace_bytes(this.prog, batch, model.inputs, model.outputs, this.m);
-      if (b32 <= 0) throw new ArgumentError("batch", batch, "a batch whose workspace fits in 2 GiB");
-      this.f32 = {
-        theta: a.f32(this.m, theta0), vel: a.f32(this.m).set(new Float32Array(this.m)), decay: options.decay ? a.f32(this.m, options.decay) : null,
-        X: a.f32(data.X.data.length, data.X.data), work: a.allocBytes(b32),
-      };
-      this.work = 0;
-      return;
-    } else if (options.precision !== undefined && options.precision !== "f64") {
-      a.release(this.mark);
-      throw new ArgumentError("precision", options.precision, '"f64" or "f32"');
+      this.state = a.f64(st.length, st);
+      this.X = a.f64(data.X.data.length, data.X.data);
+      this.labels = a.f64(this.n, data.labels);
+      if (options.precision === "f32") {
+        if (!e.train_f32_supported(this.prog)) {
+          throw new ArgumentError("precision", "f32", "a network of dense, relu and layernorm layers for f32 (conv, pooling, batch and weight normalization, residual blocks train in f64)");
+        }
+        const b32 = e.train_f32_workspace_bytes(this.prog, batch, model.inputs, model.outputs, this.m);
+        if (b32 <= 0) throw new ArgumentError("batch", batch, "a batch whose workspace fits in 2 GiB");
+        this.f32 = {
+          theta: a.f32(this.m, theta0), vel: a.f32(this.m).set(new Float32Array(this.m)), decay: options.decay ? a.f32(this.m, options.decay) : null,
+          X: a.f32(data.X.data.length, data.X.data), work: a.allocBytes(b32),
+        };
+        this.work = 0;
+        return;
+      } else if (options.precision !== undefined && options.precision !== "f64") {
+        throw new ArgumentError("precision", options.precision, '"f64" or "f32"');
+      }
+      const bytes = e.train_workspace_bytes(this.prog, batch, model.inputs, model.outputs, this.m);
+      if (bytes <= 0) throw new ArgumentError("batch", batch, "a batch whose workspace fits in 2 GiB");
+      this.work = a.allocBytes(bytes);
+    } catch (err) {
+      a.release(this.mark); // nothing of a half-built trainer stays in the arena
+      throw err;
     }
-    const bytes = e.train_workspace_bytes(this.prog, batch, model.inputs, model.outputs, this.m);
-    if (bytes <= 0) throw new ArgumentError("batch", batch, "a batch whose workspace fits in 2 GiB");
-    this.work = a.allocBytes(bytes);
   }
 
   /** A copy of θ. */
@@ -135,9 +138,11 @@ export class Trainer {
   }
   /** A copy of the momentum buffer. */
   get velocity(): Float64Array {
+    this.alive();
     return this.f32 ? Float64Array.from(this.f32.vel.view) : this.vel.toArray();
   }
   set velocity(v: Float64Array) {
+    this.alive();
     checkF64("velocity", v, this.m);
     if (this.f32) this.f32.vel.set(v);
     else this.vel.set(v);
@@ -164,6 +169,11 @@ export class Trainer {
     this.alive();
     const steps = lrs.length, batch = this.options.batch;
     if (order.length !== steps * batch) throw new ArgumentError("order", `${order.length} indices`, `${steps}·${batch} (steps · batch)`);
+    for (let i = 0; i < order.length; i++) {
+      const r = order[i]!;
+      if (!(r >= 0 && r < this.n)) throw new ArgumentError(`order[${i}]`, r, `a row index in 0…${this.n - 1}`);
+    }
+    for (let s = 0; s < steps; s++) if (!(Number.isFinite(lrs[s]!) && lrs[s]! >= 0)) throw new ArgumentError(`lrs[${s}]`, lrs[s], "a finite learning rate ≥ 0");
     const e = this.rt.exports;
     return this.rt.arena.scope((a) => {
       const ob = a.allocBytes(order.length * 4);
@@ -180,12 +190,15 @@ export class Trainer {
       }
       e.model_set_modes(0, 0, 0, 0);
       e.model_set_batchnorm(this.rt.constant("BN_TRAIN"), this.state.ptr, this.options.batchNormMomentum ?? TRAINER_DEFAULTS.batchNormMomentum, this.eps);
-      const completed = e.train_steps(
-        this.prog, this.theta.ptr, this.vel.ptr, this.m, this.X.ptr, this.model.inputs, this.labels.ptr, this.model.outputs, ob, batch, steps,
-        lb.ptr, this.options.momentum ?? 0, this.options.nesterov ? 1 : 0, this.decay?.ptr ?? 0, this.code, normalized ? 1 : 0, out.ptr, this.work,
-      );
-      e.model_set_batchnorm(this.rt.constant("BN_TRAIN"), 0, 0, this.eps);
-      return { completed, logLosses: out.toArray() };
+      try {
+        const completed = e.train_steps(
+          this.prog, this.theta.ptr, this.vel.ptr, this.m, this.X.ptr, this.model.inputs, this.labels.ptr, this.model.outputs, ob, batch, steps,
+          lb.ptr, this.options.momentum ?? 0, this.options.nesterov ? 1 : 0, this.decay?.ptr ?? 0, this.code, normalized ? 1 : 0, out.ptr, this.work,
+        );
+        return { completed, logLosses: out.toArray() };
+      } finally {
+        e.model_set_batchnorm(this.rt.constant("BN_TRAIN"), 0, 0, this.eps); // the kernels keep no pointer into this trainer
+      }
     });
   }
 
@@ -199,11 +212,14 @@ export class Trainer {
     this.alive();
     const e = this.rt.exports, C = this.model.outputs, d = this.model.inputs;
     if (X.cols !== d) throw new ArgumentError("X", `${X.rows}×${X.cols}`, `${d} columns (the model's inputs)`);
-    const chunk = Math.min(X.rows, TRAINER_DEFAULTS.evalChunk);
+    let chunk = Math.min(X.rows, TRAINER_DEFAULTS.evalChunk);
+    let bytes = e.model_workspace_bytes(this.prog, chunk);
+    while (bytes <= 0 && chunk > 1) bytes = e.model_workspace_bytes(this.prog, (chunk = Math.ceil(chunk / 2)));
+    if (bytes <= 0) throw new ArgumentError("model", this.model.spec.kind, "a network whose one-row workspace fits in 2 GiB");
     this.rt.arena.scope((a) => {
       const xb = a.f64(chunk * d);
       const f = a.f64(chunk * C);
-      const work = a.allocBytes(Math.max(16, e.model_workspace_bytes(this.prog, chunk)));
+      const work = a.allocBytes(bytes);
       const th = theta ? a.f64(this.m, theta).ptr : this.f32 ? a.f64(this.m, this.f32.theta.view).ptr : this.theta.ptr;
       e.model_set_modes(0, 0, 0, 0);
       const mode = this.model.stateSize > 0 ? this.rt.constant("BN_EVAL") : this.rt.constant("BN_TRAIN");
@@ -245,6 +261,8 @@ export class Trainer {
 
   /** log L, accuracy and the smallest margin on (X, labels) in evaluation mode (the training set by default). */
   evaluate(X: Matrix = this.data.X, labels: Float64Array = this.data.labels, theta?: Float64Array): Evaluation {
+    if (X !== this.data.X || labels !== this.data.labels) checkTrainingSet(this.model, { X, labels });
+    if (theta !== undefined) checkF64("theta", theta, this.m);
     const e = this.rt.exports, C = this.model.outputs;
     let lse = -Infinity, correct = 0, qmin = Infinity;
     this.rt.arena.scope((a) => {
