@@ -83,6 +83,7 @@ export { fig2, characteristicCurves, type Fig2Spec, type Fig2Panel } from "./exp
 export { fig4, runFig4, FIG4_MU, FIG4_MODELS, FIG4_BAND, Fig4SpecSchema, type Fig4Spec, type Fig4Item, type Fig4Result, type Fig4Model, type Fig4Horizon, type Fig4Sweep } from "./experiments/fig4.js";
 export { fig4n, runFig4n, type Fig4nSpec, type Fig4nItem, type Fig4nResult } from "./experiments/fig4n.js";
 export { thm61, runThm61, type Thm61Spec, type Thm61Item, type Thm61Result, type Thm61Point } from "./experiments/thm61.js";
+export { ulpmExperiment, runUlpm, ULPM_METRICS, type UlpmSpec, type UlpmItem, type UlpmResult, type UlpmPoint } from "./experiments/ulpm.js";
 export { simplex, runSimplex, type SimplexSpec, type SimplexResult } from "./experiments/simplex.js";
 export { simplexRisk, lpSimplex, minimizeOnBall, projectLpBall, penultimatePgd, clipSpectralNorm, crossEntropyAt } from "./geometry/simplex.js";
 export { ulpmSaddle, runUlpmSaddle, EXAMPLE_31, type UlpmSaddleSpec, type UlpmSaddleResult } from "./experiments/ulpm-saddle.js";
