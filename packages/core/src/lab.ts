@@ -46,7 +46,7 @@ export async function runTask(task: Task, onProgress?: (p: ItemProgress) => unkn
   const e = getExperiment(task.experiment);
   let result: unknown;
   try {
-    result = e.run(task.item, { rt: await runtime(), ...(onProgress ? { progress: (p: ItemProgress) => void onProgress(p) } : {}) });
+    result = await e.run(task.item, { rt: await runtime(), ...(onProgress ? { progress: (p: ItemProgress) => void onProgress(p) } : {}) });
   } finally {
     // a comlink proxy holds a MessagePort open until released; a plain callback has no such member
     (onProgress as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();

@@ -77,8 +77,8 @@ export interface Experiment<S extends TSchema = TSchema, Item = unknown, R exten
   items(spec: Static<S>): Item[];
   /** A short label of an item for progress lines, e.g. "r = 0.1250". */
   label?(item: Item): string;
-  /** Runs one item: pure and worker-safe. */
-  run(item: Item, ctx: RunContext): Static<R>;
+  /** Runs one item: pure and worker-safe (a Promise for items that load a solver first, e.g. HiGHS). */
+  run(item: Item, ctx: RunContext): Static<R> | Promise<Static<R>>;
   /** The result of a whole spec from its items' results (in item order). */
   assemble(spec: Static<S>, results: Static<R>[]): Res;
   figures(result: Res): Figure[];
