@@ -21,7 +21,7 @@ export function specFlags(e: AnyExperiment): { field: string; flag: string; sche
 
 const typeOf = (s: Schema): string => {
   if (Array.isArray(s.anyOf)) {
-    const t = (s.anyOf as Schema[]).map(typeOf).filter((x) => x !== "null");
+    const t = [...new Set((s.anyOf as Schema[]).map(typeOf).filter((x) => x !== "null"))]; // a union of string literals is a string
     return t.length === 1 ? t[0]! : "json";
   }
   if (s.type === "array") {

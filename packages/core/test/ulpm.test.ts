@@ -52,7 +52,7 @@ describe("Example 3.1 (closed forms to 1e-7)", () => {
 describe("ulpm (seed 002's experiment (a)), a short run", () => {
   it("GD then the flow: metrics fall, the smoothed margin never decreases, the flow conserves WᵀW − HHᵀ and Σ w_k", async () => {
     const { runUlpm, ulpmExperiment } = await import("../src/index.js");
-    const r = runUlpm(rt, { scale: 0.1, classes: 3, perClass: 4, dim: 6, epochs: 2000, log10T: 40 });
+    const r = runUlpm(rt, { scale: 0.1, numClasses: 3, perClass: 4, dim: 6, epochs: 2000, log10T: 40 });
     expect(r.gammaStar).toBeCloseTo(1 / (2 * 2 * 2), 15);
     const s = ulpmExperiment.summary({ runs: [r] });
     for (const c of s.checks) expect(c.holds, `${c.claim}: ${c.measured}`).toBe(true);

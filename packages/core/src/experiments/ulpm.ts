@@ -4,7 +4,7 @@
 // seed 002's NC metrics (§4), q_min/ρ² against γ* = 1/(2(K−1)√n) (Theorem 3.1), the smoothed margin −log(expm1(L))/ρ²
 // of the summed loss (non-decreasing once L < log 2, Lemma B.2), and the flow's conserved quantities WᵀW − HHᵀ and
 // Σ_k w_k (a check of the integration). Several initialization scales.
-import { Ascending, Int, Num, Positive, Strict, Type, Nullable, type Static } from "../schema/schema.js";
+import { Ascending, Enum, Int, Num, Positive, Strict, Type, Nullable, type Static } from "../schema/schema.js";
 import { parseSpec } from "../schema/validate.js";
 import type { Runtime } from "../runtime/kernels.js";
 import { Rng } from "../runtime/rng.js";
@@ -19,10 +19,11 @@ import { lineFigure, type Series } from "../report/figure.js";
 import { RESULT_SCHEMA_VERSION, defineExperiment, type ItemProgress } from "./experiment.js";
 
 const shared = {
-  classes: Type.Optional(Int(2, 50, { default: 5, description: "K" })),
+  numClasses: Type.Optional(Int(2, 50, { default: 5, description: "K, the number of classes" })),
   perClass: Type.Optional(Int(1, 200, { default: 10, description: "n, samples per class" })),
   dim: Type.Optional(Int(2, 500, { default: 20, description: "d, the feature dimension" })),
-  lr: Type.Optional(Positive({ default: 5, description: "GD learning rate on the mean loss" })),
+  lr: Type.Optional(Positive({ default: 5, description: "GD learning rate" })),
+  loss: Type.Optional(Enum(["mean", "sum"] as const, { default: "mean", description: 'the loss GD descends: "mean" cross-entropy, or the paper\'s "sum" (2.3) — with lr 5 the sum diverges (the spec notes)' })),
   epochs: Type.Optional(Int(1, 10_000_000, { default: 100_000, description: "GD steps (full batch)" })),
   log10T: Type.Optional(Num({ minimum: 1, maximum: 10_000, default: 120, description: "the flow's horizon, log10 t (t of the mean loss)" })),
   seed: Type.Optional(Int(0, Number.MAX_SAFE_INTEGER, { default: 0, description: "seed of the initialization N(0, scale²)" })),
@@ -50,6 +51,7 @@ const PointSchema = Strict({
   metrics: Type.Record(Type.String(), Num()),
   beta: Num({ description: "cos(θ, −∇L)" }),
   lowerBound: Num({ description: "Theorem 3.3's bound on the sphere ρ²: nK log(1 + (K−1)e^{−ρ²/(2√n(K−1))}) ≤ L" }),
+  approxKkt: Nullable(Strict({ eps: Num(), delta: Num() }, { description: "Lemma B.1's (ε, δ)-approximate KKT point: ε = √(2(1−β)/γ̃), δ = K²(K−1)n/(2e·γ̃·q_min) (null before L < log 2)" })),
   kkt: Nullable(Num({ description: "KKT residual of (3.1) at θ/√q_min: ‖θ̃ − Σλ∇s‖/‖θ̃‖ + Σλ(s − 1)/‖θ̃‖², λ ≥ 0 by NNLS over all N(K−1) constraints (null: not computed here)" })),
   conservedDrift: Nullable(Num({ description: "flow: ‖(WᵀW − HHᵀ)(t) − (WᵀW − HHᵀ)(0)‖_F/‖WᵀW‖_F + ‖Σw_k(t) − Σw_k(0)‖/‖W‖_F" })),
 });
@@ -58,6 +60,7 @@ export const UlpmResultSchema = Strict({
   kind: Type.Literal("ulpm"),
   scale: Num(), K: Int(2, undefined), n: Int(1, undefined), d: Int(1, undefined), gammaStar: Num(),
   gd: Type.Array(PointSchema),
+  gdStatus: Type.String({ description: "\"steps\", or where GD diverged" }),
   flow: Type.Array(PointSchema),
   flowStatus: Type.String(),
   schema: Type.Literal(RESULT_SCHEMA_VERSION, { description: "version of the result format" }),
@@ -127,7 +130,10 @@ function observe(u: Ulpm, ev: ModelEvaluator, blas: Blas, theta: Float64Array, p
   const beta = -gt / Math.sqrt(gg * rho2);
   const lowerBound = u.N * Math.log1p((u.K - 1) * Math.exp(-rho2 / (2 * Math.sqrt(u.n) * (u.K - 1))));
   const kkt = withKkt ? kktResidual(u, theta, l.qmin) : null;
-  return { phase, log10t, loss: L, qOverRho2: q, gapToGamma: 1 - q / gammaStar, smoothed, beta, lowerBound, kkt: kkt !== null && Number.isFinite(kkt) ? kkt : null, metrics, conservedDrift };
+  const approxKkt = smoothed !== null && smoothed > 0 && l.qmin > 0
+    ? { eps: Math.sqrt((2 * Math.max(0, 1 - beta)) / smoothed), delta: (u.K * u.K * (u.K - 1) * u.n) / (2 * Math.E * smoothed * l.qmin) }
+    : null;
+  return { phase, log10t, loss: L, qOverRho2: q, gapToGamma: 1 - q / gammaStar, smoothed, beta, lowerBound, approxKkt, kkt: kkt !== null && Number.isFinite(kkt) ? kkt : null, metrics, conservedDrift };
 }
 
 /** WᵀW − HHᵀ (d×d), Σ_k w_k, and ‖WᵀW‖_F. */
@@ -147,12 +153,15 @@ function conserved(u: Ulpm, W: Float64Array, H: Float64Array): { C: Float64Array
 
 export function runUlpm(rt: Runtime, input: UlpmItem, progress?: (p: ItemProgress) => void): UlpmResult {
   const s = parseSpec(UlpmItemSchema, input, "spec");
-  const u = ulpm(s.classes!, s.perClass!, s.dim!, "spec");
+  const u = ulpm(s.numClasses!, s.perClass!, s.dim!, "spec");
   const ev = new ModelEvaluator(rt, u.model), blas = new Blas(rt);
   const theta0 = Rng.fromSeed(s.seed!).fillNormal(new Float64Array(u.model.size), 0, s.scale);
   // GD: full batch, in chunks between log-spaced record points
   const gd: UlpmPoint[] = [observe(u, ev, blas, theta0, "gd", Math.log10(s.lr!) - 1, null)];
   const tr = new Trainer(rt, u.model, u.data, theta0, { loss: "logistic", batch: u.N });
+  // GD on the summed loss with rate η is GD on the mean with rate N·η (the same iterates)
+  const lrMean = s.loss === "sum" ? s.lr! * u.N : s.lr!;
+  let gdStatus = "steps";
   try {
     const marks = [...new Set(Array.from({ length: 41 }, (_, i) => Math.round(10 ** ((i / 40) * Math.log10(s.epochs!)))))];
     let done = 0;
@@ -162,12 +171,18 @@ export function runUlpm(rt: Runtime, input: UlpmItem, progress?: (p: ItemProgres
       if (steps <= 0) continue;
       const ord = new Int32Array(steps * u.N);
       for (let k = 0; k < steps; k++) ord.set(order, k * u.N);
-      const r = tr.steps(ord, new Float64Array(steps).fill(s.lr!));
-      if (r.completed < steps) throw new Error(`ulpm: GD with lr ${s.lr} diverged at step ${done + r.completed + 1} (the mean loss; try a smaller lr)`);
+      const before = tr.params;
+      const r = tr.steps(ord, new Float64Array(steps).fill(lrMean));
+      if (r.completed < steps) {
+        gdStatus = `diverged at step ${done + r.completed + 1} (lr ${s.lr} on the ${s.loss} loss)`;
+        tr.params = before;
+        break;
+      }
       done = mk;
-      gd.push(observe(u, ev, blas, tr.params, "gd", Math.log10(s.lr! * done), null, mk === marks[marks.length - 1]));
+      gd.push(observe(u, ev, blas, tr.params, "gd", Math.log10(lrMean * done), null, mk === marks[marks.length - 1]));
       progress?.({ text: `GD step ${done}`, fraction: 0.3 * (done / s.epochs!) });
     }
+    if (gd.at(-1)!.kkt === null && done > 0) gd[gd.length - 1] = observe(u, ev, blas, tr.params, "gd", Math.log10(lrMean * done), null, true); // GD stopped early
   } finally {
     tr.dispose();
   }
@@ -180,7 +195,7 @@ export function runUlpm(rt: Runtime, input: UlpmItem, progress?: (p: ItemProgres
     onProgress: (p) => void progress?.({ text: `flow log10 t ${p.log10t.toFixed(1)}`, fraction: 0.3 + 0.7 * Math.min(1, Math.max(0, p.log10t) / s.log10T!) }),
   });
   const flow = f.checkpoints.map((c, i) => observe(u, ev, blas, c.theta, c.phase, c.log10t, { C: ref.C, s: ref.s, w: ref.wtw }, c.log10t % 20 === 0 || i === f.checkpoints.length - 1));
-  return { kind: "ulpm", scale: s.scale, K: u.K, n: u.n, d: u.d, gammaStar: 1 / (2 * (u.K - 1) * Math.sqrt(u.n)), gd, flow, flowStatus: f.status, schema: RESULT_SCHEMA_VERSION };
+  return { kind: "ulpm", scale: s.scale, K: u.K, n: u.n, d: u.d, gammaStar: 1 / (2 * (u.K - 1) * Math.sqrt(u.n)), gd, gdStatus, flow, flowStatus: f.status, schema: RESULT_SCHEMA_VERSION };
 }
 
 export interface UlpmRuns {
@@ -272,7 +287,9 @@ export const ulpmExperiment = defineExperiment({
       claim: "The flow converges in direction to a KKT point of (3.1) whose optimum is neural collapse (Theorems 3.1–3.2); every NC metric falls, empirically like O(1/log t), and q_min/ρ² rises to γ* = 1/(2(K−1)√n).",
       checks,
       numbers: runs.flatMap((r): [string, string][] => [
+        [`scale ${r.scale}: GD`, `${r.gdStatus}; ${r.gd.length - 1} records to t = 1e${r.gd.at(-1)!.log10t.toFixed(1)}`],
         [`scale ${r.scale}: flow`, `${r.flowStatus} at log10 t = ${r.flow.at(-1)!.log10t}, summed loss ${r.flow.at(-1)!.loss.toExponential(2)}`],
+        [`scale ${r.scale}: Lemma B.1 (ε, δ) at the end of GD → at the horizon`, `${r.gd.at(-1)!.approxKkt ? `(${r.gd.at(-1)!.approxKkt!.eps.toExponential(2)}, ${r.gd.at(-1)!.approxKkt!.delta.toExponential(2)})` : "—"} → ${r.flow.at(-1)!.approxKkt ? `(${r.flow.at(-1)!.approxKkt!.eps.toExponential(2)}, ${r.flow.at(-1)!.approxKkt!.delta.toExponential(2)})` : "—"}`],
         ...[...ULPM_METRICS, "gap"].map((k): [string, string] => {
           const val = (p: UlpmPoint) => (k === "gap" ? p.gapToGamma : p.metrics[k]!);
           const sl = slope(r.flow, val, 10);
@@ -287,6 +304,6 @@ export const ulpmExperiment = defineExperiment({
     };
   },
   tables: ({ runs }) => ({
-    ulpm: runs.flatMap((r) => [...r.gd, ...r.flow].map((p) => ({ scale: r.scale, phase: p.phase, log10t: p.log10t, loss: p.loss, q_over_rho2: p.qOverRho2, gap_to_gamma: p.gapToGamma, smoothed: p.smoothed, beta: p.beta, lower_bound: p.lowerBound, kkt: p.kkt, conserved_drift: p.conservedDrift, ...p.metrics }))),
+    ulpm: runs.flatMap((r) => [...r.gd, ...r.flow].map((p) => ({ scale: r.scale, phase: p.phase, log10t: p.log10t, loss: p.loss, q_over_rho2: p.qOverRho2, gap_to_gamma: p.gapToGamma, smoothed: p.smoothed, beta: p.beta, lower_bound: p.lowerBound, kkt: p.kkt, kkt_eps: p.approxKkt?.eps ?? null, kkt_delta: p.approxKkt?.delta ?? null, conserved_drift: p.conservedDrift, ...p.metrics }))),
   }),
 });
