@@ -58,3 +58,11 @@ describe("ulpm (seed 002's experiment (a)), a short run", () => {
     for (const c of s.checks) expect(c.holds, `${c.claim}: ${c.measured}`).toBe(true);
   });
 });
+
+describe("ulpm bad input", () => {
+  it("d < K is refused before any work, naming the theorem", async () => {
+    const { ulpmExperiment, parseExperimentSpec } = await import("../src/index.js");
+    expect(() => parseExperimentSpec(ulpmExperiment, { numClasses: 5, dim: 3 })).toThrow(/^dim: .*d ≥ K = 5 \(Theorem 3.4/);
+    expect(() => parseExperimentSpec(ulpmExperiment, { numClasses: 1 })).toThrow(/numClasses/);
+  });
+});

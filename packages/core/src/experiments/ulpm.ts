@@ -6,6 +6,7 @@
 // Σ_k w_k (a check of the integration). Several initialization scales.
 import { Ascending, Enum, Int, Num, Positive, Strict, Type, Nullable, type Static } from "../schema/schema.js";
 import { parseSpec } from "../schema/validate.js";
+import { ArgumentError } from "../errors.js";
 import type { Runtime } from "../runtime/kernels.js";
 import { Rng } from "../runtime/rng.js";
 import { summedLoss, ulpm, ulpmParts, type Ulpm } from "../models/ulpm.js";
@@ -226,6 +227,9 @@ export const ulpmExperiment = defineExperiment({
   category: "reproduction",
   spec: UlpmSpecSchema,
   itemResult: UlpmResultSchema,
+  check: (s) => {
+    if (s.dim! < s.numClasses!) throw new ArgumentError("dim", s.dim, `d ≥ K = ${s.numClasses} (Theorem 3.4's strict-saddle analysis needs d ≥ K, and the collapsed optimum of Theorem 3.1 a simplex of K vectors in R^d)`);
+  },
   items: (s) => s.scales!.map((scale): UlpmItem => {
     const { scales: _s, ...rest } = s;
     return { kind: "ulpm", scale, ...rest };
