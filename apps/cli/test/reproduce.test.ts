@@ -102,7 +102,7 @@ describe("marginflow reproduce", () => {
   }, 180_000);
 
   it.each([
-    [["reproduce"], /^marginflow: reproduce: name what to reproduce: fig1, fig2, fig4, fig4n, thm61, appb, nc-mnist, ulpm, ulpm-saddle, simplex, counterexamples or all/],
+    [["reproduce"], /^marginflow: reproduce: name what to reproduce: fig1, fig2, fig4, fig4n, thm61, appb, nc-mnist, ulpm, ulpm-saddle, simplex, counterexamples, sq-toy or all/],
     [["reproduce", "fig4", "--shard", "3/2"], /^marginflow: --shard: expected k\/N with 1 ≤ k ≤ N \(e\.g\. 2\/8\), got "3\/2"/],
     [["reproduce", "fig4", "--shard", "1-2"], /^marginflow: --shard: expected k\/N/],
     [["reproduce", "appb", "--radii", "3"], /^marginflow: reproduce: --radii applies to fig4, simplex only \(not to appb\)/],
