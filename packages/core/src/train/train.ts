@@ -57,6 +57,8 @@ export interface TrainOptions {
   budgetMs?: number;
   /** "f64" (default) or "f32" (Trainer's precision). */
   precision?: "f64" | "f32";
+  /** called with θ at each evaluation; its numbers are kept in the record's `observed` (e.g. layer norms) */
+  observe?: (theta: Float64Array) => Record<string, number>;
   /** after each epoch; returning true interrupts the run */
   onProgress?: (p: { epoch: number; epochs: number; logL: number }) => boolean | void;
 }
@@ -76,6 +78,8 @@ export interface TrainRecord {
   testLogL: number | null;
   lr: number;
   collapse: (CollapseMetrics & SecondPassMetrics) | null;
+  /** what options.observe returned at this evaluation (absent without it) */
+  observed?: Record<string, number>;
 }
 
 export type TrainStatus = "epochs" | "accuracy" | "diverged" | "budget" | "interrupted";
@@ -181,7 +185,10 @@ export function train(rt: Runtime, model: CompiledModel, data: TrainingSet, thet
         const cls = lastClassifier(model, trainer.params);
         nc = measureCollapse(H, data.labels, K, cls ?? undefined, { blas });
       }
-      history.push({ epoch, steps: totalSteps, logT, batchLogL, logL: ev.logL, accuracy: ev.accuracy, qmin: ev.qmin, testAccuracy: te?.accuracy ?? null, testLogL: te?.logL ?? null, lr: rate, collapse: nc });
+      history.push({
+        epoch, steps: totalSteps, logT, batchLogL, logL: ev.logL, accuracy: ev.accuracy, qmin: ev.qmin, testAccuracy: te?.accuracy ?? null, testLogL: te?.logL ?? null, lr: rate, collapse: nc,
+        ...(options.observe ? { observed: options.observe(trainer.params) } : {}),
+      });
       return ev;
     };
     record(0, NaN, options.lr);
