@@ -41,5 +41,7 @@ describe("sq-dynamics (seed 001 Fig. 2), a short run", () => {
     expect(r.rho[3]).not.toBe(r.rho[0]);
     expect(r.trainLoss.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
     expect(r.testError.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(r.marginSpread.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    expect(r.marginMean.length).toBe(4);
   });
 });

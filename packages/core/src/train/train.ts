@@ -57,8 +57,9 @@ export interface TrainOptions {
   budgetMs?: number;
   /** "f64" (default) or "f32" (Trainer's precision). */
   precision?: "f64" | "f32";
-  /** called with θ at each evaluation; its numbers are kept in the record's `observed` (e.g. layer norms) */
-  observe?: (theta: Float64Array) => Record<string, number>;
+  /** called with θ (and the trainer, for outputs in evaluation mode) at each evaluation; its numbers are kept in the
+   *  record's `observed` (e.g. layer norms, margin statistics) */
+  observe?: (theta: Float64Array, trainer: Trainer) => Record<string, number>;
   /** after each epoch; returning true interrupts the run */
   onProgress?: (p: { epoch: number; epochs: number; logL: number }) => boolean | void;
 }
@@ -187,7 +188,7 @@ export function train(rt: Runtime, model: CompiledModel, data: TrainingSet, thet
       }
       history.push({
         epoch, steps: totalSteps, logT, batchLogL, logL: ev.logL, accuracy: ev.accuracy, qmin: ev.qmin, testAccuracy: te?.accuracy ?? null, testLogL: te?.logL ?? null, lr: rate, collapse: nc,
-        ...(options.observe ? { observed: options.observe(trainer.params) } : {}),
+        ...(options.observe ? { observed: options.observe(trainer.params, trainer) } : {}),
       });
       return ev;
     };
