@@ -64,7 +64,7 @@ export { hardMarginSvm, SVM_DEFAULTS, type SvmOptions, type SvmResult } from "./
 export { nnls, nnlsColumns, type NnlsOptions, type NnlsResult } from "./certify/nnls.js";
 export { kktResiduals, KKT_DEFAULTS, type KktOptions, type KktResult } from "./certify/kkt.js";
 export { certify, type CertifyOptions, type Certificate, type SlidingUnit } from "./certify/certify.js";
-export { Trainer, TRAINER_DEFAULTS, batchNormChannels, type TrainerOptions, type Evaluation } from "./train/trainer.js";
+export { Trainer, TRAINER_DEFAULTS, type TrainerOptions, type Evaluation } from "./train/trainer.js";
 export { train, TRAIN_DEFAULTS, weightDecayVector, lastClassifier, epochOrder, type TrainOptions, type TrainResult, type TrainRecord, type TrainStatus } from "./train/train.js";
 export { continueTerminal, TERMINAL_DEFAULTS, type TerminalOptions, type TerminalResult, type TerminalStatus } from "./train/terminal.js";
 export { ScheduleSchema, epochRates, type Schedule } from "./train/schedule.js";

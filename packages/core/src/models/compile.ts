@@ -37,8 +37,12 @@ export interface CompiledModel {
   /** f64s of state that is not a parameter: the running means then variances of each batch-normalization layer
    *  (model_set_batchnorm in the kernels); 0 for models without batch normalization. */
   stateSize: number;
-  /** The layers whose inputs are normalized by the statistics of the batch (batch normalization), by name. */
-  batchNorm: string[];
+  /** The batch-normalization layers in program order: name, channels, and where their running means (then variances)
+   *  start in the state (stateSize f64s in all). */
+  batchNorm: { name: string; channels: number; stateOffset: number }[];
+  /** The output layer when the model is one branch ending in a plain dense layer — the classifier (W, b) of
+   *  neural-collapse measurements: indices into `groups` (bias −1: none); null otherwise. */
+  classifier: { weight: number; bias: number } | null;
   /** Whether the kernels' one-sample passes (a flow's ReLU kinks, per-sample margin gradients for certificates) know
    *  every op: false with conv, pooling, batch-norm or weight-normalized layers — their flows take ∂relu(z) = [z > 0]. */
   perSample: boolean;
@@ -77,12 +81,15 @@ class Builder {
   opsBefore = 0;
   layers: ModelLayer[] = [];
   stateSize = 0;
-  batchNorm: string[] = [];
+  batchNorm: CompiledModel["batchNorm"] = [];
+  /** the groups of the last op when it is a plain dense layer (see CompiledModel.classifier) */
+  lastDense: { weight: number; bias: number } | null = null;
   /** an op of layers.ts (conv, pool, batch norm, weight-normalized dense) was emitted */
   usesLayers = false;
 
   private op(...w: number[]): void {
     if (w[0]! >= OP.CONV) this.usesLayers = true;
+    this.lastDense = null; // dense() sets it again after its op
     if (w[0] === OP.SAVE && w[1]! >= MAX_SLOTS) throw new ArgumentError("model", this.spec, `at most ${MAX_SLOTS} residual connections (the kernels' slot table)`);
     this.words.push(...w);
     this.ops++;
@@ -106,6 +113,7 @@ class Builder {
     const w = this.group(`${prefix}.weight`, [out, inp]);
     const b = bias ? this.group(`${prefix}.bias`, [out]) : -1;
     this.op(OP.DENSE, inp, out, this.groups[w]!.offset, b >= 0 ? this.groups[b]!.offset : -1);
+    this.lastDense = { weight: w, bias: b };
     const ro = plus(r, w);
     if (b >= 0) this.equal(plus(rate0(), b), ro, `${prefix}.bias is added to ${prefix}.weight·input`);
     return ro;
@@ -162,8 +170,8 @@ class Builder {
           this.equal(plus(rate0(), b), ro, `${name}.beta is added to ${name}.gamma·x̂`);
         }
         this.op(OP.BNORM, C, gOff, bOff, this.stateSize);
+        this.batchNorm.push({ name, channels: C, stateOffset: this.stateSize });
         this.stateSize += 2 * C;
-        this.batchNorm.push(name);
         return ro;
       }
     }
@@ -270,7 +278,7 @@ export function compileModel(input: ModelSpec): CompiledModel {
   const layers = [{ name: "input", width: inputs, op: -1 }, ...hidden, { name: "output", width: outputs, op: b.opsBefore - 1 }];
   return {
     spec, inputs, outputs, size: b.size, groups: b.groups, program: Int32Array.from(b.words), constraints: b.constraints, layers,
-    stateSize: b.stateSize, batchNorm: b.batchNorm, perSample: !b.usesLayers,
+    stateSize: b.stateSize, batchNorm: b.batchNorm, classifier: members.length === 1 ? b.lastDense : null, perSample: !b.usesLayers,
   };
 }
 

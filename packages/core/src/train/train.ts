@@ -117,19 +117,11 @@ export function weightDecayVector(model: CompiledModel, wd: number | Record<stri
   return v.some((x) => x !== 0) ? v : undefined;
 }
 
-/** W (C×d) and b of the model's last op when it is a plain dense layer (the classifier of collapse metrics). */
+/** W (C×d) and b of the model's output layer when it is a plain dense layer (CompiledModel.classifier), else null. */
 export function lastClassifier(model: CompiledModel, theta: Float64Array): { W: Matrix; b?: Float64Array } | null {
-  const p = model.program;
-  if (p[1] !== 1) return null;
-  let at = 4, last = -1;
-  const len = (a: number) => ({ 1: 5, 3: 2, 4: 2, 6: 3 + p[a + 1]!, 7: 10, 8: 7, 9: 5, 10: 7 })[p[a]!] ?? 1;
-  for (let k = 0; k < p[3]!; k++) {
-    last = at;
-    at += len(at);
-  }
-  if (last < 0 || p[last] !== 1) return null;
-  const inp = p[last + 1]!, out = p[last + 2]!, wOff = p[last + 3]!, bOff = p[last + 4]!;
-  return { W: { rows: out, cols: inp, data: theta.slice(wOff, wOff + out * inp) }, ...(bOff >= 0 ? { b: theta.slice(bOff, bOff + out) } : {}) };
+  if (!model.classifier) return null;
+  const w = model.groups[model.classifier.weight]!, b = model.classifier.bias >= 0 ? model.groups[model.classifier.bias]! : null;
+  return { W: { rows: w.shape[0]!, cols: w.shape[1]!, data: theta.slice(w.offset, w.offset + w.size) }, ...(b ? { b: theta.slice(b.offset, b.offset + b.size) } : {}) };
 }
 
 /** Row-index order of one epoch: a Philox permutation of 0…n−1, the first steps·batch of it. */

@@ -58,7 +58,8 @@ export class Trainer {
   private readonly vel: F64Buffer;
   private readonly decay: F64Buffer | null;
   private readonly state: F64Buffer;
-  private readonly X: F64Buffer;
+  /** the training inputs in f64 (null in f32 mode, which keeps its own f32 copy) */
+  private readonly X: F64Buffer | null;
   private readonly labels: F64Buffer;
   private readonly work: number;
   private readonly code: number;
@@ -93,13 +94,9 @@ export class Trainer {
       this.decay = options.decay ? a.f64(this.m, options.decay) : null;
       // running means 0, variances 1 (PyTorch's initial running statistics)
       const st = new Float64Array(Math.max(1, model.stateSize));
-      let at = 0;
-      for (const C of batchNormChannels(model)) {
-        st.fill(1, at + C, at + 2 * C);
-        at += 2 * C;
-      }
+      for (const bn of model.batchNorm) st.fill(1, bn.stateOffset + bn.channels, bn.stateOffset + 2 * bn.channels);
       this.state = a.f64(st.length, st);
-      this.X = a.f64(data.X.data.length, data.X.data);
+      this.X = options.precision === "f32" ? null : a.f64(data.X.data.length, data.X.data);
       this.labels = a.f64(this.n, data.labels);
       if (options.precision === "f32") {
         if (!e.train_f32_supported(this.prog)) {
@@ -192,7 +189,7 @@ export class Trainer {
       e.model_set_batchnorm(this.rt.constant("BN_TRAIN"), this.state.ptr, this.options.batchNormMomentum ?? TRAINER_DEFAULTS.batchNormMomentum, this.eps);
       try {
         const completed = e.train_steps(
-          this.prog, this.theta.ptr, this.vel.ptr, this.m, this.X.ptr, this.model.inputs, this.labels.ptr, this.model.outputs, ob, batch, steps,
+          this.prog, this.theta.ptr, this.vel.ptr, this.m, this.X!.ptr, this.model.inputs, this.labels.ptr, this.model.outputs, ob, batch, steps,
           lb.ptr, this.options.momentum ?? 0, this.options.nesterov ? 1 : 0, this.decay?.ptr ?? 0, this.code, normalized ? 1 : 0, out.ptr, this.work,
         );
         return { completed, logLosses: out.toArray() };
@@ -299,38 +296,4 @@ export class Trainer {
   private alive(): void {
     if (this.disposed) throw new ArgumentError("trainer", "disposed", "a trainer before dispose()");
   }
-}
-
-/** Channels of each batch-norm op of the program, in program order (the layout of the running statistics). */
-export function batchNormChannels(model: CompiledModel): number[] {
-  const p = model.program, out: number[] = [];
-  const len = (at: number): number => {
-    switch (p[at]) {
-      case 1:
-        return 5;
-      case 3:
-      case 4:
-        return 2;
-      case 6:
-        return 3 + p[at + 1]!;
-      case 7:
-        return 10;
-      case 8:
-      case 10:
-        return 7;
-      case 9:
-        return 5;
-      default:
-        return 1;
-    }
-  };
-  let at = 3;
-  for (let b = 0; b < p[1]!; b++) {
-    const nOps = p[at++]!;
-    for (let k = 0; k < nOps; k++) {
-      if (p[at] === 9) out.push(p[at + 1]!);
-      at += len(at);
-    }
-  }
-  return out;
 }

@@ -5,21 +5,9 @@
 // output is HWC again, so dense layers read a conv's output as a flat vector without any transpose.
 // Words of each op (after the op code) are listed in program.ts.
 import { gemm_f64 } from "../blas3";
+import { conv_cols_len, OP_BNORM, OP_CONV, OP_POOL, OP_WDENSE, windowOut, word } from "./encoding";
 
 // ---------------------------------------------------------------- conv2d
-
-/** Output side of a convolution or pooling window: ⌊(n + 2·pad − k)/stride⌋ + 1 (≤ 0 when no window fits). */
-// @ts-ignore: decorator
-@inline export function windowOut(n: i32, k: i32, stride: i32, pad: i32): i32 {
-  const span = n + 2 * pad - k;
-  return span < 0 ? 0 : span / stride + 1;
-}
-
-/** f64s of a conv's im2col matrix for n samples: n·OH·OW rows × k·k·C columns. */
-export function conv_cols_len(n: i32, H: i32, W: i32, C: i32, k: i32, stride: i32, pad: i32): i64 {
-  const oh = windowOut(H, k, stride, pad), ow = windowOut(W, k, stride, pad);
-  return <i64>n * oh * ow * k * k * C;
-}
 
 /** cols (n·P × k·k·C, column (ky·k + kx)·C + c) ← the input windows of every output pixel; zero outside the image. */
 function im2col(x: usize, n: i32, H: i32, W: i32, C: i32, k: i32, stride: i32, pad: i32, cols: usize): void {
@@ -359,5 +347,56 @@ export function wn_backward(v: usize, g: usize, out: i32, inp: i32, kind: i32, n
       const p = dvr + (<usize>j << 3);
       store<f64>(p, load<f64>(p) + s * (load<f64>(dwr + (<usize>j << 3)) - c * load<f64>(vr + (<usize>j << 3))));
     }
+  }
+}
+
+// ---------------------------------------------------------------- dispatch from program words
+
+/** Forward of a layer of layers.ts (op code ≥ OP_CONV) from input h (n×w) into out (n×o), scratch at aux. */
+export function layerForward(prog: usize, at: i32, theta: usize, h: usize, n: i32, w: i32, o: i32, out: usize, aux: usize, gw: usize): void {
+  const op = word(prog, at);
+  if (op == OP_CONV) {
+    const H = word(prog, at + 1), W = word(prog, at + 2), C = word(prog, at + 3), OC = word(prog, at + 4);
+    const k = word(prog, at + 5), st = word(prog, at + 6), pad = word(prog, at + 7), bOff = word(prog, at + 9);
+    conv_forward(h, n, H, W, C, OC, k, st, pad, theta + (<usize>word(prog, at + 8) << 3), bOff >= 0 ? theta + (<usize>bOff << 3) : 0, out, aux, gw);
+  } else if (op == OP_POOL) {
+    pool_forward(h, n, word(prog, at + 1), word(prog, at + 2), word(prog, at + 3), word(prog, at + 4), word(prog, at + 5), word(prog, at + 6), out);
+  } else if (op == OP_BNORM) {
+    const C = word(prog, at + 1), gOff = word(prog, at + 2), bOff = word(prog, at + 3);
+    bn_forward(h, n * (w / C), C, gOff >= 0 ? theta + (<usize>gOff << 3) : 0, bOff >= 0 ? theta + (<usize>bOff << 3) : 0, word(prog, at + 4), out, aux);
+  } else if (op == OP_WDENSE) {
+    const vOff = word(prog, at + 3), gOff = word(prog, at + 4), bOff = word(prog, at + 5), kind = word(prog, at + 6);
+    const weff = aux, norms = aux + ((<usize>(2 * o * w)) << 3);
+    wn_weights(theta + (<usize>vOff << 3), theta + (<usize>gOff << 3), o, w, kind, weff, norms);
+    gemm_f64(0, 1, n, o, w, 1.0, h, w, weff, w, 0.0, out, o, gw);
+    if (bOff >= 0) addRowVector(out, n, o, theta + (<usize>bOff << 3));
+  }
+}
+
+/** Backward of a layer of layers.ts: parameter gradients accumulated into grad, the input's cotangent into gnext
+ *  (n×w; 0 when not needed — the first op of a branch). */
+export function layerBackward(
+  prog: usize, at: i32, theta: usize, h: usize, n: i32, w: i32, o: i32, gcur: usize, gnext: usize, grad: usize, aux: usize, gw: usize,
+): void {
+  const op = word(prog, at);
+  if (op == OP_CONV) {
+    const H = word(prog, at + 1), W = word(prog, at + 2), C = word(prog, at + 3), OC = word(prog, at + 4);
+    const k = word(prog, at + 5), st = word(prog, at + 6), pad = word(prog, at + 7), wOff = word(prog, at + 8), bOff = word(prog, at + 9);
+    const len = <usize>conv_cols_len(n, H, W, C, k, st, pad);
+    conv_backward(gcur, n, H, W, C, OC, k, st, pad, theta + (<usize>wOff << 3), grad + (<usize>wOff << 3), bOff >= 0 ? grad + (<usize>bOff << 3) : 0,
+      aux, aux + (len << 3), gnext, gw);
+  } else if (op == OP_POOL) {
+    if (gnext != 0) pool_backward(h, n, word(prog, at + 1), word(prog, at + 2), word(prog, at + 3), word(prog, at + 4), word(prog, at + 5), word(prog, at + 6), gcur, gnext);
+  } else if (op == OP_BNORM) {
+    const C = word(prog, at + 1), gOff = word(prog, at + 2), bOff = word(prog, at + 3);
+    bn_backward(h, n * (w / C), C, gOff >= 0 ? theta + (<usize>gOff << 3) : 0, gOff >= 0 ? grad + (<usize>gOff << 3) : 0,
+      bOff >= 0 ? grad + (<usize>bOff << 3) : 0, gcur, gnext, aux, aux + ((<usize>(2 * C)) << 3));
+  } else if (op == OP_WDENSE) {
+    const vOff = word(prog, at + 3), gOff = word(prog, at + 4), bOff = word(prog, at + 5), kind = word(prog, at + 6);
+    const weff = aux, dw = aux + ((<usize>(o * w)) << 3), norms = aux + ((<usize>(2 * o * w)) << 3);
+    gemm_f64(1, 0, o, w, n, 1.0, gcur, o, h, w, 0.0, dw, w, gw);
+    if (bOff >= 0) addColumnSums(gcur, n, o, grad + (<usize>bOff << 3));
+    if (gnext != 0) gemm_f64(0, 0, n, w, o, 1.0, gcur, o, weff, w, 0.0, gnext, w, gw);
+    wn_backward(theta + (<usize>vOff << 3), theta + (<usize>gOff << 3), o, w, kind, norms, dw, grad + (<usize>vOff << 3), grad + (<usize>gOff << 3));
   }
 }

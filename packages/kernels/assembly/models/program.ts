@@ -1,43 +1,15 @@
 // Models as small programs over a batch: forward (outputs f, n×C) and backward (∇θ of Σ_ij G_ij f_ij for a
-// given G = ∂objective/∂f) with each op's backward beside its forward. The host encodes a model spec as i32
-// words; the parameters θ are one flat f64 vector and every op names its parameters by offset into it.
-//
-// Program layout (i32 words):
-//   header  [C, nBranches, dIn]
-//   branch  [nOps, op…]            every branch reads the input X (n×dIn); its last activation (n×C) is
-//                                  added into f — so an ensemble is several branches
-//   ops     DENSE  [1, in, out, wOff, bOff]   h' = h·Wᵀ + b, W out×in row-major at θ[wOff], b at θ[bOff] (−1: none)
-//           RELU   [2]
-//           SAVE   [3, slot]                   remember h (for a residual connection)
-//           ADD    [4, slot]                   h' = h + saved[slot]
-//           LNORM  [5]                         h' = c/‖c‖, c = h − mean(h)  (zero mean, unit norm; seed 000 §6)
-//           DIAG   [6, in, off, D_0 … D_in−1]  h' = h·β (one column), β_i = Π_{j<D_i} θ[off_i + j]
-//           CONV   [7, H, W, C, OC, k, stride, pad, wOff, bOff]  k×k convolution of an H×W×C (HWC) input into
-//                                  OH×OW×OC, W OC × (k·k·C) with columns (ky·k + kx)·C + c (layers.ts)
-//           POOL   [8, H, W, C, size, stride, kind]  max (0) or average (1) pooling, no padding
-//           BNORM  [9, C, gOff, bOff, stateOff]  batch normalization over channels c = index mod C (γ, β: −1 none;
-//                                  running statistics at stateOff of the batch-norm state, model_set_batchnorm)
-//           WDENSE [10, in, out, vOff, gOff, bOff, kind]  dense with W = g·V/‖V‖ per row (kind 0) or per matrix (1)
+// given G = ∂objective/∂f) with each op's backward beside its forward — the seed-000 ops here, the layers of trained
+// networks in layers.ts. The program's words (its layout, op codes and sizes) are in encoding.ts.
 // Memory: `work` holds model_workspace_bytes(prog, n); activations of the last forward stay there for backward.
 // ReLU modes (set by model_set_modes, for Filippov flows through the kinks): instead of the sign of its input, each
 // ReLU (op, sample, unit) takes its forward factor from modesF (h = z or 0) and its backward factor from modesB
 // (∂h/∂z = σ, any real: a sliding unit's convex weight); both laid out per ReLU op in program order, n×w f64s each.
 import { gemm_f64, gemm_workspace_bytes } from "../blas3";
-import {
-  addColumnSums, addRowVector, bn_backward, bn_forward, conv_backward, conv_cols_len, conv_forward, pool_backward, pool_forward,
-  windowOut, wn_backward, wn_weights,
-} from "./layers";
+import { layerBackward, layerForward } from "./layers";
+import { OP_ADD, OP_CONV, OP_DENSE, OP_DIAG, OP_LNORM, OP_RELU, OP_SAVE, opAux, opLen, opOut, word } from "./encoding";
+export { OP_DENSE, OP_RELU, OP_SAVE, OP_ADD, OP_LNORM, OP_DIAG, OP_CONV, OP_POOL, OP_BNORM, OP_WDENSE, opLen, opOut, word } from "./encoding";
 
-export const OP_DENSE: i32 = 1;
-export const OP_RELU: i32 = 2;
-export const OP_SAVE: i32 = 3;
-export const OP_ADD: i32 = 4;
-export const OP_LNORM: i32 = 5;
-export const OP_DIAG: i32 = 6;
-export const OP_CONV: i32 = 7;
-export const OP_POOL: i32 = 8;
-export const OP_BNORM: i32 = 9;
-export const OP_WDENSE: i32 = 10;
 
 const MAX_OPS: i32 = 256;
 const MAX_SLOTS: i32 = 16;
@@ -82,60 +54,9 @@ export function model_relu_units(prog: usize, n: i32): i32 {
   return total;
 }
 
-/** Word i of a program. */
-// @ts-ignore: decorator
-@inline export function word(prog: usize, i: i32): i32 {
-  return load<i32>(prog + (<usize>i << 2));
-}
 // @ts-ignore: decorator
 @inline function th(theta: usize, i: i32): f64 {
   return load<f64>(theta + (<usize>i << 3));
-}
-
-/** Number of words an op occupies. */
-export function opLen(prog: usize, at: i32): i32 {
-  const op = word(prog, at);
-  if (op == OP_DENSE) return 5;
-  if (op == OP_SAVE || op == OP_ADD) return 2;
-  if (op == OP_DIAG) return 3 + word(prog, at + 1);
-  if (op == OP_CONV) return 10;
-  if (op == OP_POOL || op == OP_WDENSE) return 7;
-  if (op == OP_BNORM) return 5;
-  return 1;
-}
-
-/** Output width of an op given its input width. */
-export function opOut(prog: usize, at: i32, w: i32): i32 {
-  const op = word(prog, at);
-  if (op == OP_DENSE) return word(prog, at + 2);
-  if (op == OP_DIAG) return 1;
-  if (op == OP_WDENSE) return word(prog, at + 2);
-  if (op == OP_CONV || op == OP_POOL) {
-    const H = word(prog, at + 1), W = word(prog, at + 2), C = word(prog, at + 3);
-    if (op == OP_CONV) {
-      const k = word(prog, at + 5), st = word(prog, at + 6), pad = word(prog, at + 7);
-      return windowOut(H, k, st, pad) * windowOut(W, k, st, pad) * word(prog, at + 4);
-    }
-    const size = word(prog, at + 4), st = word(prog, at + 5);
-    return windowOut(H, size, st, 0) * windowOut(W, size, st, 0) * C;
-  }
-  return w;
-}
-
-/** f64s of op-private scratch (aux) the forward of the op at `at` reserves for n samples. */
-function opAux(prog: usize, at: i32, n: i32, w: i32): i64 {
-  const op = word(prog, at);
-  if (op == OP_DIAG) return <i64>2 * w; // β and ∂/∂β
-  if (op == OP_CONV) {
-    // im2col of the forward and its adjoint's scratch
-    return 2 * conv_cols_len(n, word(prog, at + 1), word(prog, at + 2), word(prog, at + 3), word(prog, at + 5), word(prog, at + 6), word(prog, at + 7));
-  }
-  if (op == OP_BNORM) return <i64>4 * word(prog, at + 1); // mean, invstd; two sums for backward
-  if (op == OP_WDENSE) {
-    const o = word(prog, at + 2);
-    return <i64>2 * o * w + o; // W, dW, norms
-  }
-  return 0;
 }
 
 /** Bytes of workspace forward/backward need for n samples (0 if the program is malformed). */
@@ -418,55 +339,6 @@ export function model_backward(prog: usize, theta: usize, n: i32, g: usize, grad
       gnext = t;
     }
     first += nOps;
-  }
-}
-
-/** Forward of a layer of layers.ts (op code ≥ OP_CONV) from input h (n×w) into out (n×o), scratch at aux. */
-function layerForward(prog: usize, at: i32, theta: usize, h: usize, n: i32, w: i32, o: i32, out: usize, aux: usize, gw: usize): void {
-  const op = word(prog, at);
-  if (op == OP_CONV) {
-    const H = word(prog, at + 1), W = word(prog, at + 2), C = word(prog, at + 3), OC = word(prog, at + 4);
-    const k = word(prog, at + 5), st = word(prog, at + 6), pad = word(prog, at + 7), bOff = word(prog, at + 9);
-    conv_forward(h, n, H, W, C, OC, k, st, pad, theta + (<usize>word(prog, at + 8) << 3), bOff >= 0 ? theta + (<usize>bOff << 3) : 0, out, aux, gw);
-  } else if (op == OP_POOL) {
-    pool_forward(h, n, word(prog, at + 1), word(prog, at + 2), word(prog, at + 3), word(prog, at + 4), word(prog, at + 5), word(prog, at + 6), out);
-  } else if (op == OP_BNORM) {
-    const C = word(prog, at + 1), gOff = word(prog, at + 2), bOff = word(prog, at + 3);
-    bn_forward(h, n * (w / C), C, gOff >= 0 ? theta + (<usize>gOff << 3) : 0, bOff >= 0 ? theta + (<usize>bOff << 3) : 0, word(prog, at + 4), out, aux);
-  } else if (op == OP_WDENSE) {
-    const vOff = word(prog, at + 3), gOff = word(prog, at + 4), bOff = word(prog, at + 5), kind = word(prog, at + 6);
-    const weff = aux, norms = aux + ((<usize>(2 * o * w)) << 3);
-    wn_weights(theta + (<usize>vOff << 3), theta + (<usize>gOff << 3), o, w, kind, weff, norms);
-    gemm_f64(0, 1, n, o, w, 1.0, h, w, weff, w, 0.0, out, o, gw);
-    if (bOff >= 0) addRowVector(out, n, o, theta + (<usize>bOff << 3));
-  }
-}
-
-/** Backward of a layer of layers.ts: parameter gradients accumulated into grad, the input's cotangent into gnext
- *  (n×w; 0 when not needed — the first op of a branch). */
-function layerBackward(
-  prog: usize, at: i32, theta: usize, h: usize, n: i32, w: i32, o: i32, gcur: usize, gnext: usize, grad: usize, aux: usize, gw: usize,
-): void {
-  const op = word(prog, at);
-  if (op == OP_CONV) {
-    const H = word(prog, at + 1), W = word(prog, at + 2), C = word(prog, at + 3), OC = word(prog, at + 4);
-    const k = word(prog, at + 5), st = word(prog, at + 6), pad = word(prog, at + 7), wOff = word(prog, at + 8), bOff = word(prog, at + 9);
-    const len = <usize>conv_cols_len(n, H, W, C, k, st, pad);
-    conv_backward(gcur, n, H, W, C, OC, k, st, pad, theta + (<usize>wOff << 3), grad + (<usize>wOff << 3), bOff >= 0 ? grad + (<usize>bOff << 3) : 0,
-      aux, aux + (len << 3), gnext, gw);
-  } else if (op == OP_POOL) {
-    if (gnext != 0) pool_backward(h, n, word(prog, at + 1), word(prog, at + 2), word(prog, at + 3), word(prog, at + 4), word(prog, at + 5), word(prog, at + 6), gcur, gnext);
-  } else if (op == OP_BNORM) {
-    const C = word(prog, at + 1), gOff = word(prog, at + 2), bOff = word(prog, at + 3);
-    bn_backward(h, n * (w / C), C, gOff >= 0 ? theta + (<usize>gOff << 3) : 0, gOff >= 0 ? grad + (<usize>gOff << 3) : 0,
-      bOff >= 0 ? grad + (<usize>bOff << 3) : 0, gcur, gnext, aux, aux + ((<usize>(2 * C)) << 3));
-  } else if (op == OP_WDENSE) {
-    const vOff = word(prog, at + 3), gOff = word(prog, at + 4), bOff = word(prog, at + 5), kind = word(prog, at + 6);
-    const weff = aux, dw = aux + ((<usize>(o * w)) << 3), norms = aux + ((<usize>(2 * o * w)) << 3);
-    gemm_f64(1, 0, o, w, n, 1.0, gcur, o, h, w, 0.0, dw, w, gw);
-    if (bOff >= 0) addColumnSums(gcur, n, o, grad + (<usize>bOff << 3));
-    if (gnext != 0) gemm_f64(0, 0, n, w, o, 1.0, gcur, o, weff, w, 0.0, gnext, w, gw);
-    wn_backward(theta + (<usize>vOff << 3), theta + (<usize>gOff << 3), o, w, kind, norms, dw, grad + (<usize>vOff << 3), grad + (<usize>gOff << 3));
   }
 }
 

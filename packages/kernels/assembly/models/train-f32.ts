@@ -6,7 +6,8 @@
 // only: train_f32_supported says whether a program can run here.
 import { gemm_f32, gemm_f32_workspace_bytes } from "../blas3";
 import { loss_eval } from "../losses";
-import { OP_DENSE, OP_LNORM, OP_RELU, opLen, opOut, word } from "./program";
+import { sgdUpdate } from "./train";
+import { OP_DENSE, OP_LNORM, OP_RELU, opLen, opOut, word } from "./encoding";
 
 const MAX_OPS: i32 = 256;
 const IN_PTR: usize = memory.data(MAX_OPS * 8, 8); // input activation of each op in the last forward
@@ -92,8 +93,9 @@ function forward_f32(prog: usize, theta: usize, x: usize, n: i32, f: usize, work
   store<usize>(IN_PTR + (<usize>nOps << 3), free); // first free byte: backward's cotangent buffers
 }
 
-/** The layer norm of one f32 row, statistics accumulated in f64: dst = c/‖c‖, c = src − mean. */
-function lnormRow(w: i32, src: usize, dst: usize): void {
+/** The mean of an f32 row (into rowMean) and 1/‖row − mean‖ (0 for a constant row), accumulated in f64. */
+let rowMean: f64 = 0.0;
+function rowStats(w: i32, src: usize): f64 {
   let mean: f64 = 0.0;
   for (let j = 0; j < w; j++) mean += <f64>load<f32>(src + (<usize>j << 2));
   mean /= <f64>w;
@@ -102,7 +104,13 @@ function lnormRow(w: i32, src: usize, dst: usize): void {
     const c = <f64>load<f32>(src + (<usize>j << 2)) - mean;
     ss += c * c;
   }
-  const inv = ss > 0.0 ? 1.0 / Math.sqrt(ss) : 0.0;
+  rowMean = mean;
+  return ss > 0.0 ? 1.0 / Math.sqrt(ss) : 0.0;
+}
+
+/** The layer norm of one f32 row: dst = c/‖c‖, c = src − mean. */
+function lnormRow(w: i32, src: usize, dst: usize): void {
+  const inv = rowStats(w, src), mean = rowMean;
   for (let j = 0; j < w; j++) store<f32>(dst + (<usize>j << 2), <f32>((<f64>load<f32>(src + (<usize>j << 2)) - mean) * inv));
 }
 
@@ -138,15 +146,7 @@ function backward_f32(prog: usize, theta: usize, n: i32, g: usize, grad: usize, 
       // h' = c/‖c‖: dc = (g − h'(h'·g))/‖c‖, dh = dc − mean(dc); statistics in f64
       for (let i = 0; i < n; i++) {
         const src = h + ((<usize>i * w) << 2), gi = gcur + ((<usize>i * w) << 2), go = gnext + ((<usize>i * w) << 2);
-        let mean: f64 = 0.0;
-        for (let j = 0; j < w; j++) mean += <f64>load<f32>(src + (<usize>j << 2));
-        mean /= <f64>w;
-        let ss: f64 = 0.0;
-        for (let j = 0; j < w; j++) {
-          const c = <f64>load<f32>(src + (<usize>j << 2)) - mean;
-          ss += c * c;
-        }
-        const inv = ss > 0.0 ? 1.0 / Math.sqrt(ss) : 0.0;
+        const inv = rowStats(w, src), mean = rowMean;
         let dot: f64 = 0.0;
         for (let j = 0; j < w; j++) dot += (<f64>load<f32>(src + (<usize>j << 2)) - mean) * inv * <f64>load<f32>(gi + (<usize>j << 2));
         let mdc: f64 = 0.0;
@@ -201,22 +201,7 @@ export function train_steps_f32(
     for (let i = 0; i < len; i++) store<f32>(f32s + (<usize>i << 2), <f32>(scale * load<f64>(g64 + (<usize>i << 3))));
     backward_f32(prog, theta, batch, f32s, grad, m, work);
     const lr = <f32>load<f64>(lrs + (<usize>s << 3));
-    let bad: f32 = 0;
-    for (let j = 0; j < m; j++) {
-      const o = <usize>j << 2;
-      const t = load<f32>(theta + o);
-      let d = load<f32>(grad + o);
-      if (decay != 0) d += load<f32>(decay + o) * t;
-      if (mu != 0) {
-        const v = mu * load<f32>(vel + o) + d;
-        store<f32>(vel + o, v);
-        d = nesterov != 0 ? d + mu * v : v;
-      }
-      const u = t - lr * d;
-      store<f32>(theta + o, u);
-      bad += u - u;
-    }
-    if (bad != 0) return s;
+    if (!sgdUpdate<f32>(theta, vel, grad, decay, m, <f32>1, lr, mu, nesterov)) return s; // the cotangent carries the scale
   }
   return steps;
 }

@@ -56,22 +56,31 @@ export function train_steps(
     model_backward(prog, theta, batch, g, grad, m, mwork);
     const scale = normalized != 0 ? 1.0 : Math.exp(logL);
     const lr = load<f64>(lrs + (<usize>s << 3));
-    let bad: f64 = 0.0; // stays 0 while every updated entry is finite (x − x is NaN for ±∞ and NaN)
-    for (let j = 0; j < m; j++) {
-      const o = <usize>j << 3;
-      const t = load<f64>(theta + o);
-      let d = scale * load<f64>(grad + o);
-      if (decay != 0) d += load<f64>(decay + o) * t;
-      if (momentum != 0.0) {
-        const v = momentum * load<f64>(vel + o) + d;
-        store<f64>(vel + o, v);
-        d = nesterov != 0 ? d + momentum * v : v;
-      }
-      const u = t - lr * d;
-      store<f64>(theta + o, u);
-      bad += u - u;
-    }
-    if (bad != 0.0) return s;
+    if (!sgdUpdate<f64>(theta, vel, grad, decay, m, scale, lr, momentum, nesterov)) return s;
   }
   return steps;
+}
+
+/**
+ * θ ← θ − lr·d with d = scale·g + λ⊙θ, through the momentum buffer (μ ≠ 0: v ← μv + d; d ← d + μv (Nesterov) or v) —
+ * torch.optim.SGD's step, in the precision T of the arrays (f64 or f32). False when an updated entry is not finite.
+ */
+// @ts-ignore: decorator
+@inline export function sgdUpdate<T>(theta: usize, vel: usize, grad: usize, decay: usize, m: i32, scale: T, lr: T, mu: T, nesterov: i32): bool {
+  let bad: T = <T>0; // stays 0 while every updated entry is finite (x − x is NaN for ±∞ and NaN)
+  for (let j = 0; j < m; j++) {
+    const o = (<usize>j) * sizeof<T>();
+    const t = load<T>(theta + o);
+    let d: T = scale * load<T>(grad + o);
+    if (decay != 0) d += load<T>(decay + o) * t;
+    if (mu != <T>0) {
+      const v: T = mu * load<T>(vel + o) + d;
+      store<T>(vel + o, v);
+      d = nesterov != 0 ? d + mu * v : v;
+    }
+    const u: T = t - lr * d;
+    store<T>(theta + o, u);
+    bad += u - u;
+  }
+  return bad == <T>0;
 }
