@@ -27,6 +27,14 @@ const nets: [string, Net][] = [
     kind: "net", ...img(8, 7, 1), outputs: 2,
     layers: [{ type: "conv", channels: 2, kernel: 2, stride: 2, bias: false }, { type: "avgpool", size: 2, stride: 1 }, { type: "dense", units: 2 }],
   }],
+  ["weight-normalized conv per output channel, stride 2, padding 1, with bias", {
+    kind: "net", ...img(6, 5, 2), outputs: 2,
+    layers: [{ type: "conv", channels: 3, kernel: 3, stride: 2, padding: 1, norm: "weight" }, { type: "relu" }, { type: "dense", units: 2 }],
+  }],
+  ["seed 001's WN variant: Frobenius-normalized convs without bias, ReLU, a Frobenius-normalized dense", {
+    kind: "net", ...img(7, 7, 1), outputs: 1,
+    layers: [{ type: "conv", channels: 2, kernel: 3, stride: 2, bias: false, norm: "frobenius" }, { type: "relu" }, { type: "conv", channels: 3, kernel: 3, bias: false, norm: "frobenius" }, { type: "relu" }, { type: "dense", units: 1, bias: false, norm: "frobenius" }],
+  }],
   ["batch norm without affine after a conv (seed 001's layer), then dense", {
     kind: "net", ...img(5, 5, 2), outputs: 2,
     layers: [{ type: "conv", channels: 3, kernel: 3, padding: 1 }, { type: "batchnorm" }, { type: "relu" }, { type: "dense", units: 2 }],

@@ -34,7 +34,7 @@ export { filippov_reset } from "./rhs/filippov";
 export { sample_output_gradient, sample_scratch_len } from "./models/sample";
 export { model_set_modes, model_relu_units, model_relu_factors, model_op_width, model_op_count, op_output as model_op_output } from "./models/program";
 export {
-  model_forward, model_backward, model_workspace_bytes, OP_DENSE, OP_RELU, OP_SAVE, OP_ADD, OP_LNORM, OP_DIAG, OP_CONV, OP_POOL, OP_BNORM, OP_WDENSE,
+  model_forward, model_backward, model_workspace_bytes, OP_DENSE, OP_RELU, OP_SAVE, OP_ADD, OP_LNORM, OP_DIAG, OP_CONV, OP_POOL, OP_BNORM, OP_WDENSE, OP_WCONV,
 } from "./models/program";
 export { model_set_batchnorm, BN_TRAIN, BN_EVAL, POOL_MAX, POOL_AVG, WN_ROWS, WN_MATRIX } from "./models/layers";
 export { train_steps, train_workspace_bytes } from "./models/train";

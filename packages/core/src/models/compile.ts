@@ -58,7 +58,7 @@ export interface ModelLayer {
 /** Residual connections a program may hold (program.ts's MAX_SLOTS). */
 const MAX_SLOTS = 16;
 
-const OP = { DENSE: 1, RELU: 2, SAVE: 3, ADD: 4, LNORM: 5, DIAG: 6, CONV: 7, POOL: 8, BNORM: 9, WDENSE: 10 } as const;
+const OP = { DENSE: 1, RELU: 2, SAVE: 3, ADD: 4, LNORM: 5, DIAG: 6, CONV: 7, POOL: 8, BNORM: 9, WDENSE: 10, WCONV: 11 } as const;
 
 /** An activation's rate: Σ coef·λ_g + c. */
 type Rate = { terms: Map<number, number>; c: number };
@@ -119,6 +119,22 @@ class Builder {
     return ro;
   }
 
+  /** The groups of a weight-normalized layer (rows × cols weights): direction V, gain g (one per row) or scale ρ (one), bias. */
+  private normalizedGroups(name: string, norm: "weight" | "frobenius", rows: number, cols: number, bias: boolean): { v: number; g: number; b: number } {
+    const v = this.group(`${name}.direction`, [rows, cols]);
+    const g = this.group(`${name}.${norm === "weight" ? "gain" : "scale"}`, norm === "weight" ? [rows] : [1]);
+    const b = bias ? this.group(`${name}.bias`, [rows]) : -1;
+    return { v, g, b };
+  }
+
+  /** The rates of a weight-normalized layer: V is scale-free, the output scales as g (and the bias with it). */
+  private normalizedRate(name: string, v: number, g: number, b: number, r: Rate): Rate {
+    this.equal(plus(rate0(), v), rate0(), `${name}.direction: scaling V leaves W = g·V/‖V‖ unchanged`);
+    const ro = plus(r, g);
+    if (b >= 0) this.equal(plus(rate0(), b), ro, `${name}.bias is added to ${name}'s weighted input`);
+    return ro;
+  }
+
   /** One layer of a "net" from shape `s` (its output shape `o`); returns the output's rate. */
   private netLayer(l: Exclude<NetLayer, { type: "residual" }>, name: string, s: NetShape, r: Rate): Rate {
     const flat = s.reduce((a, b) => a * b, 1);
@@ -126,18 +142,19 @@ class Builder {
       case "dense": {
         const norm = l.norm ?? "none";
         if (norm === "none") return this.dense(name, flat, l.units, l.bias !== false, r);
-        const v = this.group(`${name}.direction`, [l.units, flat]);
-        const g = this.group(`${name}.${norm === "weight" ? "gain" : "scale"}`, norm === "weight" ? [l.units] : [1]);
-        const b = l.bias !== false ? this.group(`${name}.bias`, [l.units]) : -1;
+        const { v, g, b } = this.normalizedGroups(name, norm, l.units, flat, l.bias !== false);
         this.op(OP.WDENSE, flat, l.units, this.groups[v]!.offset, this.groups[g]!.offset, b >= 0 ? this.groups[b]!.offset : -1, norm === "weight" ? 0 : 1);
-        this.equal(plus(rate0(), v), rate0(), `${name}.direction: scaling V leaves W = g·V/‖V‖ unchanged`);
-        const ro = plus(r, g);
-        if (b >= 0) this.equal(plus(rate0(), b), ro, `${name}.bias is added to ${name}'s weighted input`);
-        return ro;
+        return this.normalizedRate(name, v, g, b, r);
       }
       case "conv": {
         const [H, W, C] = s as [number, number, number];
         const K = l.kernel * l.kernel * C;
+        const norm = l.norm ?? "none";
+        if (norm !== "none") {
+          const { v, g, b } = this.normalizedGroups(name, norm, l.channels, K, l.bias !== false);
+          this.op(OP.WCONV, H, W, C, l.channels, l.kernel, l.stride ?? 1, l.padding ?? 0, this.groups[v]!.offset, b >= 0 ? this.groups[b]!.offset : -1, this.groups[g]!.offset, norm === "weight" ? 0 : 1);
+          return this.normalizedRate(name, v, g, b, r);
+        }
         const w = this.group(`${name}.weight`, [l.channels, K]);
         const b = l.bias !== false ? this.group(`${name}.bias`, [l.channels]) : -1;
         this.op(OP.CONV, H, W, C, l.channels, l.kernel, l.stride ?? 1, l.padding ?? 0, this.groups[w]!.offset, b >= 0 ? this.groups[b]!.offset : -1);

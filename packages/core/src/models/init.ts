@@ -1,6 +1,7 @@
 // Initial parameters for a compiled model, the schemes a researcher reaches for: standard normal with a scale, He
 // (N(0, 2/fan_in) weights, zero biases), Glorot (N(0, 2/(fan_in + fan_out)) weights, zero biases), and seed 001's
-// "normal, rescaled so that every layer's weight matrix has a given Frobenius norm" (biases 0). Deterministic:
+// "normal, rescaled so that every layer's weight matrix has a given Frobenius norm" (biases 0; a weight-normalized
+// layer W = ρ·V/‖V‖_F gets ρ = norm, one with a gain per row g_r = norm/√rows, so that ‖W‖_F = norm too). Deterministic:
 // the seed and the layout fix every entry (each group draws from its own split of the seed's stream).
 import { ArgumentError, checkFinite, checkInt } from "../errors.js";
 import { Rng } from "../runtime/rng.js";
@@ -19,7 +20,8 @@ export const INIT_DEFAULTS = {
 
 export interface InitOptions {
   /** "normal": N(0, scale²) everywhere; "he", "glorot": weights by fan, biases 0, times scale; "frobenius": normal
-   *  weights rescaled to Frobenius norm `norm` per layer, biases 0. Default "normal". */
+   *  weights rescaled to Frobenius norm `norm` per layer (weight-normalized layers: their scale or gains set so that
+   *  ‖W‖_F = norm, the directions unit normal), biases 0. Default "normal". */
   kind?: "normal" | "he" | "glorot" | "frobenius";
   /** > 0. Default 1. */
   scale?: number;
@@ -45,6 +47,10 @@ export function initialize(model: CompiledModel, options: InitOptions = {}): Flo
     const weight = g.name.endsWith(".weight");
     const bias = g.name.endsWith(".bias");
     if (kind !== "normal" && bias) return; // fan-based schemes start biases at 0
+    if (kind === "frobenius" && (g.name.endsWith(".scale") || g.name.endsWith(".gain"))) {
+      part.fill(g.name.endsWith(".scale") ? norm : norm / Math.sqrt(g.size)); // ‖W‖_F = norm: ρ, or g_r over the rows
+      return;
+    }
     root.split(k).fillNormal(part, 0, 1);
     let s = scale;
     if (weight && (kind === "he" || kind === "glorot")) {

@@ -51,14 +51,15 @@ const Mlp = Strict({
 // ---- "net": a network as a list of layers (conv nets, normalization, residual blocks) — the trained networks of the
 // neural-collapse seeds. Activations are per sample in HWC order (channels last); a dense layer reads its input flat.
 const units = () => Int(1, MAX_WIDTH, { description: "output units" });
+const weightNorm = (rows: string) => Type.Optional(Enum(["none", "weight", "frobenius"] as const, {
+  default: "none",
+  description: `weights as they are ("none"), W_r = g_r·V_r/‖V_r‖ per ${rows} ("weight": weight normalization), or W = ρ·V/‖V‖_F ("frobenius": seed 001's W_k = ρ_k V_k, ‖V_k‖ = 1)`,
+}));
 const DenseLayer = Strict({
   type: Type.Literal("dense"),
   units: units(),
   bias: Type.Optional(Type.Boolean({ default: true, description: "a bias per output unit" })),
-  norm: Type.Optional(Enum(["none", "weight", "frobenius"] as const, {
-    default: "none",
-    description: 'weights as they are ("none"), W_r = g_r·V_r/‖V_r‖ per row ("weight": weight normalization), or W = ρ·V/‖V‖_F ("frobenius": seed 001\'s W_k = ρ_k V_k, ‖V_k‖ = 1)',
-  })),
+  norm: weightNorm("row"),
 }, { description: "h' = W·h (+ b), the input read as a flat vector" });
 const ConvLayer = Strict({
   type: Type.Literal("conv"),
@@ -67,6 +68,7 @@ const ConvLayer = Strict({
   stride: Type.Optional(Int(1, 64, { default: 1, description: "window step" })),
   padding: Type.Optional(Int(0, 64, { default: 0, description: "zeros added on each side" })),
   bias: Type.Optional(Type.Boolean({ default: true, description: "a bias per output channel" })),
+  norm: weightNorm("output channel"),
 }, { description: "a k×k convolution of an H×W×C input (im2col + GEMM)" });
 const PoolLayer = Strict({
   type: Enum(["maxpool", "avgpool"] as const, { description: "max or average pooling" }),

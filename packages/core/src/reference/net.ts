@@ -25,27 +25,24 @@ export function netForward(spec: NetSpec, theta: Float64Array, X: Matrix, option
   let shape: NetShape = spec.shape ? [spec.shape[0]!, spec.shape[1]!, spec.shape[2]!] : [spec.inputs];
   let h: Float64Array[] = Array.from({ length: n }, (_, i) => X.data.slice(i * X.cols, (i + 1) * X.cols));
 
+  // a layer's rows × cols weights, read from θ: as they are, or W = g·V/‖V‖ per row ("weight") or per matrix ("frobenius")
+  const weights = (norm: "none" | "weight" | "frobenius", rows: number, cols: number): Float64Array => {
+    const V = take(rows * cols);
+    if (norm === "none") return V;
+    const g = take(norm === "weight" ? rows : 1), W = new Float64Array(V.length);
+    const blocks = norm === "weight" ? rows : 1, len = norm === "weight" ? cols : rows * cols;
+    for (let r = 0; r < blocks; r++) {
+      let ss = 0;
+      for (let j = 0; j < len; j++) ss += V[r * len + j]! ** 2;
+      for (let j = 0; j < len; j++) W[r * len + j] = (g[r]! * V[r * len + j]!) / Math.sqrt(ss);
+    }
+    return W;
+  };
   const layer = (l: Exclude<NetLayer, { type: "residual" }>, s: NetShape, o: NetShape, hs: Float64Array[]): Float64Array[] => {
     const flat = s.reduce((a, b) => a * b, 1);
     switch (l.type) {
       case "dense": {
-        let W = take(l.units * flat);
-        if ((l.norm ?? "none") !== "none") {
-          const g = take(l.norm === "weight" ? l.units : 1);
-          const V = W;
-          W = new Float64Array(V.length);
-          if (l.norm === "weight") {
-            for (let r = 0; r < l.units; r++) {
-              let ss = 0;
-              for (let j = 0; j < flat; j++) ss += V[r * flat + j]! ** 2;
-              for (let j = 0; j < flat; j++) W[r * flat + j] = (g[r]! * V[r * flat + j]!) / Math.sqrt(ss);
-            }
-          } else {
-            let ss = 0;
-            for (const v of V) ss += v * v;
-            for (let j = 0; j < V.length; j++) W[j] = (g[0]! * V[j]!) / Math.sqrt(ss);
-          }
-        }
+        const W = weights(l.norm ?? "none", l.units, flat);
         const b = l.bias !== false ? take(l.units) : undefined;
         return hs.map((x) => {
           const y = new Float64Array(l.units);
@@ -61,7 +58,7 @@ export function netForward(spec: NetSpec, theta: Float64Array, X: Matrix, option
         const [H, Wd, C] = s as [number, number, number];
         const [OH, OW, OC] = o as [number, number, number];
         const k = l.kernel, st = l.stride ?? 1, pad = l.padding ?? 0;
-        const W = take(OC * k * k * C);
+        const W = weights(l.norm ?? "none", OC, k * k * C);
         const b = l.bias !== false ? take(OC) : undefined;
         return hs.map((x) => {
           const y = new Float64Array(OH * OW * OC);

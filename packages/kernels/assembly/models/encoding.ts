@@ -17,6 +17,8 @@
 //           BNORM  [9, C, gOff, bOff, stateOff]  batch normalization over channels c = index mod C (γ, β: −1 none;
 //                                  running statistics at stateOff of the batch-norm state, model_set_batchnorm)
 //           WDENSE [10, in, out, vOff, gOff, bOff, kind]  dense with W = g·V/‖V‖ per row (kind 0) or per matrix (1)
+//           WCONV  [11, H, W, C, OC, k, stride, pad, vOff, bOff, gOff, kind]  CONV with W = g·V/‖V‖ per output channel
+//                                  (kind 0) or per matrix (1), V OC × (k·k·C)
 export const OP_DENSE: i32 = 1;
 export const OP_RELU: i32 = 2;
 export const OP_SAVE: i32 = 3;
@@ -27,6 +29,7 @@ export const OP_CONV: i32 = 7;
 export const OP_POOL: i32 = 8;
 export const OP_BNORM: i32 = 9;
 export const OP_WDENSE: i32 = 10;
+export const OP_WCONV: i32 = 11;
 
 /** Word i of a program. */
 // @ts-ignore: decorator
@@ -54,6 +57,7 @@ export function opLen(prog: usize, at: i32): i32 {
   if (op == OP_SAVE || op == OP_ADD) return 2;
   if (op == OP_DIAG) return 3 + word(prog, at + 1);
   if (op == OP_CONV) return 10;
+  if (op == OP_WCONV) return 12;
   if (op == OP_POOL || op == OP_WDENSE) return 7;
   if (op == OP_BNORM) return 5;
   return 1;
@@ -65,9 +69,9 @@ export function opOut(prog: usize, at: i32, w: i32): i32 {
   if (op == OP_DENSE) return word(prog, at + 2);
   if (op == OP_DIAG) return 1;
   if (op == OP_WDENSE) return word(prog, at + 2);
-  if (op == OP_CONV || op == OP_POOL) {
+  if (op == OP_CONV || op == OP_WCONV || op == OP_POOL) {
     const H = word(prog, at + 1), W = word(prog, at + 2), C = word(prog, at + 3);
-    if (op == OP_CONV) {
+    if (op != OP_POOL) {
       const k = word(prog, at + 5), st = word(prog, at + 6), pad = word(prog, at + 7);
       return windowOut(H, k, st, pad) * windowOut(W, k, st, pad) * word(prog, at + 4);
     }
@@ -81,9 +85,12 @@ export function opOut(prog: usize, at: i32, w: i32): i32 {
 export function opAux(prog: usize, at: i32, n: i32, w: i32): i64 {
   const op = word(prog, at);
   if (op == OP_DIAG) return <i64>2 * w; // β and ∂/∂β
-  if (op == OP_CONV) {
-    // im2col of the forward and its adjoint's scratch
-    return 2 * conv_cols_len(n, word(prog, at + 1), word(prog, at + 2), word(prog, at + 3), word(prog, at + 5), word(prog, at + 6), word(prog, at + 7));
+  if (op == OP_CONV || op == OP_WCONV) {
+    // im2col of the forward and its adjoint's scratch (and for WCONV: W, dW and the norms)
+    const cols = 2 * conv_cols_len(n, word(prog, at + 1), word(prog, at + 2), word(prog, at + 3), word(prog, at + 5), word(prog, at + 6), word(prog, at + 7));
+    if (op == OP_CONV) return cols;
+    const OC = word(prog, at + 4), K = word(prog, at + 5) * word(prog, at + 5) * word(prog, at + 3);
+    return cols + <i64>2 * OC * K + OC;
   }
   if (op == OP_BNORM) return <i64>4 * word(prog, at + 1); // mean, invstd; two sums for backward
   if (op == OP_WDENSE) {

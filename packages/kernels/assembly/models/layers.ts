@@ -5,7 +5,7 @@
 // output is HWC again, so dense layers read a conv's output as a flat vector without any transpose.
 // Words of each op (after the op code) are listed in program.ts.
 import { gemm_f64 } from "../blas3";
-import { conv_cols_len, OP_BNORM, OP_CONV, OP_POOL, OP_WDENSE, windowOut, word } from "./encoding";
+import { conv_cols_len, OP_BNORM, OP_CONV, OP_POOL, OP_WCONV, OP_WDENSE, windowOut, word } from "./encoding";
 
 // ---------------------------------------------------------------- conv2d
 
@@ -388,6 +388,13 @@ export function layerForward(prog: usize, at: i32, theta: usize, h: usize, n: i3
   } else if (op == OP_BNORM) {
     const C = word(prog, at + 1), gOff = word(prog, at + 2), bOff = word(prog, at + 3);
     bn_forward(h, n * (w / C), C, gOff >= 0 ? theta + (<usize>gOff << 3) : 0, bOff >= 0 ? theta + (<usize>bOff << 3) : 0, word(prog, at + 4), out, aux);
+  } else if (op == OP_WCONV) {
+    const H = word(prog, at + 1), W = word(prog, at + 2), C = word(prog, at + 3), OC = word(prog, at + 4);
+    const k = word(prog, at + 5), st = word(prog, at + 6), pad = word(prog, at + 7), vOff = word(prog, at + 8), bOff = word(prog, at + 9);
+    const gOff = word(prog, at + 10), kind = word(prog, at + 11), K = k * k * C;
+    const weff = aux + (<usize>(2 * conv_cols_len(n, H, W, C, k, st, pad)) << 3), norms = weff + ((<usize>(2 * OC * K)) << 3);
+    wn_weights(theta + (<usize>vOff << 3), theta + (<usize>gOff << 3), OC, K, kind, weff, norms);
+    conv_forward(h, n, H, W, C, OC, k, st, pad, weff, bOff >= 0 ? theta + (<usize>bOff << 3) : 0, out, aux, gw);
   } else if (op == OP_WDENSE) {
     const vOff = word(prog, at + 3), gOff = word(prog, at + 4), bOff = word(prog, at + 5), kind = word(prog, at + 6);
     const weff = aux, norms = aux + ((<usize>(2 * o * w)) << 3);
@@ -415,6 +422,15 @@ export function layerBackward(
     const C = word(prog, at + 1), gOff = word(prog, at + 2), bOff = word(prog, at + 3);
     bn_backward(h, n * (w / C), C, gOff >= 0 ? theta + (<usize>gOff << 3) : 0, gOff >= 0 ? grad + (<usize>gOff << 3) : 0,
       bOff >= 0 ? grad + (<usize>bOff << 3) : 0, gcur, gnext, aux, aux + ((<usize>(2 * C)) << 3));
+  } else if (op == OP_WCONV) {
+    const H = word(prog, at + 1), W = word(prog, at + 2), C = word(prog, at + 3), OC = word(prog, at + 4);
+    const k = word(prog, at + 5), st = word(prog, at + 6), pad = word(prog, at + 7), vOff = word(prog, at + 8), bOff = word(prog, at + 9);
+    const gOff = word(prog, at + 10), kind = word(prog, at + 11), K = k * k * C;
+    const len = <usize>conv_cols_len(n, H, W, C, k, st, pad);
+    const weff = aux + ((2 * len) << 3), dw = weff + ((<usize>(OC * K)) << 3), norms = dw + ((<usize>(OC * K)) << 3);
+    memory.fill(dw, 0, (<usize>(OC * K)) << 3);
+    conv_backward(gcur, n, H, W, C, OC, k, st, pad, weff, dw, bOff >= 0 ? grad + (<usize>bOff << 3) : 0, aux, aux + (len << 3), gnext, gw);
+    wn_backward(theta + (<usize>vOff << 3), theta + (<usize>gOff << 3), OC, K, kind, norms, dw, grad + (<usize>vOff << 3), grad + (<usize>gOff << 3));
   } else if (op == OP_WDENSE) {
     const vOff = word(prog, at + 3), gOff = word(prog, at + 4), bOff = word(prog, at + 5), kind = word(prog, at + 6);
     const weff = aux, dw = aux + ((<usize>(o * w)) << 3), norms = aux + ((<usize>(2 * o * w)) << 3);

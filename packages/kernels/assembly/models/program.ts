@@ -8,7 +8,7 @@
 import { gemm_f64, gemm_workspace_bytes } from "../blas3";
 import { layerBackward, layerForward } from "./layers";
 import { OP_ADD, OP_CONV, OP_DENSE, OP_DIAG, OP_LNORM, OP_RELU, OP_SAVE, opAux, opLen, opOut, word } from "./encoding";
-export { OP_DENSE, OP_RELU, OP_SAVE, OP_ADD, OP_LNORM, OP_DIAG, OP_CONV, OP_POOL, OP_BNORM, OP_WDENSE, opLen, opOut, word } from "./encoding";
+export { OP_DENSE, OP_RELU, OP_SAVE, OP_ADD, OP_LNORM, OP_DIAG, OP_CONV, OP_POOL, OP_BNORM, OP_WDENSE, OP_WCONV, opLen, opOut, word } from "./encoding";
 
 
 const MAX_OPS: i32 = 256;
