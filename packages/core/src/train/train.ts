@@ -47,6 +47,8 @@ export interface TrainOptions {
   seed?: number;
   /** Default 1. */
   evalEvery?: number;
+  /** also evaluate after these epochs (e.g. the first few, where things move fast) */
+  evalAt?: number[];
   /** held-out data, evaluated with the training set */
   test?: TrainingSet;
   /** measure neural collapse at each evaluation: of `layer` (default: the input of the last dense layer) */
@@ -57,9 +59,9 @@ export interface TrainOptions {
   budgetMs?: number;
   /** "f64" (default) or "f32" (Trainer's precision). */
   precision?: "f64" | "f32";
-  /** called with θ (and the trainer, for outputs in evaluation mode) at each evaluation; its numbers are kept in the
-   *  record's `observed` (e.g. layer norms, margin statistics) */
-  observe?: (theta: Float64Array, trainer: Trainer) => Record<string, number>;
+  /** called with θ, the trainer (for outputs in evaluation mode) and the epoch at each evaluation; its numbers are
+   *  kept in the record's `observed` (e.g. layer norms, margin statistics) */
+  observe?: (theta: Float64Array, trainer: Trainer, epoch: number) => Record<string, number>;
   /** after each epoch; returning true interrupts the run */
   onProgress?: (p: { epoch: number; epochs: number; logL: number }) => boolean | void;
 }
@@ -150,6 +152,7 @@ export function train(rt: Runtime, model: CompiledModel, data: TrainingSet, thet
   const lr = checkFinite("lr", options.lr);
   if (!(lr > 0)) throw new ArgumentError("lr", lr, "a learning rate > 0");
   const evalEvery = checkInt("evalEvery", options.evalEvery ?? TRAIN_DEFAULTS.evalEvery, 1);
+  const evalAt = new Set((options.evalAt ?? []).map((e, i) => checkInt(`evalAt[${i}]`, e, 0)));
   const seed = checkInt("seed", options.seed ?? TRAIN_DEFAULTS.seed, 0);
   const budgetMs = options.budgetMs ?? TRAIN_DEFAULTS.budgetMs;
   if (!(budgetMs > 0)) throw new ArgumentError("budgetMs", budgetMs, "a budget > 0 ms");
@@ -180,7 +183,7 @@ export function train(rt: Runtime, model: CompiledModel, data: TrainingSet, thet
       }
       history.push({
         epoch, steps: totalSteps, logT, batchLogL, logL: ev.logL, accuracy: ev.accuracy, qmin: ev.qmin, testAccuracy: te?.accuracy ?? null, testLogL: te?.logL ?? null, lr: rate, collapse: nc,
-        ...(options.observe ? { observed: options.observe(trainer.params, trainer) } : {}),
+        ...(options.observe ? { observed: options.observe(trainer.params, trainer, epoch) } : {}),
       });
       return ev;
     };
@@ -200,13 +203,31 @@ export function train(rt: Runtime, model: CompiledModel, data: TrainingSet, thet
         note = `the loss exceeded 1e300 or became non-finite at epoch ${epoch + 1}, step ${r.completed + 1} (lr ${rates[r.completed]}): the rate diverges; θ is the one at the start of that epoch`;
         break;
       }
+      const logT0 = logT;
       for (const x of rates) logT = logAddExp(logT, Math.log(x));
       totalSteps += steps;
       done = epoch + 1;
       const meanLog = r.logLosses.reduce((a, v) => a + v, 0) / steps;
       const last = done === epochs;
       let acc = NaN;
-      if (done % evalEvery === 0 || last) acc = record(done, meanLog, rates[steps - 1]!).accuracy;
+      if (done % evalEvery === 0 || last || evalAt.has(done)) {
+        const ev = record(done, meanLog, rates[steps - 1]!);
+        acc = ev.accuracy;
+        if (ev.logL > DIVERGED_LOG_LOSS) {
+          // the batches stayed below 1e300 but the loss after the epoch's last step did not: as for a batch, the
+          // epoch is undone (θ, velocity, statistics and its record)
+          history.pop();
+          trainer.params = before;
+          trainer.velocity = vBefore;
+          if (sBefore.length) trainer.runningStats = sBefore;
+          done = epoch;
+          totalSteps -= steps;
+          logT = logT0;
+          status = "diverged";
+          note = `the training loss exceeded 1e300 (log L = ${ev.logL.toFixed(1)}) after epoch ${epoch + 1}, step ${steps} (lr ${rates[steps - 1]}): the rate diverges; θ is the one at the start of that epoch`;
+          break;
+        }
+      }
       if (options.stopAtAccuracy !== undefined && acc >= options.stopAtAccuracy) {
         if (!last) {
           status = "accuracy";
