@@ -11,6 +11,7 @@ import { createPool } from "./pool.js";
 import { openJob, runJob, type JobOutcome, type OpenJob } from "./runner.js";
 import { writeReport } from "./output/report.js";
 import type { Shard } from "./store/store.js";
+import { SharedItems } from "./store/shared.js";
 
 export interface Job {
   exp: AnyExperiment;
@@ -65,6 +66,7 @@ export async function execute(jobs: Job[], o: ExecuteOptions): Promise<number> {
   const sig = signals(ctl);
   let pool: LabPool | undefined;
   const outcomes: { job: OpenJob; outcome: JobOutcome }[] = [];
+  const shared = new SharedItems(join(o.outDir, ".shared"));
   let current: OpenJob | undefined;
   const interrupted = () => {
     const kept = current ? ` — finished items are kept in ${join(current.dir, "items")}` : "";
@@ -78,7 +80,7 @@ export async function execute(jobs: Job[], o: ExecuteOptions): Promise<number> {
       const outcome = await runJob(job, {
         resume: o.resume, shard: o.shard, signal: ctl.signal, command: o.command,
         pool: () => (pool ??= createPool(o.workers)),
-        warn,
+        warn, shared,
       });
       outcomes.push({ job, outcome });
       if (outcome.state === "done") {

@@ -10,6 +10,7 @@ import { renderFigure } from "./output/render.js";
 import { toCsv, toJsonl } from "./output/tables.js";
 import type { SummaryFile } from "./output/report.js";
 import { ItemStore, RUN_SCHEMA, inShard, type Shard } from "./store/store.js";
+import type { SharedItems } from "./store/shared.js";
 
 export interface JobOptions {
   resume: boolean;
@@ -20,6 +21,8 @@ export interface JobOptions {
   /** the worker pool, made on first use and shared by every job of a command */
   pool: () => LabPool;
   warn: (line: string) => void;
+  /** results shared with the other experiments of the output directory (Experiment.shareKey) */
+  shared?: SharedItems;
 }
 
 export interface JobOutcome {
@@ -49,8 +52,32 @@ export async function runJob(job: OpenJob, o: JobOptions): Promise<JobOutcome> {
   const { exp, spec, dir, items, store } = job;
   const have = store.finished();
   const mine = items.map((_, i) => i).filter((i) => inShard(i, o.shard));
-  const todo = mine.filter((i) => !have.has(i));
+  let todo = mine.filter((i) => !have.has(i));
   const progress = new Progress(exp.id, mine.length, mine.length - todo.length);
+  const label = (i: number) => exp.label?.(items[i]) ?? "";
+  // items with a share key: taken from the directory's shared results when there, computed once when repeated
+  const keys = new Map<number, string>(), twins = new Map<number, number[]>();
+  if (o.shared && exp.shareKey) {
+    const first = new Map<string, number>();
+    todo = todo.filter((i) => {
+      const key = exp.shareKey!(items[i]);
+      keys.set(i, key);
+      const hit = o.shared!.get(exp, key);
+      if (hit !== undefined) {
+        store.save(i, hit);
+        progress.tick(`${label(i)} (shared)`, i);
+        return false;
+      }
+      const f = first.get(key);
+      if (f !== undefined) {
+        twins.get(f)!.push(i);
+        return false;
+      }
+      first.set(key, i);
+      twins.set(i, []);
+      return true;
+    });
+  }
   try {
     if (todo.length > 0) {
       await o.pool().map(
@@ -58,10 +85,16 @@ export async function runJob(job: OpenJob, o: JobOptions): Promise<JobOutcome> {
         {
           signal: o.signal,
           onResult: (j, result) => {
-            store.save(todo[j]!, result);
-            progress.tick(exp.label?.(items[todo[j]!]) ?? "", todo[j]!);
+            const i = todo[j]!, key = keys.get(i);
+            store.save(i, result);
+            if (key !== undefined) o.shared!.put(key, result);
+            progress.tick(label(i), i);
+            for (const t of twins.get(i) ?? []) {
+              store.save(t, result);
+              progress.tick(`${label(t)} (same item)`, t);
+            }
           },
-          onProgress: (j, p) => progress.item(todo[j]!, exp.label?.(items[todo[j]!]) ?? "", p),
+          onProgress: (j, p) => progress.item(todo[j]!, label(todo[j]!), p),
         },
       );
     }

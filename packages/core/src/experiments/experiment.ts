@@ -75,6 +75,10 @@ export interface Experiment<S extends TSchema = TSchema, Item = unknown, R exten
   check?(spec: Static<S>): void;
   /** The work list (deterministic: the same spec gives the same items in the same order). */
   items(spec: Static<S>): Item[];
+  /** A key naming the computation of an item across experiments: two items with the same key (of this or another
+   *  experiment) give the same result (the same pure function of the same input, the same result schema), so a
+   *  runner may compute it once (the CLI keeps them in DIR/.shared/). Absent: items are never shared. */
+  shareKey?(item: Item): string;
   /** A short label of an item for progress lines, e.g. "r = 0.1250". */
   label?(item: Item): string;
   /** Runs one item: pure and worker-safe (a Promise for items that load a solver first, e.g. HiGHS). */
