@@ -84,7 +84,13 @@ export { fig4, runFig4, FIG4_MU, FIG4_MODELS, FIG4_BAND, Fig4SpecSchema, type Fi
 export { fig4n, runFig4n, type Fig4nSpec, type Fig4nItem, type Fig4nResult } from "./experiments/fig4n.js";
 export { thm61, runThm61, type Thm61Spec, type Thm61Item, type Thm61Result, type Thm61Point } from "./experiments/thm61.js";
 export { ulpmExperiment, runUlpm, ULPM_METRICS, type UlpmSpec, type UlpmItem, type UlpmResult, type UlpmPoint } from "./experiments/ulpm.js";
-export { sqDynamics, runSqDynamics, type SqDynamicsSpec, type SqDynamicsResult } from "./experiments/sq-dynamics.js";
+export { sqDynamics, type SqDynamicsSpec } from "./experiments/sq-dynamics.js";
+export { runSqNet, sqNetModel, SQ_FULL, SQ_NET_FIELDS, SqNetResultSchema, type SqNetItem, type SqNetResult } from "./experiments/sq-net.js";
+export { sqMargins, type SqMarginsSpec } from "./experiments/sq-margins.js";
+export { sqNc, type SqNcSpec } from "./experiments/sq-nc.js";
+export { sqRandomLabels, type SqRandomLabelsSpec } from "./experiments/sq-random-labels.js";
+export { sqRhoAcc, type SqRhoAccSpec } from "./experiments/sq-rho-acc.js";
+export { sqRuns, type SqRunsSpec } from "./experiments/sq-runs.js";
 export { sqToy, runSqToy, type SqToySpec, type SqToyResult } from "./experiments/sq-toy.js";
 export { counterexamples, runCounterexamples, type CounterexamplesSpec, type CounterexamplesResult } from "./experiments/counterexamples.js";
 export { solveLpHighs, type LpProblem, type LpResult as HighsResult } from "./certify/highs.js";

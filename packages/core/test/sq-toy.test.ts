@@ -28,20 +28,3 @@ describe("sq-toy", () => {
     expect(() => parseExperimentSpec(sqToy, { cases: [{ mu: 0.9, M: 0.5, lambda: 0, rho0: 1 }] })).toThrow(/cases\[0\]\.M: .*M ≥ μ²/);
   });
 });
-
-describe("sq-dynamics (seed 001 Fig. 2), a short run", () => {
-  it("records ρ = ‖W_L‖_F from the initialization on, the loss and the test error, every epoch", async () => {
-    const { registerMnist, runSqDynamics } = await import("../src/index.js");
-    const { createRequire } = await import("node:module");
-    registerMnist(() => (createRequire(import.meta.url)("mnist") as { raw: number[]; length: number }[]).map((d) => ({ count: d.length, raw: d.raw })));
-    const r = runSqDynamics(rt, { init: 0.5, weightDecay: 0.01, perClass: 20, testPerClass: 10, epochs: 3, batch: 8 });
-    expect(r.status).toBe("epochs");
-    expect(r.epochs).toEqual([0, 1, 2, 3]);
-    expect(r.rho[0]).toBeCloseTo(0.5, 12); // the last layer's initial Frobenius norm
-    expect(r.rho[3]).not.toBe(r.rho[0]);
-    expect(r.trainLoss.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
-    expect(r.testError.every((v) => v >= 0 && v <= 1)).toBe(true);
-    expect(r.marginSpread.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
-    expect(r.marginMean.length).toBe(4);
-  });
-});
