@@ -38,6 +38,8 @@ export { ballSurfaces, gaussianPair, gaussianClasses, sphereDirections } from ".
 export { DataSpecSchema, DATA_KINDS, makeDataset, inlineCsv, type DataSpec } from "./data/spec.js";
 export { parseCsv, CsvError, type CsvOptions } from "./data/csv.js";
 export { registerMnist, mnistDigits, type MnistDigits, type DigitImages } from "./data/digits.js";
+export { registerFileReader, readTextFile } from "./data/files.js";
+export { imageClassesFromCsv } from "./data/image-csv.js";
 export { mnistSubset, MNIST_PIXELS, type MnistOptions } from "./data/mnist.js";
 export { checkTrainingSet, toTrainingSet, type TrainingSet, type TrainingSetLike, type LossName, type KinkReport } from "./dynamics/problem.js";
 

