@@ -81,12 +81,13 @@ for (const f of sources) {
 for (const f of rows.keys()) if (!sources.includes(f)) problems.push(`${MAP}: a row for ${f}, which does not exist`);
 
 if (process.argv.includes("--write")) {
-  const lines = text.split("\n").map((line) => {
-    const m = ROW.exec(line);
-    return m && sources.includes(m[1]) ? `| \`${m[1]}\` | ${m[2]} | ${shown(m[1])} |` : line;
-  });
-  const missing = sources.filter((f) => !rows.has(f)).map((f) => `| \`${f}\` | TODO | ${shown(f)} |`);
-  writeFileSync(MAP, lines.join("\n") + (missing.length ? `\n${missing.join("\n")}\n` : ""));
+  // one table, in path order, where the first row stands: rows of files that exist (imports rewritten), new ones
+  // with responsibility "TODO"; whatever text follows the table is kept after it
+  const lines = text.split("\n"), first = lines.findIndex((l) => ROW.test(l));
+  const missing = sources.filter((f) => !rows.has(f));
+  const table = sources.map((f) => `| \`${f}\` | ${rows.get(f)?.responsibility ?? "TODO"} | ${shown(f)} |`);
+  const rest = lines.slice(first).filter((l) => !ROW.test(l)).join("\n").trim();
+  writeFileSync(MAP, [...lines.slice(0, first), ...table].join("\n") + "\n" + (rest ? `\n${rest}\n` : ""));
   console.log(`architecture: ${MAP} rewritten (${missing.length} new rows)`);
 } else if (problems.length) {
   console.error(`architecture: ${problems.length} problem(s)\n  ${problems.join("\n  ")}`);
