@@ -14,6 +14,18 @@ export interface SqDynamicsRuns {
   runs: SqNetResult[];
 }
 
+/** The fraction of the epochs at the end over which eq. 11 is checked: SGD's stationarity holds on average, and the
+ *  margins measured at one evaluation scatter with the batch-norm running statistics (±5% in ρ_eq between
+ *  neighbouring evaluations at 1000 epochs), while ρ itself moves by < 1% over this tail. */
+export const TAIL = 0.2;
+
+/** ρ and ρ_eq = mean μ/(mean M + λ) over the evaluations in the last TAIL of a run's epochs. */
+export function tailEq(r: SqNetResult): { rho: number; rhoEq: number } {
+  const from = r.epochs.at(-1)! * (1 - TAIL), at = r.epochs.map((e, i) => (e >= from ? i : -1)).filter((i) => i >= 0);
+  const mean = (v: number[]) => at.reduce((a, i) => a + v[i]!, 0) / at.length;
+  return { rho: mean(r.rho), rhoEq: mean(r.mu) / (mean(r.M) + r.weightDecay) };
+}
+
 /** max/min of the final ρ of some runs. */
 export const rhoRatio = (rs: SqNetResult[]) => Math.max(...rs.map((r) => r.rho.at(-1)!)) / Math.min(...rs.map((r) => r.rho.at(-1)!));
 
@@ -40,7 +52,7 @@ export const sqDynamics = defineExperiment({
     const byWd = new Map<number, SqNetResult[]>();
     for (const r of ok) byWd.set(r.weightDecay, [...(byWd.get(r.weightDecay) ?? []), r]);
     const wd = [...byWd.entries()].filter(([l]) => l > 0), none = byWd.get(0);
-    const eqErr = (r: SqNetResult) => Math.abs(r.rho.at(-1)! - r.rhoEq.at(-1)!) / r.rhoEq.at(-1)!;
+    const eqErr = (r: SqNetResult) => { const t = tailEq(r); return Math.abs(t.rho - t.rhoEq) / t.rhoEq; };
     const wdRuns = ok.filter((r) => r.weightDecay > 0);
     return {
       shows: "Seed 001's Fig. 2 on two MNIST digits: the scale ρ, the training loss and the test error of a batch-normalized conv net trained with the square loss, from a small and a large initialization, with and without weight decay.",
@@ -49,8 +61,8 @@ export const sqDynamics = defineExperiment({
         ...wd.map(([l, rs]) => ({ claim: `with weight decay ${l}, the final ρ across inits varies by ≤ 20% (after ${rs[0]!.epochs.at(-1)} epochs)`, closedForm: "max/min ≤ 1.2", measured: `max/min = ${rhoRatio(rs).toFixed(3)} (${rs.map((r) => `init ${r.init}: ${r.rho.at(-1)!.toFixed(4)}`).join(", ")})`, holds: rs.length > 1 && rhoRatio(rs) <= 1.2 })),
         ...(none && none.length > 1 ? [{ claim: "without weight decay the final ρ depends on the initialization", closedForm: "max/min more than twice the weight-decay runs'", measured: `max/min = ${rhoRatio(none).toFixed(3)}`, holds: wd.every(([, rs]) => rhoRatio(none) > 2 * rhoRatio(rs)) }] : []),
         ...(wdRuns.length ? [{
-          claim: "at the end of a weight-decay run ρ equals ρ_eq = μ/(M + λ) from the measured margins within 2% (eq. 11)", closedForm: "|ρ − ρ_eq|/ρ_eq ≤ 0.02",
-          measured: wdRuns.map((r) => `${sqRunLabel(r)}: ρ ${r.rho.at(-1)!.toFixed(4)}, ρ_eq ${r.rhoEq.at(-1)!.toFixed(4)} (${(100 * eqErr(r)).toFixed(2)}%)`).join("; "),
+          claim: `at the end of a weight-decay run ρ equals ρ_eq = μ/(M + λ) from the measured margins within 2% (eq. 11; μ, M and ρ averaged over the evaluations of the last ${100 * TAIL}% of the epochs)`, closedForm: "|ρ − ρ_eq|/ρ_eq ≤ 0.02",
+          measured: wdRuns.map((r) => `${sqRunLabel(r)}: ρ ${tailEq(r).rho.toFixed(4)}, ρ_eq ${tailEq(r).rhoEq.toFixed(4)} (${(100 * eqErr(r)).toFixed(2)}%)`).join("; "),
           holds: wdRuns.every((r) => eqErr(r) <= 0.02),
         }] : []),
         { claim: "no run diverged", closedForm: "status epochs", measured: diverged.length ? diverged.map((r) => `${sqRunLabel(r)}: ${r.note}`).join("; ") : "all ran every epoch", holds: diverged.length === 0 },
