@@ -17,7 +17,7 @@ import type { RunSpec } from "./run-spec.js";
 
 export const ProbeSpecSchema = Strict({
   run: Type.Unknown({ description: "a parsed run spec (defaults filled in: parseExperimentSpec(getExperiment(\"run\"), spec))" }),
-  theta: Type.Array(Num(), { minItems: 1, description: "the parameters, in the model's order" }),
+  theta: Nullable(Type.Array(Num(), { minItems: 1 }), { description: "the parameters, in the model's order; null: the run's θ0" }),
   points: Strict({
     rows: Int(0, 1_000_000, { description: "number of points" }),
     data: Type.Array(Num(), { description: "rows × inputs values, row-major" }),
@@ -34,6 +34,7 @@ export const ProbeResultSchema = Strict({
   columns: Int(1, undefined, { description: "the model's outputs per point" }),
   train: Strict({ accuracy: Num(), log10Loss: N(), qmin: N(), normalizedMargin: N(), smoothedMargin: N() }),
   test: Nullable(Strict({ accuracy: Num() })),
+  theta: Type.Array(Num(), { description: "the θ probed" }),
 });
 export type ProbeResult = Static<typeof ProbeResultSchema>;
 
@@ -58,8 +59,8 @@ export function runProbe(rt: Runtime, spec: ProbeSpec): ProbeResult {
     const prepared = prepareRun(spec.run as RunSpec);
     last = { key, prepared, lambda: inferLambda(prepared.model).lambda };
   }
-  const { model, data } = last.prepared;
-  const theta = Float64Array.from(spec.theta);
+  const { model, data, theta0 } = last.prepared;
+  const theta = spec.theta === null ? theta0 : Float64Array.from(spec.theta);
   if (theta.length !== model.size) throw new ArgumentError("theta", `${theta.length} values`, `${model.size} (the model's parameters)`);
   const ev = new ModelEvaluator(rt, model);
   const d = model.inputs;
@@ -79,6 +80,7 @@ export function runProbe(rt: Runtime, spec: ProbeSpec): ProbeResult {
     columns: model.outputs,
     train: { accuracy: accuracy(ev, theta, data), log10Loss: fin(m.logL / Math.LN10), qmin: fin(m.qmin), normalizedMargin: fin(m.normalizedMargin), smoothedMargin: fin(m.smoothedMargin) },
     test,
+    theta: Array.from(theta),
   };
 }
 
