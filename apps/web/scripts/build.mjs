@@ -25,6 +25,7 @@ const result = await build({
   logLevel: "warning",
 });
 await copyFile(`${root}src/index.html`, `${outdir}/index.html`);
+await copyFile(fileURLToPath(import.meta.resolve("uplot/dist/uPlot.min.css")), `${outdir}/uPlot.min.css`);
 
 const sizes = Object.entries(result.metafile.outputs)
   .filter(([file]) => file.endsWith(".js"))

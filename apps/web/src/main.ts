@@ -1,179 +1,385 @@
-// The demo page: reads the form, sends plain specs to a comlink Worker running core's Lab (the kernels live
-// there), and shows numbers and a figure. The main thread only parses input, formats and draws.
-import { ItemError, LabPool, type OdeResult, type OdeSpec, type WorkerHandle } from "@marginflow/core";
-import { decaySpec, wasmPanelsHash, oscillatorError, oscillatorExact, oscillatorFigure, oscillatorProblem, specForDisplay, type OscillatorProblem } from "./specs.js";
-import { clearFigure, drawFigure } from "./figure.js";
+// The lab's main page: reads the controls into a PageState (kept in the URL), builds the dataset and the `marginflow
+// run` spec from it (state.ts, data.ts, spec.ts: DOM-free), runs the spec in workers (live.ts) and draws the frames
+// (draw.ts). Every change is validated first; a bad value is a message naming the field, and the state is kept.
+import { ArgumentError, PLANE_FEATURES, getExperiment, type PlaneFeature, type RunResult, type RunSpec } from "@marginflow/core";
+import { DEFAULT_STATE, decodeState, encodeState, LIMITS, type PageState } from "./state.js";
+import { gridInputs, loadCsv, makePageData, type PageData } from "./data.js";
+import { fnv1a, inlineData, outputsOf, parseRunSpec, pinInit, runSpecOf } from "./spec.js";
+import { LiveRunner, type Frame, type ProbeInputs } from "./live.js";
+import { Charts, Heatmap } from "./draw.js";
+import { drawFigure } from "./figure.js";
 
-type State = "idle" | "running" | "done" | "error" | "cancelled";
+/** Heatmap cells per side. */
+const GRID = 64;
+const FEATURE_LABELS: Record<PlaneFeature, string> = { x1: "x₁", x2: "x₂", "x1^2": "x₁²", "x2^2": "x₂²", x1x2: "x₁x₂", "sin(x1)": "sin x₁", "sin(x2)": "sin x₂" };
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
   if (!el) throw new Error(`page: missing #${id}`);
   return el as T;
 };
-const form = $<HTMLFormElement>("controls");
-const runButton = $<HTMLButtonElement>("run");
-const cancelButton = $<HTMLButtonElement>("cancel");
-const status = $("status");
-const message = $("message");
-const figure = $("figure");
-const inputs = ["omega", "periods", "rtol", "atol", "maxSteps"].map((id) => $<HTMLInputElement>(id));
-const OUTPUT_IDS = ["osc-status", "final-t", "final-y0", "final-y1", "exact-y0", "exact-y1", "error", "dense-error",
-  "nfev", "steps", "elapsed", "event-status", "event-t", "event-error", "event-nfev"];
+const message = $("message"), status = $("status");
+const heatmap = new Heatmap($<HTMLCanvasElement>("heatmap"), GRID);
+const charts = new Charts({ loss: $("chart-loss"), accuracy: $("chart-accuracy"), margin: $("chart-margin") });
+const runner = new LiveRunner();
 
-// ---- the workers: core's LabPool over browser Workers (the same scheduler the CLI runs over
-// node:worker_threads); cancelling aborts the pool, which terminates its workers and respawns them on demand ----
-function browserWorker(): WorkerHandle {
-  const w = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-  return {
-    endpoint: w,
-    terminate: () => w.terminate(),
-    onExit: (cb) => w.addEventListener("error", (e) => cb(new Error(`the worker failed: ${e.message || "could not load worker.js"}`))),
-  };
+// ---- the page's model: a valid state, its data, its spec; the run's frames and which one is shown ----
+interface Built {
+  state: PageState;
+  data: PageData;
+  /** the spec as exported (what `marginflow run` reads) */
+  spec: Record<string, unknown>;
+  /** the same, parsed by core: what the worker runs */
+  parsed: RunSpec;
+  probe: ProbeInputs;
 }
-const pool = new LabPool(browserWorker, Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1)));
-let controller = new AbortController();
+let built: Built;
+let frames: Frame[] = [];
+let cursor = -1;
+let playing = false;
+let result: RunResult | null = null;
+let initial: Frame | null = null;
+let dirty = true;
 
-/** Runs one spec on the pool; rejects at once if the run is cancelled or its worker dies. */
-async function runInWorker(spec: OdeSpec): Promise<OdeResult> {
-  try {
-    const [result] = await pool.map([{ experiment: "ode", item: spec }], { signal: controller.signal });
-    return result as OdeResult;
-  } catch (e) {
-    throw e instanceof ItemError ? e.cause : e; // show the item's own typed error
-  }
+function build(state: PageState): Built {
+  const data = makePageData(state);
+  const spec = pinInit(runSpecOf(state, data));
+  const parsed = parseRunSpec(spec);
+  const grid = gridInputs(data.bounds, GRID, state.features);
+  const test = data.test.length ? inlineData(state, data.test, outputsOf(state, data.classes)) : null;
+  return { state, data, spec, parsed, probe: { grid: { rows: GRID * GRID, data: grid }, test } };
 }
 
-// ---- page state ----
-function setState(state: State, text: string): void {
+function setStatus(state: string, text: string): void {
   document.body.dataset.state = state;
   status.textContent = text;
-  runButton.disabled = state === "running";
-  cancelButton.disabled = state !== "running";
+  $<HTMLButtonElement>("cancel").disabled = !runner.running;
+  $("play").textContent = playing && state === "running" ? "Pause" : "Play";
+  $("play").setAttribute("aria-pressed", String(playing && state === "running"));
 }
 
-/** Writes a value: formatted text for people, the exact value (round-trip String) in data-value for tools. */
-function put(id: string, value: number | string, text = String(value)): void {
-  const el = $(id);
-  el.textContent = text;
-  el.dataset.value = String(value);
+function showError(e: unknown, control?: HTMLElement): void {
+  const err = e instanceof Error ? e : new Error(String(e));
+  // core's errors name the field and the fix in their message; other errors are shown with their kind
+  message.textContent = err instanceof ArgumentError || err.name === "Error" ? err.message : `${err.name}: ${err.message}`;
+  message.hidden = false;
+  control?.setAttribute("aria-invalid", "true");
 }
 
-function clearOutputs(): void {
-  for (const id of OUTPUT_IDS) {
-    $(id).textContent = "—";
-    delete $(id).dataset.value;
-  }
+function clearError(): void {
   message.hidden = true;
   message.textContent = "";
-  for (const input of inputs) input.removeAttribute("aria-invalid");
-  clearFigure(figure);
-  delete figure.dataset.hash;
+  for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
 }
 
-/** The form's values: numbers, or the typed text when it does not parse (so the error message can quote it). */
-function readInput(input: HTMLInputElement): number | string {
-  const text = input.value.trim();
-  const value = Number(text);
-  return text !== "" && Number.isFinite(value) ? value : text;
+/** Writes a value: text for people, the exact value in data-value for tools. */
+function put(id: string, value: number | string | null, text = value === null ? "—" : String(value)): void {
+  const el = $(id);
+  el.textContent = text;
+  if (value === null) delete el.dataset.value;
+  else el.dataset.value = String(value);
 }
 
-function showError(e: unknown): void {
-  const err = e instanceof Error ? e : new Error(String(e));
-  message.textContent = err.name && err.name !== "Error" ? `${err.name}: ${err.message}` : err.message;
-  message.hidden = false;
-  // Mark the input the message names (core's messages start with the argument: "options.rtol: …").
-  const named = /^(options\.)?(\w+|ω)\b/.exec(err.message)?.[2];
-  const input = inputs.find((i) => i.id === (named === "ω" ? "omega" : named));
-  input?.setAttribute("aria-invalid", "true");
-  input?.focus();
-}
+// ---- controls ⇄ state ----
+const NUMERIC = ["n", "noise", "radius", "classes", "seed", "log10T", "lr", "steps", "momentum", "weightDecay", "batch"] as const;
+const CHECKS = ["bias", "residual", "layerNorm", "adaptive"] as const;
+const SELECTS = ["dataset", "activation", "loss", "dynamics"] as const;
 
-// ---- results ----
-async function showOscillator(p: OscillatorProblem, r: OdeResult, ms: number): Promise<void> {
-  const [c, s] = oscillatorExact(p.omega, r.t);
-  const y = r.y.map((v) => v ?? NaN);
-  put("osc-status", r.status);
-  put("final-t", r.t);
-  put("final-y0", y[0]!);
-  put("final-y1", y[1]!);
-  put("exact-y0", c);
-  put("exact-y1", s);
-  const err = oscillatorError(p.omega, r.t, y);
-  put("error", err, err.toExponential(3));
-  const dense = r.tOut.map((t, i) => oscillatorError(p.omega, t, r.yOut[i]!.map((v) => v ?? NaN)));
-  const maxDense = dense.reduce((a, b) => Math.max(a, b), 0);
-  put("dense-error", maxDense, `${maxDense.toExponential(3)} over ${r.tOut.length} times`);
-  put("nfev", r.stats.nfev);
-  put("steps", r.stats.accepted, `${r.stats.accepted} / ${r.stats.rejected}`);
-  put("elapsed", ms, `${ms.toFixed(1)} ms`);
-  const fig = oscillatorFigure(p, r);
-  await drawFigure(figure, fig);
-  figure.dataset.hash = wasmPanelsHash(fig);
-}
-
-function showDecay(r: OdeResult): void {
-  const ev = r.events[0];
-  put("event-status", r.status);
-  put("event-nfev", r.stats.nfev);
-  if (!ev) return put("event-t", "no event located");
-  put("event-t", ev.t);
-  const err = Math.abs(ev.t - Math.LN2);
-  put("event-error", err, err.toExponential(3));
-}
-
-// ---- the Run button ----
-let runs = 0;
-async function run(): Promise<void> {
-  if (document.body.dataset.state === "running") return;
-  const id = ++runs;
-  clearOutputs();
-  const started = performance.now();
-  setState("running", "running…");
-  const ticker = setInterval(() => {
-    status.textContent = `running… ${((performance.now() - started) / 1000).toFixed(1)} s`;
-  }, 100);
-  try {
-    // The event example does not depend on the form, so a bad input never hides it.
-    $("spec").textContent = specForDisplay(decaySpec);
-    showDecay(await runInWorker(decaySpec));
-    if (id !== runs) return;
-    const problem = oscillatorProblem({
-      omega: readInput(inputs[0]!),
-      periods: readInput(inputs[1]!),
-      rtol: readInput(inputs[2]!),
-      atol: readInput(inputs[3]!),
-      maxSteps: readInput(inputs[4]!),
-    });
-    $("spec").textContent = `${specForDisplay(decaySpec)}\n\n${specForDisplay(problem.spec)}`;
-    const t0 = performance.now();
-    const osc = await runInWorker(problem.spec);
-    const ms = performance.now() - t0;
-    if (id !== runs) return;
-    await showOscillator(problem, osc, ms);
-    const secs = ((performance.now() - started) / 1000).toFixed(2);
-    const early = osc.status === "done" ? "" : ` — stopped early (${osc.status}) at t = ${osc.t.toPrecision(6)} of ${problem.T.toPrecision(6)}`;
-    setState("done", `done in ${secs} s${early}`);
-  } catch (e) {
-    if (id !== runs) return;
-    showError(e);
-    setState("error", "failed — see the message below");
-  } finally {
-    clearInterval(ticker);
+function renderControls(s: PageState): void {
+  for (const k of NUMERIC) $<HTMLInputElement>(k).value = String(s[k]);
+  for (const k of CHECKS) $<HTMLInputElement>(k).checked = s[k];
+  for (const k of SELECTS) $<HTMLSelectElement>(k).value = s[k];
+  $<HTMLInputElement>("ratio").value = String(s.ratio);
+  $("ratio-out").textContent = `${Math.round(s.ratio * 100)}%`;
+  $<HTMLInputElement>("stopLog10Loss").value = s.stopLog10Loss === null ? "" : String(s.stopLog10Loss);
+  for (const f of PLANE_FEATURES) $<HTMLInputElement>(`feature-${f}`).checked = s.features.includes(f);
+  const layers = $("layers");
+  layers.replaceChildren(...s.hidden.map((w, i) => {
+    const label = document.createElement("label");
+    label.textContent = `layer ${i + 1}`;
+    const input = document.createElement("input");
+    Object.assign(input, { type: "number", min: "1", max: String(LIMITS.width[1]), step: "1", id: `width-${i}`, value: String(w) });
+    input.setAttribute("aria-label", `units in hidden layer ${i + 1}`);
+    input.addEventListener("change", () => change(input, (q) => q.set("hidden", s.hidden.map((x, j) => (j === i ? input.value : String(x))).join(","))));
+    label.append(input);
+    return label;
+  }));
+  $("layer-count").textContent = `${s.hidden.length} hidden layer${s.hidden.length === 1 ? "" : "s"}`;
+  $<HTMLButtonElement>("layer-add").disabled = s.hidden.length >= LIMITS.layers;
+  $<HTMLButtonElement>("layer-remove").disabled = s.hidden.length === 0;
+  // fields that do not apply are disabled (and say so to assistive technology)
+  const off = (id: string, disabled: boolean) => void ($<HTMLInputElement>(id).disabled = disabled);
+  off("radius", s.dataset !== "balls");
+  off("classes", s.dataset !== "blobs");
+  off("noise", s.dataset === "balls" || s.dataset === "csv");
+  off("n", s.dataset === "csv");
+  const flow = s.dynamics === "flow";
+  off("log10T", !flow);
+  for (const id of ["lr", "steps", "momentum"]) off(id, flow);
+  off("batch", s.dynamics !== "sgd");
+  off("adaptive", s.dynamics !== "gd");
+  off("residual", s.activation !== "relu");
+  const classes = s.dataset === "blobs" ? s.classes : s.dataset === "csv" ? Math.max(2, ...s.csv.map((p) => p[2] + 1)) : 2;
+  const click = $<HTMLSelectElement>("click-class");
+  const options = classes === 2 ? [["1", "+1 (blue)"], ["-1", "−1 (orange)"]] : Array.from({ length: classes }, (_, c) => [String(c), `class ${c}`]);
+  if (click.options.length !== options.length || click.options[0]?.value !== options[0]![0]) {
+    click.replaceChildren(...options.map(([v, t]) => Object.assign(document.createElement("option"), { value: v, textContent: t })));
   }
+}
+
+/** Applies a state: validates by building its data and spec; on success it becomes the page's state, the run is
+ *  reset and the URL updated; on failure the message names the field and the previous state stays. */
+function apply(next: PageState, control?: HTMLElement): boolean {
+  let b: Built;
+  try {
+    b = build(next);
+  } catch (e) {
+    showError(e, control);
+    return false;
+  }
+  clearError();
+  built = b;
+  renderControls(b.state);
+  history.replaceState(null, "", `#${encodeState(b.state)}`);
+  $("spec-json").textContent = JSON.stringify(b.spec, null, 1);
+  reset();
+  return true;
+}
+
+/** A control's new value, through the URL form (the same parser and messages as a pasted URL). */
+function change(control: HTMLElement, edit: (q: URLSearchParams) => void): void {
+  const q = new URLSearchParams(encodeState(built.state));
+  edit(q);
+  let next: PageState;
+  try {
+    next = decodeState(q.toString());
+  } catch (e) {
+    return showError(e, control);
+  }
+  apply(next, control);
+}
+
+// ---- the run ----
+function reset(): void {
+  const wasRunning = runner.cancel();
+  frames = [];
+  cursor = -1;
+  playing = false;
+  result = null;
+  initial = null;
+  for (const id of ["out-log10t", "out-stop", "out-log10L", "out-acc", "out-gamma", "out-elapsed", "out-frames", "out-hash"]) put(id, null);
+  $("summary").textContent = "";
+  $("run-note").textContent = "";
+  $("figure").replaceChildren();
+  setStatus("idle", wasRunning ? "reset — the running workers were terminated (they restart on Play)" : "ready — press Play");
+  // the model at θ0
+  const b = built;
+  runner.probe(b.parsed, null as unknown as number[], b.probe).then((p) => {
+    if (built !== b || frames.length) return;
+    initial = { log10t: null, log10Loss: p.train.log10Loss, step: 0, phase: null, theta: p.theta, probe: p };
+    dirty = true;
+  }, (e) => built === b && showError(e));
+  dirty = true;
+}
+
+function start(): void {
+  const b = built;
+  frames = [];
+  cursor = -1;
+  result = null;
+  const t0 = performance.now();
+  runner.start(b.parsed, b.probe, {
+    onFrame: (f) => {
+      if (built !== b) return;
+      if (!frames.includes(f)) frames.push(f);
+      if (playing) cursor = frames.length - 1;
+      else if (cursor < 0) cursor = 0;
+      dirty = true;
+      if (runner.running) status.textContent = `running… ${((performance.now() - t0) / 1000).toFixed(1)} s, log₁₀ t = ${f.log10t?.toFixed(2) ?? "—"}${f.phase === "terminal" ? " (terminal-phase clock)" : ""}`;
+    },
+    onDone: (r, ms) => {
+      if (built !== b) return;
+      result = r;
+      (window as unknown as { marginflow: unknown }).marginflow = { result: r, spec: b.spec }; // for tools and tests
+      put("out-stop", r.stop, `${r.stop}${r.note ? " *" : ""}`);
+      $("out-stop").title = r.note ?? "";
+      put("out-elapsed", ms, `${(ms / 1000).toFixed(2)} s`);
+      put("out-hash", fnv1a(JSON.stringify(r)));
+      const s = getExperiment("run").summary(r);
+      $("summary").textContent = [...s.checks.map((c) => `${c.holds === null ? "·" : c.holds ? "✓" : "✗"} ${c.claim} — ${c.measured}`), ...s.numbers.map(([k, v]) => `${k}: ${v}`)].join("\n");
+      if ($<HTMLDetailsElement>("figure-box").open) showFigure();
+      $("run-note").textContent = r.note ?? "";
+      setStatus("done", `done in ${(ms / 1000).toFixed(2)} s — stopped: ${r.stop} at log₁₀ t = ${r.log10t?.toFixed(2) ?? "—"}`);
+      dirty = true;
+    },
+    onError: (e) => {
+      if (built !== b) return;
+      playing = false;
+      showError(e);
+      setStatus("error", "failed — see the message");
+    },
+    onRestart: () => {
+      status.textContent = "a worker died and was restarted; the run is retried";
+    },
+  });
+  setStatus("running", "running…");
+}
+
+/** The run's report figure (core's Vega-Lite description, drawn by Vega): on demand, it is not a live view. */
+function showFigure(): void {
+  const box = $("figure");
+  if (!result || box.childElementCount) return;
+  void drawFigure(box, getExperiment("run").figures(result)[0]!).catch((e) => showError(e));
+}
+
+function play(): void {
+  if (playing && runner.running) {
+    playing = false;
+    setStatus("running", "paused — the worker keeps computing; Play follows it again, Step shows the next frame");
+    return;
+  }
+  playing = true;
+  if (!runner.running && !result) start();
+  else {
+    cursor = frames.length - 1;
+    setStatus(runner.running ? "running" : "done", status.textContent ?? "");
+  }
+  dirty = true;
+}
+
+function step(): void {
+  playing = false;
+  if (!runner.running && !result) return start();
+  cursor = Math.min(cursor + 1, frames.length - 1);
+  setStatus(runner.running ? "running" : "done", `frame ${cursor + 1} of ${frames.length}${runner.running ? " (the worker keeps computing)" : ""}`);
+  dirty = true;
 }
 
 function cancel(): void {
-  if (document.body.dataset.state !== "running") return;
-  runs++;
-  controller.abort();
-  controller = new AbortController();
-  setState("cancelled", "cancelled — the worker was terminated and restarted");
+  if (!runner.cancel()) return;
+  playing = false;
+  setStatus("cancelled", "cancelled — the workers were terminated; they restart on the next run");
 }
 
-form.addEventListener("submit", (e) => {
-  e.preventDefault();
-  void run();
-});
-cancelButton.addEventListener("click", cancel);
-void run();
+// ---- drawing, once per animation frame when something changed ----
+function render(): void {
+  const b = built;
+  const shown = frames.slice(0, cursor + 1);
+  let probed: Frame | null = initial;
+  for (let i = shown.length - 1; i >= 0; i--) if (shown[i]!.probe) { probed = shown[i]!; break; }
+  heatmap.setOutputs(probed?.probe?.outputs ?? null, probed?.probe?.columns ?? 1);
+  heatmap.draw(b.data.bounds, b.data.train, b.data.test, b.data.classes, $<HTMLInputElement>("show-test").checked);
+  charts.show(shown);
+  const f = shown.at(-1);
+  if (f) {
+    put("out-log10t", f.log10t, f.log10t === null ? "—" : f.log10t.toFixed(3));
+    put("out-log10L", f.log10Loss, f.log10Loss === null ? "—" : f.log10Loss.toPrecision(6));
+  }
+  const p = probed?.probe;
+  if (p) {
+    put("out-acc", p.train.accuracy, `${(p.train.accuracy * 100).toFixed(1)}% / ${p.test ? `${(p.test.accuracy * 100).toFixed(1)}%` : "—"}`);
+    put("out-gamma", p.train.normalizedMargin, p.train.normalizedMargin === null ? "—" : p.train.normalizedMargin.toExponential(3));
+  }
+  if (frames.length) put("out-frames", frames.length, `${cursor + 1} / ${frames.length}`);
+  else put("out-frames", null);
+}
+
+function tick(): void {
+  if (dirty) {
+    dirty = false;
+    render();
+  }
+  requestAnimationFrame(tick);
+}
+
+// ---- wiring ----
+function download(name: string, value: unknown): void {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 1)], { type: "application/json" }));
+  const a = Object.assign(document.createElement("a"), { href: url, download: name });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function wire(): void {
+  const features = $("features");
+  for (const f of PLANE_FEATURES) {
+    const label = Object.assign(document.createElement("label"), { className: "check" });
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", id: `feature-${f}` });
+    box.addEventListener("change", () => change(box, (q) => q.set("features", PLANE_FEATURES.filter((g) => (g === f ? box.checked : built.state.features.includes(g))).join(","))));
+    label.append(box, ` ${FEATURE_LABELS[f]}`);
+    features.append(label);
+  }
+  for (const k of [...NUMERIC, ...SELECTS]) {
+    const el = $<HTMLInputElement>(k);
+    el.addEventListener("change", () => change(el, (q) => q.set(k, el.value.trim())));
+  }
+  for (const k of CHECKS) {
+    const el = $<HTMLInputElement>(k);
+    el.addEventListener("change", () => change(el, (q) => q.set(k, el.checked ? "1" : "0")));
+  }
+  const ratio = $<HTMLInputElement>("ratio");
+  ratio.addEventListener("input", () => void ($("ratio-out").textContent = `${Math.round(Number(ratio.value) * 100)}%`));
+  ratio.addEventListener("change", () => change(ratio, (q) => q.set("ratio", ratio.value)));
+  const stop = $<HTMLInputElement>("stopLog10Loss");
+  stop.addEventListener("change", () => change(stop, (q) => q.set("stopLog10Loss", stop.value.trim())));
+  $("regenerate").addEventListener("click", () => apply({ ...built.state, seed: (built.state.seed + 1) % (LIMITS.seed[1] + 1) }));
+  $("layer-add").addEventListener("click", () => apply({ ...built.state, hidden: [...built.state.hidden, built.state.hidden.at(-1) ?? 4] }));
+  $("layer-remove").addEventListener("click", () => apply({ ...built.state, hidden: built.state.hidden.slice(0, -1) }));
+  $("clear-points").addEventListener("click", () => apply({ ...built.state, added: [] }));
+  $("show-test").addEventListener("change", () => void (dirty = true));
+  $("figure-box").addEventListener("toggle", showFigure);
+  const csv = $<HTMLInputElement>("csv");
+  csv.addEventListener("change", async () => {
+    const file = csv.files?.[0];
+    if (!file) return;
+    try {
+      const points = loadCsv(await file.text(), file.name);
+      if (apply({ ...built.state, dataset: "csv", csv: points, added: [] }, csv)) status.textContent = `loaded ${points.length} rows from ${file.name} — press Play`;
+    } catch (e) {
+      showError(e, csv);
+    }
+    csv.value = "";
+  });
+  const canvas = heatmap.canvas;
+  canvas.addEventListener("click", (e) => {
+    const r = canvas.getBoundingClientRect();
+    const [x1, x2] = heatmap.toData(built.data.bounds, ((e.clientX - r.left) / r.width) * canvas.width, ((e.clientY - r.top) / r.height) * canvas.height);
+    const label = Number($<HTMLSelectElement>("click-class").value);
+    apply({ ...built.state, added: [...built.state.added, [x1, x2, label]] });
+  });
+  $("play").addEventListener("click", play);
+  $("step").addEventListener("click", step);
+  $("reset").addEventListener("click", () => apply(built.state));
+  $("cancel").addEventListener("click", cancel);
+  $("export").addEventListener("click", () => download(`${built.spec.name as string}.json`, built.spec));
+  $("export-theta").addEventListener("click", () => {
+    const f = frames[cursor] ?? initial;
+    if (f) download(`${built.spec.name as string}-theta.json`, { log10t: f.log10t, log10Loss: f.log10Loss, step: f.step, theta: f.theta });
+  });
+  window.addEventListener("hashchange", () => {
+    if (location.hash.slice(1) === encodeState(built.state)) return;
+    try {
+      apply(decodeState(location.hash));
+    } catch (e) {
+      showError(e);
+    }
+  });
+  new ResizeObserver(() => charts.resize(Math.max(240, $("chart-loss").clientWidth))).observe($("chart-loss"));
+}
+
+// ---- start: the URL's state, or the defaults with a message saying what was wrong with the URL ----
+wire();
+let first: PageState = { ...DEFAULT_STATE };
+let urlError: string | null = null;
+try {
+  first = decodeState(location.hash);
+} catch (e) {
+  urlError = e instanceof Error ? e.message : String(e);
+}
+built = build({ ...DEFAULT_STATE });
+if (!apply(first)) {
+  urlError = message.textContent;
+  apply({ ...DEFAULT_STATE });
+}
+if (urlError) showError(new Error(`the URL's state: ${urlError} — the page's defaults are shown instead`));
+requestAnimationFrame(tick);

@@ -1,15 +1,21 @@
-// The demo in a real browser (Debian's Chromium via playwright-core, never a downloaded one): the page's Worker
-// runs the WASM kernels and must reproduce the closed forms AND, bit for bit, what core computes in Node.
-import { existsSync } from "node:fs";
+// The lab's main page in a real browser (Debian's Chromium via playwright-core, never a downloaded one): its
+// controls, its URL, CSV uploads, cancel, and — the point of it all — a run's numbers in the page equal the same
+// spec run by core in Node, bit for bit. Also measures what issue 15 asks: time to t = 1e100 and frames per second
+// on the main thread while the workers train. Screenshots go to test/screenshots/ for the README.
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { runOde, runtime, type OdeSpec } from "@marginflow/core";
+import { runOne, runtime } from "@marginflow/core";
 import { DIST, startServer } from "../scripts/serve.mjs";
-import { decaySpec, oscillatorError, oscillatorFigure, oscillatorProblem, wasmPanelsHash } from "../src/specs.js";
+import { DEFAULT_STATE, decodeState } from "../src/state.js";
+import { makePageData } from "../src/data.js";
+import { fnv1a, parseRunSpec, pinInit, runSpecOf } from "../src/spec.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const SHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
 
 let server: Awaited<ReturnType<typeof startServer>>;
 let browser: Browser;
@@ -17,15 +23,12 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: run \`node scripts/ensure-system-deps.mjs chromium\` at the repository root`);
-  }
-  if (!existsSync(join(DIST, "index.html"))) {
-    throw new Error("apps/web/dist/index.html not found: build first with `npx turbo run build` at the repository root");
-  }
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run \`node scripts/ensure-system-deps.mjs chromium\` at the repository root`);
+  if (!existsSync(join(DIST, "index.html"))) throw new Error("apps/web/dist/index.html not found: build first with `npx turbo run build` at the repository root");
+  mkdirSync(SHOTS, { recursive: true });
   server = await startServer({ port: 0 });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  page = await browser.newPage();
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   page.on("pageerror", (e) => pageErrors.push(e.message));
   page.on("console", (m) => void (m.type() === "error" && pageErrors.push(m.text())));
 });
@@ -35,106 +38,277 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Waits until the page has finished a run; returns body[data-state]. */
+const state = () => page.evaluate(() => document.body.dataset.state ?? "");
+async function open(hash = ""): Promise<void> {
+  await page.goto("about:blank"); // a load, not a fragment navigation (which keeps the page's state on a bad hash)
+  await page.goto(`${server.url}${hash ? `#${hash}` : ""}`);
+  await page.waitForFunction(() => document.body.dataset.state === "idle", null, { timeout: 30_000 });
+}
 async function settled(): Promise<string> {
-  await page.waitForFunction(() => ["done", "error", "cancelled"].includes(document.body.dataset.state ?? ""), null, { timeout: 90_000 });
-  return page.evaluate(() => document.body.dataset.state ?? "");
+  await page.waitForFunction(() => ["done", "error", "cancelled"].includes(document.body.dataset.state ?? ""), null, { timeout: 120_000 });
+  return state();
+}
+/** Resolves after the page has painted twice (its frame loop draws on requestAnimationFrame). */
+const painted = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+const hash = () => page.evaluate(() => location.hash.slice(1));
+const specInPage = async () => JSON.parse((await page.textContent("#spec-json"))!) as Record<string, unknown>;
+const value = async (id: string) => page.getAttribute(`#${id}`, "data-value");
+const message = async () => ((await page.isVisible("#message")) ? (await page.textContent("#message")) ?? "" : "");
+
+/** Starts counting animation frames on the main thread (requestAnimationFrame). */
+const countFrames = () => page.evaluate(() => {
+  const w = window as unknown as { fps: { times: number[]; on: boolean } };
+  w.fps = { times: [], on: true };
+  const tick = (t: number) => {
+    if (!w.fps.on) return;
+    w.fps.times.push(t);
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+});
+/** Stops counting: frames per second over the window, and the longest gap between two frames. */
+const framesPerSecond = () => page.evaluate(() => {
+  const w = window as unknown as { fps: { times: number[]; on: boolean } };
+  w.fps.on = false;
+  const t = w.fps.times;
+  const gaps = t.slice(1).map((x, i) => x - t[i]!);
+  return { frames: t.length, fps: (t.length - 1) / ((t.at(-1)! - t[0]!) / 1000), worst: Math.max(...gaps) };
+});
+
+/** The page's spec run by core in Node, through the function the worker runs: its result's hash. */
+async function nodeHash(spec: unknown): Promise<string> {
+  return fnv1a(JSON.stringify(runOne(await runtime(), parseRunSpec(spec))));
 }
 
-/** The exact number the page wrote into #id (data-value holds the round-trip String of the double). */
-async function value(id: string): Promise<number> {
-  const raw = await page.getAttribute(`#${id}`, "data-value");
-  expect(raw, `#${id} has a value`).not.toBeNull();
-  return Number(raw);
+/** The leaves of two results that are not the same double: path, page, Node. */
+function differences(a: unknown, b: unknown, path = "result", out: [string, unknown, unknown][] = []): [string, unknown, unknown][] {
+  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, out);
+  } else if (!Object.is(a, b)) out.push([path, a, b]);
+  return out;
 }
 
-/** The IEEE-754 bits of a double, as hex, for bitwise comparisons with readable failures. */
-function bits(x: number): string {
-  return new BigUint64Array(new Float64Array([x]).buffer)[0]!.toString(16).padStart(16, "0");
+/** The page's last result against Node's run of the page's spec: identical, leaf by leaf (the differing leaves are
+ *  printed with their relative size when they are not). */
+async function compareWithNode(): Promise<{ differing: number; leaves: number; worst: number; fields: string[] }> {
+  const { result, spec } = await page.evaluate(() => (window as unknown as { marginflow: { result: unknown; spec: unknown } }).marginflow);
+  const node = runOne(await runtime(), parseRunSpec(spec));
+  const d = differences(result, JSON.parse(JSON.stringify(node)));
+  const leaves = JSON.stringify(node).split(/[,[{]/).length;
+  const worst = Math.max(0, ...d.map(([, x, y]) => (typeof x === "number" && typeof y === "number" ? Math.abs(x - y) / Math.max(Math.abs(y), 1e-300) : Infinity)));
+  const fields = [...new Set(d.map(([p]) => p.replace(/\.\d+/g, "[]")))];
+  return { differing: d.length, leaves, worst, fields };
 }
 
-/** The same spec integrated by core in Node, through the function the worker runs. */
-async function integrateInNode(spec: OdeSpec) {
-  return runOde(await runtime(), spec);
-}
-
-describe("web demo in Chromium", () => {
-  test("the browser worker's oscillator is within 1e-8 of (cos t, −sin t) after 100 periods and bitwise equal to Node's", async () => {
-    await page.goto(server.url);
+describe("the main page in Chromium", () => {
+  test("the default network reaches t = 1e100 in under 10 s with the heatmap and charts updating; its trajectory is bitwise Node's", async () => {
+    await open();
+    // the page's data are the ones Node builds from the same state with core's generators — to the last bit or
+    // two: Gaussian draws use Math.log/cos/sin, whose last bit differs between V8 builds (so the spec carries θ0)
+    const spec = await specInPage();
+    const node = pinInit(runSpecOf({ ...DEFAULT_STATE }, makePageData({ ...DEFAULT_STATE })));
+    const X = (s: Record<string, unknown>) => (s.data as { X: number[][] }).X.flat();
+    X(spec).forEach((x, i) => expect(Math.abs(x - X(node)[i]!)).toBeLessThanOrEqual(4e-16 * Math.max(1, Math.abs(x))));
+    expect((spec.data as { labels: number[] }).labels).toEqual((node.data as { labels: number[] }).labels);
+    expect(spec.init).toMatchObject({ kind: "values" });
+    // frames per second on the main thread, counted with requestAnimationFrame while the workers train
+    await countFrames();
+    await page.click("#play");
     expect(await settled()).toBe("done");
-
-    const y = [await value("final-y0"), await value("final-y1")];
-    const T = await value("final-t");
-    const err = await value("error");
-    expect(err).toBeLessThanOrEqual(1e-8);
-    expect(oscillatorError(1, T, y)).toBe(err);
-
-    // Same spec (built by the page's own specs.ts), integrated by core in Node.
-    const { spec } = oscillatorProblem({ omega: 1, periods: 100, rtol: 1e-10, atol: 1e-10, maxSteps: 1_000_000 });
-    const node = await integrateInNode(spec);
-    expect(T).toBe(node.t);
-    expect(y.map(bits)).toEqual(node.y.map((v) => bits(v!)));
-    expect(await value("nfev")).toBe(node.stats.nfev);
-    expect(await value("steps")).toBe(node.stats.accepted);
-    expect(await page.textContent("#osc-status")).toBe("done");
-    // the figure: a description built by core's figure helpers, drawn by Vega — the same description Node builds
-    expect(await page.locator("#figure svg").count()).toBe(1);
-    expect(await page.locator("#figure svg .mark-line path").count()).toBe(3);
-    expect(await page.getAttribute("#figure", "data-hash")).toBe(wasmPanelsHash(oscillatorFigure({ spec, omega: 1, T }, node)));
-
-    expect(await page.textContent("body")).not.toMatch(/NaN/);
+    const fps = await framesPerSecond();
+    const ms = Number(await value("out-elapsed"));
+    const frames = Number(await value("out-frames"));
+    process.stdout.write(`web: default network to t = 1e100 in ${ms.toFixed(0)} ms, ${frames} frames drawn; main thread ${fps.fps.toFixed(1)} fps over ${fps.frames} animation frames (worst gap ${fps.worst.toFixed(1)} ms)\n`);
+    expect(ms).toBeLessThan(10_000);
+    expect(Number(await value("out-log10t"))).toBeGreaterThanOrEqual(100 - 1e-9);
+    expect(frames).toBeGreaterThanOrEqual(5);
+    expect(fps.fps).toBeGreaterThanOrEqual(45); // a half-second window: one late frame costs 3 fps (the 55 fps bound is measured over 3 s below)
+    expect(await page.textContent("#out-stop")).toMatch(/^horizon/);
+    expect(await page.locator("#chart-loss canvas").count()).toBe(1);
+    // the page's result against Node's run of the page's spec, leaf by leaf
+    const cmp = await compareWithNode();
+    process.stdout.write(`web: flow result vs Node: ${cmp.differing} of ~${cmp.leaves} numbers differ, worst relative ${cmp.worst.toExponential(2)}; fields ${cmp.fields.join(", ") || "none"}\n`);
+    // the trajectory — θ, t, log L, every monitor, every checkpoint — is bitwise Node's; the KKT residuals are not
+    // (certify's host-side solver uses Math.* functions whose last bit differs between V8 builds): within 1e-12
+    expect(cmp.fields.filter((f) => !/kkt(Stationarity|Complementarity)$/.test(f))).toEqual([]);
+    expect(cmp.worst).toBeLessThan(1e-12);
+    await page.waitForTimeout(300);
+    expect(Number(await value("out-acc"))).toBe(1);
+    await page.screenshot({ path: join(SHOTS, "main.png"), fullPage: true });
     expect(pageErrors).toEqual([]);
   });
 
-  test("the event y = 1/2 of y' = −y is located within 1e-9 of ln 2, bitwise as in Node", async () => {
-    const t = await value("event-t");
-    expect(Math.abs(t - Math.LN2)).toBeLessThanOrEqual(1e-9);
-    expect(await page.textContent("#event-status")).toBe("event");
-    const node = await integrateInNode(decaySpec);
-    expect(node.events).toHaveLength(1);
-    expect(bits(t)).toBe(bits(node.events[0]!.t));
-    expect(await value("event-nfev")).toBe(node.stats.nfev);
+  test("a gradient-descent run with momentum equals Node's to 1e-12 (not bitwise: the host's Math.exp)", async () => {
+    await open("dataset=xor&features=x1,x2,x1x2&dynamics=gd&steps=2000&lr=0.5&momentum=0.5&hidden=6");
+    await page.click("#play");
+    expect(await settled()).toBe("done");
+    const spec = await specInPage();
+    expect(spec.dynamics).toMatchObject({ kind: "descent", lr: 0.5, steps: 2000, momentum: 0.5 });
+    const cmp = await compareWithNode();
+    process.stdout.write(`web: descent result vs Node: ${cmp.differing} of ~${cmp.leaves} numbers differ, worst relative ${cmp.worst.toExponential(2)}; fields ${cmp.fields.join(", ") || "none"}\n`);
+    // not bitwise: gradientDescent scales the step by Math.exp(log L) on the host, whose last bit differs between
+    // V8 builds (a core fix: take exp from the kernels); within 1e-12 relative after 2000 steps
+    expect(cmp.worst).toBeLessThan(1e-12);
+    expect(cmp.differing).toBeGreaterThanOrEqual(0);
   });
 
-  test("an invalid tolerance shows core's typed error (naming options.rtol), never NaN", async () => {
-    await page.fill("#rtol", "-1");
-    await page.click("#run");
-    expect(await settled()).toBe("error");
-    const message = await page.textContent("#message");
-    expect(message).toContain("ArgumentError");
-    expect(message).toContain("options.rtol");
-    expect(message).toContain("got -1");
-    expect(await page.isVisible("#message")).toBe(true);
-    expect(await page.getAttribute("#rtol", "aria-invalid")).toBe("true");
-    expect(await page.textContent("#error")).toBe("—");
-    expect(await page.textContent("body")).not.toMatch(/NaN/);
+  test("controls change what they should, in the spec and the URL; a bad value names the field and keeps the state", async () => {
+    await open();
+    await page.selectOption("#dataset", "circle");
+    expect(await hash()).toBe("dataset=circle");
+    expect((await specInPage()).name).toBe("web-circle");
+    await page.click("#layer-add");
+    expect((await specInPage()).model).toMatchObject({ hidden: [8, 8, 8] });
+    await page.fill("#width-2", "3");
+    await page.dispatchEvent("#width-2", "change");
+    expect((await specInPage()).model).toMatchObject({ hidden: [8, 8, 3] });
+    await page.check("#feature-x1\\^2");
+    expect((await specInPage()).model).toMatchObject({ inputs: 3 });
+    await page.selectOption("#loss", "crossEntropy");
+    expect((await specInPage()).model).toMatchObject({ outputs: 2 });
+    expect((await specInPage()).loss).toBe("logistic");
+    await page.selectOption("#activation", "linear");
+    expect((await specInPage()).model).toMatchObject({ kind: "deepLinear" });
+    await page.uncheck("#bias");
+    expect((await specInPage()).model).toMatchObject({ bias: false });
+    await page.selectOption("#dynamics", "sgd");
+    expect(await page.isDisabled("#log10T")).toBe(true);
+    expect((await specInPage()).dynamics).toMatchObject({ kind: "descent", batchSize: 10 });
+    await page.fill("#stopLog10Loss", "-3");
+    await page.dispatchEvent("#stopLog10Loss", "change");
+    expect((await specInPage()).dynamics).toMatchObject({ stopLog10Loss: -3 });
+    const seed = Number(await page.inputValue("#seed"));
+    await page.click("#regenerate");
+    expect(Number(await page.inputValue("#seed"))).toBe(seed + 1);
+    expect((await specInPage()).seed).toBe(seed + 1);
 
-    await page.fill("#rtol", "abc");
-    await page.click("#run");
-    expect(await settled()).toBe("error");
-    expect(await page.textContent("#message")).toContain('options.rtol: expected a finite number > 0, got "abc"');
-    expect(await page.textContent("body")).not.toMatch(/NaN/);
+    const before = await hash();
+    await page.fill("#n", "5000");
+    await page.dispatchEvent("#n", "change");
+    expect(await message()).toBe('#n: expected an integer in [4, 2000], got "5000"');
+    expect(await page.getAttribute("#n", "aria-invalid")).toBe("true");
+    expect(await hash()).toBe(before);
+    await page.fill("#n", "300");
+    await page.dispatchEvent("#n", "change");
+    expect(await message()).toBe("");
+    expect(await hash()).toContain("n=300");
+
+    // a click on the heatmap adds a training point of the chosen class
+    await page.selectOption("#click-class", "-1");
+    await page.click("#heatmap", { position: { x: 40, y: 40 } });
+    const s = decodeState(await hash());
+    expect(s.added).toHaveLength(1);
+    expect(s.added[0]![2]).toBe(-1);
+    expect(((await specInPage()).data as { labels: number[] }).labels.at(-1)).toBe(0); // class index 0 = −1 with cross-entropy
+    await page.click("#clear-points");
+    expect(decodeState(await hash()).added).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 
-  test("the main thread stays responsive during a long run, and Cancel restarts the worker", async () => {
-    // 1e6 periods at rtol 1e-13: ~1e8 steps, far more WASM work than the test waits for (a fast machine did
-    // 1e4 periods in 0.3 s, so the run must be long enough that the ticker is seen before it ends).
-    await page.fill("#rtol", "1e-13");
-    await page.fill("#periods", "1000000");
-    await page.fill("#maxSteps", "100000000");
-    await page.click("#run");
-    await page.waitForFunction(() => document.body.dataset.state === "running");
-    // The status ticker is a main-thread timer: it advancing proves the page is not blocked by the integration.
-    await page.waitForFunction(() => /running… [1-9]|running… 0\.[3-9]/.test(document.getElementById("status")?.textContent ?? ""));
+  test("the whole state round-trips through the URL; a bad URL says which field and shows the defaults", async () => {
+    const h = "dataset=blobs&classes=4&n=120&noise=0.3&ratio=0.6&seed=9&features=x1,x2,sin(x1)&hidden=5,4,3&loss=crossEntropy&dynamics=gd&lr=0.2&steps=500&momentum=0.9&weightDecay=0.001&adaptive=0&residual=1&layerNorm=1";
+    await open(h);
+    expect(decodeState(await hash())).toEqual(decodeState(h));
+    expect(await page.inputValue("#classes")).toBe("4");
+    expect(await page.inputValue("#width-2")).toBe("3");
+    expect(await page.isChecked("#feature-sin\\(x1\\)")).toBe(true);
+    expect(await page.inputValue("#loss")).toBe("crossEntropy");
+    expect(await page.isChecked("#residual")).toBe(true);
+    expect((await specInPage()).model).toMatchObject({ kind: "mlp", inputs: 3, hidden: [5, 4, 3], outputs: 4, residual: true, layerNorm: true });
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.state === "idle");
+    expect(decodeState(await hash())).toEqual(decodeState(h));
+
+    await open("n=5000&dataset=circle");
+    expect(await message()).toMatch(/^the URL's state: #n: expected an integer in \[4, 2000\], got "5000" — the page's defaults are shown instead$/);
+    expect(await page.inputValue("#dataset")).toBe("gaussians");
+    expect(await state()).toBe("idle");
+  });
+
+  test("a good CSV loads; a ragged row, text in a number column, one class and 10⁶ rows each give a clear message and keep the state", async () => {
+    await open();
+    const upload = (name: string, text: string) => page.setInputFiles("#csv", { name, mimeType: "text/csv", buffer: Buffer.from(text) });
+    const rows = Array.from({ length: 40 }, (_, i) => `${(i % 2 ? 1 : -1) * (0.5 + (i % 7) / 10)},${((i * 37) % 11) / 10 - 0.5},${i % 2}`);
+    await upload("good.csv", `x1,x2,label\n${rows.join("\n")}\n`);
+    await page.waitForFunction(() => /loaded 40 rows from good\.csv/.test(document.getElementById("status")?.textContent ?? ""));
+    expect(await page.inputValue("#dataset")).toBe("csv");
+    expect(decodeState(await hash()).csv).toHaveLength(40);
+    const before = await hash();
+    const bad: [string, string, RegExp][] = [
+      ["ragged.csv", "x1,x2,label\n1,2,1\n3,4\n", /^ragged\.csv line 3: expected 3 cells, as in the header, got "2 cells"$/],
+      ["text.csv", "x1,x2,label\n1,2,1\n3,four,-1\n", /^text\.csv line 3, column 2 \(x2\): expected a finite number, got "four"$/],
+      ["one.csv", "x1,x2,label\n1,2,1\n3,4,1\n", /^one\.csv labels: expected at least two classes: a classifier needs both kinds of points, got "one class \(every label is 1\)"$/],
+      ["big.csv", `x1,x2,label\n${"1,2,1\n".repeat(1_000_000)}`, /^big\.csv: expected at most 10000 rows in a browser tab \(the CLI's `marginflow run` takes a csv data spec of up to 1e6 rows\), got "more than 10000 rows"$/],
+    ];
+    for (const [name, text, expected] of bad) {
+      await upload(name, text);
+      await page.waitForFunction(() => !document.getElementById("message")!.hidden);
+      expect(await message()).toMatch(expected);
+      expect(await hash()).toBe(before);
+      expect(await page.getAttribute("#csv", "aria-invalid")).toBe("true");
+    }
+    await page.click("#play");
+    expect(await settled()).toBe("done");
+    await page.screenshot({ path: join(SHOTS, "csv.png") });
+    expect(pageErrors).toEqual([]);
+  });
+
+  test("≥ 55 fps while a long run trains; Cancel stops the workers (terminated, respawned on the next run), and the page says so", async () => {
+    await open("dataset=spiral&noise=0.05&hidden=16,16,16&loss=logistic&dynamics=gd&steps=1000000&lr=0.01");
+    await page.click("#play");
+    await page.waitForFunction(() => Number(document.getElementById("out-frames")?.dataset.value ?? 0) >= 3);
+    // ≥ 55 frames per second on the main thread over 3 s of training (heatmap, charts and numbers redrawn as frames arrive)
+    await countFrames();
+    await page.waitForTimeout(3000);
+    const fps = await framesPerSecond();
+    const frames3 = Number(await value("out-frames"));
+    process.stdout.write(`web: main thread ${fps.fps.toFixed(1)} fps over 3 s of GD on a 16-16-16 ReLU network (worst gap ${fps.worst.toFixed(1)} ms), ${frames3} frames received\n`);
+    expect(fps.fps).toBeGreaterThanOrEqual(55);
+    expect(await state()).toBe("running");
     await page.click("#cancel");
     expect(await settled()).toBe("cancelled");
-
-    await page.fill("#periods", "100");
-    await page.fill("#rtol", "1e-10");
-    await page.fill("#maxSteps", "1000000");
-    await page.click("#run");
+    expect(await page.textContent("#status")).toBe("cancelled — the workers were terminated; they restart on the next run");
+    const frames = Number(await value("out-frames"));
+    await page.waitForTimeout(400);
+    expect(Number(await value("out-frames"))).toBe(frames); // nothing arrives from a terminated worker
+    await page.fill("#steps", "200");
+    await page.dispatchEvent("#steps", "change");
+    await page.click("#play");
     expect(await settled()).toBe("done");
-    expect(await value("error")).toBeLessThanOrEqual(1e-8);
+    await page.screenshot({ path: join(SHOTS, "spiral-gd.png") });
     expect(pageErrors).toEqual([]);
+  });
+
+  test("pause freezes the view while the worker computes; step shows the next frame; reset clears", async () => {
+    await open("dataset=circle&features=x1,x2,x1^2,x2^2&hidden=8&dynamics=gd&steps=200000&lr=0.05");
+    await page.click("#play");
+    await page.waitForFunction(() => Number(document.getElementById("out-frames")?.dataset.value ?? 0) >= 2);
+    await page.click("#play"); // pause
+    await painted();
+    const shown = await page.textContent("#out-frames");
+    await page.waitForTimeout(400);
+    await painted();
+    const [at, of] = (await page.textContent("#out-frames"))!.split(" / ").map(Number);
+    expect(at).toBe(Number(shown!.split(" / ")[0]));
+    expect(of).toBeGreaterThan(at!); // frames kept arriving while the view was frozen
+    await page.click("#step");
+    await painted();
+    expect(Number((await page.textContent("#out-frames"))!.split(" / ")[0])).toBe(at! + 1);
+    await page.click("#reset");
+    expect(await state()).toBe("idle");
+    expect(await page.textContent("#out-frames")).toBe("—");
+  });
+
+  test("on a narrow screen the controls stack in one column and stay usable by keyboard", async () => {
+    const narrow = await browser.newPage({ viewport: { width: 400, height: 900 } });
+    await narrow.goto(`${server.url}#dataset=circle&noise=0.05&hidden=8&features=x1,x2,x1^2,x2^2`);
+    await narrow.waitForFunction(() => document.body.dataset.state === "idle");
+    const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await narrow.focus("#play");
+    await narrow.keyboard.press("Enter");
+    await narrow.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state ?? ""), null, { timeout: 120_000 });
+    await narrow.screenshot({ path: join(SHOTS, "narrow.png"), fullPage: true });
+    await narrow.close();
   });
 });

@@ -35,6 +35,7 @@ export {
 
 // ---- data
 export { ballSurfaces, gaussianPair, gaussianClasses, sphereDirections } from "./data/datasets.js";
+export { planeDataset, trainTestSplit, planeFeatures, PLANE_SHAPES, PLANE_FEATURES, type PlaneShape, type PlaneFeature } from "./data/plane.js";
 export { DataSpecSchema, DATA_KINDS, makeDataset, inlineCsv, type DataSpec } from "./data/spec.js";
 export { parseCsv, CsvError, type CsvOptions } from "./data/csv.js";
 export { registerMnist, mnistDigits, type MnistDigits, type DigitImages } from "./data/digits.js";
@@ -46,7 +47,7 @@ export { checkTrainingSet, toTrainingSet, type TrainingSet, type TrainingSetLike
 // ---- dynamics
 export { integrate, INTEGRATE_DEFAULTS, type OdeRhs, type OdeEvent, type IntegrateOptions, type IntegrationStatus, type OdeSolution, type Method, type SolverStats } from "./dynamics/ode.js";
 export { gradientFlow, GRADIENT_FLOW_DEFAULTS, type GradientFlowOptions, type GradientFlowResult, type FlowCheckpoint, type FlowStatus, type FlowProgress } from "./dynamics/flow.js";
-export { gradientDescent, GRADIENT_DESCENT_DEFAULTS, type DescentOptions, type DescentResult, type DescentCheckpoint } from "./dynamics/descent.js";
+export { gradientDescent, GRADIENT_DESCENT_DEFAULTS, type DescentOptions, type DescentProgress, type DescentResult, type DescentCheckpoint } from "./dynamics/descent.js";
 export type { PointMonitors } from "./dynamics/monitors.js";
 
 // ---- geometry of Λ-quasi-homogeneous parameters
@@ -79,7 +80,7 @@ export type { CoordinateRole, CoordinateSpec } from "./certify/coordinates.js";
 
 // ---- experiments: the registry and its modules
 export { EXPERIMENTS, REPRODUCTIONS, getExperiment, parseExperimentSpec } from "./experiments/index.js";
-export { defineExperiment, RESULT_SCHEMA_VERSION, type Experiment, type AnyExperiment, type ExperimentSource, type RunContext, type ItemProgress, type Summary, type Check, type Table } from "./experiments/experiment.js";
+export { defineExperiment, RESULT_SCHEMA_VERSION, type Experiment, type AnyExperiment, type ExperimentSource, type RunContext, type ItemProgress, type TrajectoryState, type Summary, type Check, type Table } from "./experiments/experiment.js";
 export { fig1, runFig1, Fig1SpecSchema, type Fig1Spec, type Fig1Result, type Fig1Model, type Fig1Line } from "./experiments/fig1.js";
 export { fig2, characteristicCurves, type Fig2Spec, type Fig2Panel } from "./experiments/fig2.js";
 export { fig4, runFig4, FIG4_MU, FIG4_MODELS, FIG4_BAND, Fig4SpecSchema, type Fig4Spec, type Fig4Item, type Fig4Result, type Fig4Model, type Fig4Horizon, type Fig4Sweep } from "./experiments/fig4.js";
@@ -106,6 +107,7 @@ export { run, runOne, prepareRun, checkpointTable } from "./experiments/run.js";
 export { RunSpecSchema, RunResultSchema, RUN_BUDGET_SECONDS, type RunSpec, type RunResult, type Checkpoint, type FlowSpec, type DescentSpec } from "./experiments/run-spec.js";
 export { sweep, expandSweep, SweepSpecSchema, type SweepSpec, type SweepItem, type SweepOutcome } from "./experiments/sweep.js";
 export { GridSchema, gridPoints, axisValues, setPath, parsePath, MAX_GRID_POINTS, type Grid, type GridAxis } from "./experiments/grid.js";
+export { probe, runProbe, ProbeSpecSchema, ProbeResultSchema, type ProbeSpec, type ProbeResult } from "./experiments/probe.js";
 export { ode, runOde, OdeSpecSchema, type OdeSpec, type OdeResult, type OdeEventSpec } from "./experiments/ode.js";
 
 // ---- figures as data

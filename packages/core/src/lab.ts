@@ -17,6 +17,8 @@ export interface Task {
   experiment: string;
   /** one of the experiment's items(spec) */
   item: unknown;
+  /** milliseconds between progress reports (a live view wants them often); default: the item's own */
+  progressMs?: number;
 }
 
 /** The path of the first NaN, ±Infinity or undefined in a plain-data value (null where there is none). */
@@ -46,7 +48,13 @@ export async function runTask(task: Task, onProgress?: (p: ItemProgress) => unkn
   const e = getExperiment(task.experiment);
   let result: unknown;
   try {
-    result = await e.run(task.item, { rt: await runtime(), ...(onProgress ? { progress: (p: ItemProgress) => void onProgress(p) } : {}) });
+    const progressMs = task.progressMs;
+    if (progressMs !== undefined && !(typeof progressMs === "number" && progressMs > 0 && progressMs < Infinity)) throw new ArgumentError("task.progressMs", progressMs, "milliseconds > 0");
+    result = await e.run(task.item, {
+      rt: await runtime(),
+      ...(onProgress ? { progress: (p: ItemProgress) => void onProgress(p) } : {}),
+      ...(progressMs !== undefined ? { progressMs } : {}),
+    });
   } finally {
     // a comlink proxy holds a MessagePort open until released; a plain callback has no such member
     (onProgress as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();

@@ -25,6 +25,7 @@ const sampleSpec: Record<string, unknown> = {
   run: { model: { kind: "linear", inputs: 2 }, data: { kind: "gaussians", n: 20 }, dynamics: { kind: "flow", log10T: 3 } },
   sweep: { model: { kind: "linear", inputs: 2 }, data: { kind: "gaussians", n: 20 }, dynamics: { kind: "flow", log10T: 3 }, grid: { seed: [0, 1] } },
   ode: { rhs: { kind: "linear", matrix: [0, 1, -1, 0] }, y0: [1, 0], t0: 0, t1: 1, options: { rtol: 1e-8, atol: 1e-8 } },
+  probe: { run: { model: { kind: "linear", inputs: 2 }, data: { kind: "gaussians", n: 20 } }, theta: [1, 0], points: { rows: 1, data: [0, 0] }, test: null },
 };
 
 describe("the experiment registry", () => {

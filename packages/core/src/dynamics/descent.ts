@@ -26,7 +26,20 @@ export const GRADIENT_DESCENT_DEFAULTS = {
   rollbackFloor: 1e-12,
   /** With adaptive "loss": after an accepted step η grows by this factor, up to lr. */
   regrowth: 1.25,
+  /** Progress reports (with onProgress) every this many milliseconds. */
+  progressMs: 250,
 } as const;
+
+/** A progress report of a running descent. */
+export interface DescentProgress {
+  step: number;
+  /** log10 of t = Σ effective learning rates so far */
+  log10t: number;
+  /** the last full-batch log L computed (with minibatches: at the last checkpoint or epoch) */
+  logL: number;
+  /** a copy of θ after the last accepted step */
+  theta: Float64Array;
+}
 
 export interface DescentOptions {
   /** learning rate η (> 0); with adaptive "loss" the largest step multiplier */
@@ -51,6 +64,10 @@ export interface DescentOptions {
   budgetMs?: number;
   /** per-parameter Λ: checkpoints then carry the monitors (margins, Lemma 4.1 slacks, …). Default: none. */
   lambda?: Float64Array;
+  /** Called every progressMs of wall clock; returning true stops the run (stop "budget", with a note). Default: none. */
+  onProgress?: (p: DescentProgress) => boolean | void;
+  /** Milliseconds between progress reports (> 0). Default 250. */
+  progressMs?: number;
 }
 
 export interface DescentCheckpoint {
@@ -114,6 +131,10 @@ export function gradientDescent(
   const stopLogLoss = options.stopLogLoss === undefined ? undefined : checkFinite("options.stopLogLoss", options.stopLogLoss);
   const deadline = options.budgetMs === undefined ? Infinity : performance.now() + checkPositive("options.budgetMs", options.budgetMs);
   const lambda = options.lambda === undefined ? undefined : checkLambdaVector(model, options.lambda);
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined && typeof onProgress !== "function") throw new ArgumentError("options.onProgress", onProgress, "a function (progress) => boolean | void");
+  const progressMs = checkPositive("options.progressMs", options.progressMs ?? D.progressMs);
+  let nextProgress = onProgress ? performance.now() + progressMs : Infinity;
 
   return rt.arena.scope((a) => {
     const full = new BoundProblem(rt, a, model, data, loss);
@@ -181,9 +202,18 @@ export function gradientDescent(
           break;
         }
       }
-      if (performance.now() > deadline) {
+      const now = performance.now();
+      if (now > deadline) {
         stop = "budget";
         break;
+      }
+      if (now >= nextProgress) {
+        nextProgress = now + progressMs;
+        if (onProgress!({ step: k, log10t: logT / LN10, logL, theta: theta.slice() }) === true) {
+          stop = "budget";
+          note = `interrupted by the progress callback at step ${k}`;
+          break;
+        }
       }
       let scale: number; // g = scale·∇log L(batch) + ωθ
       if (sgd) {

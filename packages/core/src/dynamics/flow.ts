@@ -69,6 +69,8 @@ export interface FlowProgress {
   logL: number;
   /** steps (accepted + rejected) of both phases so far */
   steps: number;
+  /** a copy of θ at the integrator's last accepted step (what a live view draws) */
+  theta: Float64Array;
 }
 
 export interface GradientFlowOptions {
@@ -259,7 +261,8 @@ export function gradientFlow(
         progressMs,
         onProgress: (t: number, steps: number, y: number) => {
           const log10t = phase === "time" ? Math.log10(t) : new Float64Array(rt.exports.memory.buffer, y + 8 * m, 1)[0]! / LN10;
-          return options.onProgress!({ phase, log10t, logL: p.lastLogLoss, steps: stepsBefore + steps }) === true;
+          const theta = new Float64Array(rt.exports.memory.buffer, y, m).slice();
+          return options.onProgress!({ phase, log10t, logL: p.lastLogLoss, steps: stepsBefore + steps, theta }) === true;
         },
       }
       : {};

@@ -23,12 +23,27 @@ export interface ItemProgress {
   text: string;
   /** in [0, 1] */
   fraction?: number;
+  /** where a trajectory is (a `run` item): what a live view draws — plain data, so it crosses a worker boundary */
+  state?: TrajectoryState;
+}
+
+/** A point of a running trajectory: its clock, its loss (log domain) and its parameters. */
+export interface TrajectoryState {
+  log10t: number | null;
+  log10Loss: number | null;
+  /** descent: the step; flow: null */
+  step: number | null;
+  /** flow: "time" or "terminal" (the terminal-phase clock); descent: null */
+  phase: "time" | "terminal" | null;
+  theta: number[];
 }
 
 /** What run(item) may use: the thread's runtime, and where to report progress (long items only; may be absent). */
 export interface RunContext {
   rt: Runtime;
   progress?: (p: ItemProgress) => void;
+  /** milliseconds between progress reports, when the host wants them more (or less) often than the item's default */
+  progressMs?: number;
 }
 
 /** One claim of the paper, checked: the claim, the closed form it predicts, what was measured, whether it holds. */

@@ -10,7 +10,7 @@ import { initialize } from "../models/init.js";
 import { makeDataset } from "../data/spec.js";
 import { checkTrainingSet, type TrainingSet } from "../dynamics/problem.js";
 import { defaultTerminal, gradientFlow, type FlowProgress } from "../dynamics/flow.js";
-import { gradientDescent } from "../dynamics/descent.js";
+import { gradientDescent, type DescentProgress } from "../dynamics/descent.js";
 import type { PointMonitors } from "../dynamics/monitors.js";
 import { lineFigure, panelFigure } from "../report/figure.js";
 import { defineExperiment, type Check, type ItemProgress, type Table } from "./experiment.js";
@@ -62,16 +62,26 @@ export function prepareRun(spec: RunSpec): { model: CompiledModel; data: Trainin
 
 const descentCheckpoints = (steps: number) => [0, ...Array.from({ length: 12 }, (_, k) => 10 ** k).filter((s) => s < steps), steps].filter((v, i, a) => a.indexOf(v) === i);
 
-/** A flow's progress as an item's: where the clock is, log L, the steps, and the fraction of log10 t done. */
+/** A flow's progress as an item's: where the clock is, log L, the steps, the fraction of log10 t done, and θ. */
 function flowProgress(report: (p: ItemProgress) => void, log10T: number): (p: FlowProgress) => void {
   return (p) => report({
     text: `${p.phase === "terminal" ? "terminal phase, " : ""}log10 t = ${p.log10t.toFixed(2)}, log10 L = ${(p.logL / LN10).toPrecision(4)}, ${p.steps} steps`,
     fraction: Math.min(1, Math.max(0, p.log10t / log10T)),
+    state: { log10t: fin(p.log10t), log10Loss: fin(p.logL / LN10), step: null, phase: p.phase, theta: Array.from(p.theta) },
   });
 }
 
-/** Runs one spec (a flow reports its progress to `progress`). */
-export function runOne(rt: Runtime, spec: RunSpec, progress?: (p: ItemProgress) => void): RunResult {
+/** A descent's progress as an item's: the step, log L, the fraction of the steps done, and θ. */
+function descentProgress(report: (p: ItemProgress) => void, steps: number): (p: DescentProgress) => void {
+  return (p) => report({
+    text: `step ${p.step} of ${steps}, log10 L = ${(p.logL / LN10).toPrecision(4)}`,
+    fraction: steps > 0 ? p.step / steps : 1,
+    state: { log10t: fin(p.log10t), log10Loss: fin(p.logL / LN10), step: p.step, phase: null, theta: Array.from(p.theta) },
+  });
+}
+
+/** Runs one spec; its progress (with θ) goes to `progress` every `progressMs` (default: the dynamics' own). */
+export function runOne(rt: Runtime, spec: RunSpec, progress?: (p: ItemProgress) => void, progressMs?: number): RunResult {
   const { model, data, theta0 } = prepareRun(spec);
   const rates = inferLambda(model);
   const dyn = spec.dynamics!;
@@ -100,6 +110,7 @@ export function runOne(rt: Runtime, spec: RunSpec, progress?: (p: ItemProgress) 
       terminal: f.terminal ?? undefined, linearSolver: f.linearSolver!, maxSteps: f.maxSteps!, budgetMs: f.budgetSeconds! * 1000,
       stopLogLoss: stopLogLoss(f.stopLog10Loss), lambda: rates.lambda, weightDecay: f.weightDecay!,
       ...(progress && f.log10T! > 0 ? { onProgress: flowProgress(progress, f.log10T!) } : {}),
+      ...(progressMs !== undefined ? { progressMs } : {}),
     });
     return {
       ...base, stop: r.stop, note: r.note ?? null, log10t: fin(r.log10t), log10Loss: fin(r.logL / LN10),
@@ -114,6 +125,8 @@ export function runOne(rt: Runtime, spec: RunSpec, progress?: (p: ItemProgress) 
     lr: g.lr!, steps: g.steps!, momentum: g.momentum!, weightDecay: g.weightDecay!, ...(g.batchSize === null ? {} : { batchSize: g.batchSize! }),
     seed: spec.seed!, adaptive: g.adaptive!, checkpoints: spec.checkpoints ?? descentCheckpoints(g.steps!), budgetMs: g.budgetSeconds! * 1000,
     stopLogLoss: stopLogLoss(g.stopLog10Loss), lambda: rates.lambda,
+    ...(progress ? { onProgress: descentProgress(progress, g.steps!) } : {}),
+    ...(progressMs !== undefined ? { progressMs } : {}),
   });
   return {
     ...base, stop: r.stop, note: r.note ?? null, log10t: fin(r.log10t), log10Loss: fin(r.logL / LN10),
@@ -198,7 +211,7 @@ export const run = defineExperiment({
   check: (s) => void prepareRun(s),
   items: (s) => [s],
   label: (s) => s.name!,
-  run: (item, { rt, progress }) => runOne(rt, item, progress),
+  run: (item, { rt, progress, progressMs }) => runOne(rt, item, progress, progressMs),
   assemble: (_spec, [r]) => r!,
   figures: (r) => [runFigure(r)],
   summary(r) {

@@ -1,0 +1,68 @@
+// The page's state as a `marginflow run` spec: plain JSON, the same file the CLI runs (`marginflow run spec.json`
+// reproduces the page's run bitwise). The data go in as an inline table of the chosen features, so a CSV, the
+// clicked points and the split travel with it. DOM-free: the browser test builds the same spec in Node.
+import { ArgumentError, getExperiment, parseExperimentSpec, prepareRun, type RunSpec } from "@marginflow/core";
+import { featureRows, type PageData } from "./data.js";
+import type { PageState, Point } from "./state.js";
+
+/** The model's outputs: one for two classes (labels ±1), except with cross-entropy, which takes one per class. */
+export function outputsOf(s: PageState, classes: number): number {
+  return classes === 2 && s.loss !== "crossEntropy" ? 1 : classes;
+}
+
+/** Labels as the model wants them: ±1 for one output, class indices for C outputs (+1 → 1, −1 → 0). */
+function labelsFor(points: readonly Point[], outputs: number): number[] {
+  return points.map((p) => (outputs === 1 || p[2] >= 0 ? p[2] : 0));
+}
+
+/** An inline data spec of points in the state's features. */
+export function inlineData(s: PageState, points: readonly Point[], outputs: number): { kind: "inline"; X: number[][]; labels: number[] } {
+  return { kind: "inline", X: featureRows(points, s.features), labels: labelsFor(points, outputs) };
+}
+
+/** The run spec of a state and its data (unparsed: only what the page sets; core fills in the defaults). */
+export function runSpecOf(s: PageState, data: PageData): Record<string, unknown> {
+  const outputs = outputsOf(s, data.classes);
+  const inputs = s.features.length;
+  if (s.activation === "linear" && s.residual) throw new ArgumentError("residual", true, "ReLU layers (residual connections are offered for ReLU networks)");
+  const model = s.activation === "relu"
+    ? { kind: "mlp", inputs, hidden: s.hidden, outputs, bias: s.bias, residual: s.residual, layerNorm: s.layerNorm }
+    : { kind: "deepLinear", inputs, hidden: s.hidden, outputs, bias: s.bias, layerNorm: s.layerNorm };
+  const stop = s.stopLog10Loss === null ? {} : { stopLog10Loss: s.stopLog10Loss };
+  const dynamics = s.dynamics === "flow"
+    ? { kind: "flow", log10T: s.log10T, ...(s.weightDecay > 0 ? { weightDecay: s.weightDecay } : {}), ...stop }
+    : {
+      kind: "descent", lr: s.lr, steps: s.steps, momentum: s.momentum, weightDecay: s.weightDecay,
+      batchSize: s.dynamics === "sgd" ? s.batch : null, adaptive: s.adaptive ? "loss" : "none", ...stop,
+    };
+  return {
+    name: `web-${s.dataset}`,
+    seed: s.seed,
+    model,
+    data: inlineData(s, data.train, outputs),
+    loss: s.loss === "crossEntropy" ? "logistic" : s.loss,
+    init: { kind: "he" },
+    dynamics,
+  };
+}
+
+/** The spec validated by core (defaults filled in, cross-field checks run): what the worker receives. */
+export function parseRunSpec(spec: unknown): RunSpec {
+  return parseExperimentSpec(getExperiment("run"), spec) as RunSpec;
+}
+
+/** The spec with its initial θ written out (`init: {kind: "values"}`), drawn from the seed here. Core's Gaussian draws
+ *  (He initialization) use Math.log, Math.cos and Math.sin, whose last bit differs between JavaScript engines
+ *  (Chromium 156 and Node 20 disagree on Math.sin(2.5)); with θ0 and the data inline, the CLI reproduces the
+ *  page's run bit for bit on any engine. */
+export function pinInit(spec: Record<string, unknown>): Record<string, unknown> {
+  const { theta0 } = prepareRun(parseRunSpec(spec));
+  return { ...spec, init: { kind: "values", theta: Array.from(theta0) } };
+}
+
+/** FNV-1a of a string (hex): the page and Node compare results by it. */
+export function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
