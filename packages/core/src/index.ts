@@ -94,6 +94,8 @@ export { sqNc, type SqNcSpec } from "./experiments/sq-nc.js";
 export { sqRandomLabels, type SqRandomLabelsSpec } from "./experiments/sq-random-labels.js";
 export { sqRhoAcc, type SqRhoAccSpec } from "./experiments/sq-rho-acc.js";
 export { sqRuns, type SqRunsSpec } from "./experiments/sq-runs.js";
+export { sqNcMulticlass, runSqNcMulticlass, sqNcModel, SQ_NC_METRICS, type SqNcMulticlassSpec, type SqNcMulticlassItem, type SqNcMulticlassResult, type SqNcRecord } from "./experiments/sq-nc-multiclass.js";
+export { theorem3Geometry, type Theorem3Geometry } from "./collapse/theorem3.js";
 export { sqToy, runSqToy, type SqToySpec, type SqToyResult } from "./experiments/sq-toy.js";
 export { counterexamples, runCounterexamples, type CounterexamplesSpec, type CounterexamplesResult } from "./experiments/counterexamples.js";
 export { solveLpHighs, type LpProblem, type LpResult as HighsResult } from "./certify/highs.js";
