@@ -2,8 +2,12 @@
 // has a default (or is required) — written once, in the schema; items are a pure function of the spec; results are
 // validated by each experiment's result schema (NaN and malformed fields rejected); and the whole path — items →
 // run → assemble → figures → summary — works for the quick experiments, with App. B's stated Λ all holding.
-import { describe, expect, it } from "vitest";
-import { EXPERIMENTS, REPRODUCTIONS, Runtime, checkValue, getExperiment, parseExperimentSpec, type AnyExperiment } from "../src/index.js";
+import { createRequire } from "node:module";
+import { beforeAll, describe, expect, it } from "vitest";
+import { EXPERIMENTS, REPRODUCTIONS, Runtime, checkValue, getExperiment, parseExperimentSpec, registerMnist, type AnyExperiment } from "../src/index.js";
+
+// the seed-001 network experiments check their specs against the MNIST data (images per digit): register it
+beforeAll(() => registerMnist(() => (createRequire(import.meta.url)("mnist") as { raw: number[]; length: number }[]).map((d) => ({ count: d.length, raw: d.raw }))));
 
 type S = Record<string, unknown>;
 
