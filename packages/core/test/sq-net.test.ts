@@ -113,6 +113,7 @@ describe("bad input: named before any work", () => {
     [{ channels: [4, 4, 4, 4], stride: 2 }, /spec\.channels: .*no 3×3 window left/],
     [{ digits: [3, 3] }, /digits/],
     [{ digits: [3, 12] }, /digits/],
+    [{ perClass: 20, batch: 128 }, /spec\.batch: expected a minibatch of at most the 40 training images/],
     [{ perClass: 800, testPerClass: 200 }, /spec\.perClass: expected perClass \+ testPerClass ≤ \d+, the images of digit/],
   ])("sq-dynamics %j", (spec, re) => {
     expect(() => parseExperimentSpec(sqDynamics, spec)).toThrow(re);

@@ -134,6 +134,8 @@ function scaleOf(model: CompiledModel, theta: Float64Array): { W: Float64Array; 
 export function checkSqNet(item: SqNetItem): void {
   const s = parseSpec(SqNetItemSchema, item, "spec");
   sqNetModel(s.channels!, s.stride!, s.digits!.length, s.normalization!, s.csv?.shape);
+  const n = s.digits!.length * s.perClass!;
+  if (s.batch! > n) throw new ArgumentError("spec.batch", s.batch, `a minibatch of at most the ${n} training images (${s.digits!.length} classes × perClass ${s.perClass})`);
   const src = images(s);
   for (const d of s.digits!) {
     if (!src[d]?.count) throw new ArgumentError("spec.digits", s.digits, `classes present in the data (${src.map((c, k) => (c.count ? k : null)).filter((k) => k !== null).join(", ")}); ${d} has no images`);
