@@ -4,7 +4,7 @@
 import { Strict, type Static } from "../schema/schema.js";
 import { lineFigure } from "../report/figure.js";
 import { defineExperiment } from "./experiment.js";
-import { SQ_COLORS, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
+import { SQ_COLORS, divergedCheck, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
 
 export const SqDynamicsSpecSchema = Strict({ ...sqGridFields({ inits: [0.01, 5], weightDecays: [0, 0.01], runs: 1 }), ...SQ_NET_FIELDS });
 export type SqDynamicsSpec = Static<typeof SqDynamicsSpecSchema>;
@@ -48,7 +48,7 @@ export const sqDynamics = defineExperiment({
     ];
   },
   summary({ spec, runs }) {
-    const ok = finished(runs), diverged = runs.filter((r) => r.status === "diverged");
+    const ok = finished(runs);
     const byWd = new Map<number, SqNetResult[]>();
     for (const r of ok) byWd.set(r.weightDecay, [...(byWd.get(r.weightDecay) ?? []), r]);
     const wd = [...byWd.entries()].filter(([l]) => l > 0), none = byWd.get(0);
@@ -65,7 +65,7 @@ export const sqDynamics = defineExperiment({
           measured: wdRuns.map((r) => `${sqRunLabel(r)}: ρ ${tailEq(r).rho.toFixed(4)}, ρ_eq ${tailEq(r).rhoEq.toFixed(4)} (${(100 * eqErr(r)).toFixed(2)}%)`).join("; "),
           holds: wdRuns.every((r) => eqErr(r) <= 0.02),
         }] : []),
-        { claim: "no run diverged", closedForm: "status epochs", measured: diverged.length ? diverged.map((r) => `${sqRunLabel(r)}: ${r.note}`).join("; ") : "all ran every epoch", holds: diverged.length === 0 },
+        divergedCheck(runs),
       ],
       numbers: ok.map((r): [string, string] => [sqRunLabel(r), `ρ ${r.rho[0]!.toFixed(4)} → ${r.rho.at(-1)!.toFixed(4)} (ρ_eq ${r.rhoEq.at(-1)!.toFixed(4)}), training loss ${r.trainLoss.at(-1)!.toExponential(2)}, test error ${r.testError.at(-1)!.toFixed(4)} after ${r.epochs.at(-1)} epochs`]),
       notes: sqNetNotes(sqGridItems(spec)[0]),

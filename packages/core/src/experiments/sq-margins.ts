@@ -6,7 +6,7 @@
 import { Strict, type Static } from "../schema/schema.js";
 import { lineFigure, panelFigure } from "../report/figure.js";
 import { defineExperiment } from "./experiment.js";
-import { SQ_COLORS, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
+import { SQ_COLORS, divergedCheck, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
 import { rhoRatio } from "./sq-dynamics.js";
 
 export const SqMarginsSpecSchema = Strict({ ...sqGridFields({ inits: [0.01, 0.1, 0.5, 1, 3, 5, 10], weightDecays: [0, 0.01], runs: 1 }), ...SQ_NET_FIELDS });
@@ -66,7 +66,7 @@ export const sqMargins = defineExperiment({
     ];
   },
   summary({ spec, runs }) {
-    const ok = finished(runs), diverged = runs.filter((r) => r.status === "diverged");
+    const ok = finished(runs);
     const wd = ok.filter((r) => r.weightDecay > 0), none = ok.filter((r) => r.weightDecay === 0);
     const pairs = none.map((r0) => [r0, wd.find((r) => r.init === r0.init && r.run === r0.run)] as const).filter(([, w]) => w);
     const cv = (xs: number[]) => { const m = xs.reduce((a, v) => a + v, 0) / xs.length; return Math.sqrt(xs.reduce((a, v) => a + (v - m) ** 2, 0) / xs.length) / Math.abs(m); };
@@ -84,7 +84,7 @@ export const sqMargins = defineExperiment({
           holds: pairs.every(([r0, w]) => spread(w!) < spread(r0)),
         }] : []),
         ...wd.slice(0, 1).map((r) => ({ claim: `the histogram narrows over training (${sqRunLabel(r)})`, closedForm: "spread at the end < spread after epoch 1", measured: `${r.marginSpread[r.epochs.indexOf(1)]?.toFixed(3) ?? "—"} after epoch 1 → ${spread(r).toFixed(3)} after ${r.epochs.at(-1)}`, holds: r.epochs.includes(1) && spread(r) < r.marginSpread[r.epochs.indexOf(1)]! })),
-        { claim: "no run diverged", closedForm: "status epochs", measured: diverged.length ? diverged.map((r) => `${sqRunLabel(r)}: ${r.note}`).join("; ") : "all ran every epoch", holds: diverged.length === 0 },
+        divergedCheck(runs),
       ],
       numbers: ok.map((r): [string, string] => [sqRunLabel(r), `mean y·f ${r.marginMean.at(-1)!.toFixed(4)}, spread ${spread(r).toFixed(4)}, ρ ${r.rho.at(-1)!.toFixed(4)}, test error ${r.testError.at(-1)!.toFixed(4)}`]),
       notes: sqNetNotes(sqGridItems(spec)[0]),

@@ -34,7 +34,7 @@ import { initialize } from "../models/init.js";
 import { train } from "../train/train.js";
 import { measureCollapse } from "../collapse/index.js";
 import { Blas } from "../linalg/blas.js";
-import { RESULT_SCHEMA_VERSION, type ItemProgress, type RunContext } from "./experiment.js";
+import { RESULT_SCHEMA_VERSION, type Check, type ItemProgress, type RunContext } from "./experiment.js";
 
 /** The fields every seed-001 network experiment shares (defaults written here, once). */
 export const SQ_NET_FIELDS = {
@@ -230,6 +230,12 @@ export function sqShareKey(item: unknown): string {
 /** A run's label in figures and progress lines. */
 export const sqRunLabel = (r: { init: number; weightDecay: number; run?: number; randomLabels?: number; normalization?: string }) =>
   `${r.normalization === "weight" ? "WN, " : ""}init ${r.init}, λ ${r.weightDecay}${r.randomLabels ? `, ${Math.round(100 * r.randomLabels)}% random` : ""}${r.run ? `, run ${r.run}` : ""}`;
+
+/** The check every seed-001 network report makes: which runs diverged (named with their epoch and step). */
+export function divergedCheck(runs: SqNetResult[]): Check {
+  const diverged = runs.filter((r) => r.status === "diverged");
+  return { claim: "no run diverged", closedForm: "status epochs", measured: diverged.length ? diverged.map((r) => `${sqRunLabel(r)}: ${r.note}`).join("; ") : "all ran every epoch", holds: diverged.length === 0 };
+}
 
 /** The runs that did not diverge (a diverged run is reported, never averaged into a figure). */
 export const finished = (runs: SqNetResult[]) => runs.filter((r) => r.status !== "diverged");

@@ -5,7 +5,7 @@
 import { Ascending, Num, Strict, Type, type Static } from "../schema/schema.js";
 import { lineFigure } from "../report/figure.js";
 import { defineExperiment } from "./experiment.js";
-import { SQ_COLORS, SQ_NET_FIELDS, checkSqNet, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
+import { SQ_COLORS, divergedCheck, SQ_NET_FIELDS, checkSqNet, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
 
 export const SqRandomLabelsSpecSchema = Strict({
   ...sqGridFields({ inits: [0.1], weightDecays: [0.01], runs: 1 }),
@@ -40,7 +40,7 @@ export const sqRandomLabels = defineExperiment({
     ];
   },
   summary({ spec, runs }) {
-    const ok = finished(runs).filter((r) => r.run === 0).sort((a, b) => a.randomLabels - b.randomLabels), diverged = runs.filter((r) => r.status === "diverged");
+    const ok = finished(runs).filter((r) => r.run === 0).sort((a, b) => a.randomLabels - b.randomLabels);
     const rho = ok.map((r) => r.rho.at(-1)!), test = ok.map((r) => r.testError.at(-1)!), train = ok.map((r) => r.trainError.at(-1)!);
     const pct = (r: SqNetResult) => `${Math.round(100 * r.randomLabels)}%`;
     return {
@@ -50,7 +50,7 @@ export const sqRandomLabels = defineExperiment({
         { claim: "the final ρ grows with the fraction of random labels", closedForm: "increasing in r", measured: ok.map((r, i) => `${pct(r)}: ${rho[i]!.toFixed(4)}`).join(", "), holds: ok.length > 1 && increasing(rho) },
         { claim: "the test error grows with the fraction of random labels", closedForm: "error at the largest r > at r = 0", measured: ok.map((r, i) => `${pct(r)}: ${test[i]!.toFixed(4)}`).join(", "), holds: ok.length > 1 && test.at(-1)! > test[0]! },
         { claim: "training fits the labels (the paper: perfect classification of the training set)", closedForm: "training error 0 for every r", measured: ok.map((r, i) => `${pct(r)}: ${train[i]!.toFixed(4)}`).join(", "), holds: train.every((e) => e === 0) },
-        { claim: "no run diverged", closedForm: "status epochs", measured: diverged.length ? diverged.map((r) => `${sqRunLabel(r)}: ${r.note}`).join("; ") : "all ran every epoch", holds: diverged.length === 0 },
+        divergedCheck(runs),
       ],
       numbers: ok.map((r): [string, string] => [`${pct(r)} random labels`, `ρ ${r.rho.at(-1)!.toFixed(4)}, 1/ρ ${(1 / r.rho.at(-1)!).toFixed(4)}, training error ${r.trainError.at(-1)!.toFixed(4)}, test error ${r.testError.at(-1)!.toFixed(4)}`]),
       notes: sqNetNotes(items(spec)[0]) + " Random labels: each training label, with probability r, is redrawn uniformly from both classes (so r = 1 is labels independent of the images; a fraction r/2 of the labels end up wrong). The paper trains a 4-layer ConvNet (init 0.1, weight decay 0.01) on 10 000 CIFAR-10 images; this network is much smaller and may not fit random labels.",

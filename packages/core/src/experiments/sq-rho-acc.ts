@@ -5,7 +5,7 @@
 import { Strict, type Static } from "../schema/schema.js";
 import { lineFigure, type Series } from "../report/figure.js";
 import { defineExperiment } from "./experiment.js";
-import { SQ_COLORS, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
+import { SQ_COLORS, divergedCheck, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
 import { correlation, groupBy, meanStd } from "./sq-stats.js";
 import { rhoRatio } from "./sq-dynamics.js";
 
@@ -48,7 +48,6 @@ export const sqRhoAcc = defineExperiment({
     return [lineFigure({ name: "sq-rho-acc", title: "1/ρ against test accuracy per initialization (Fig. 12)", caption: "Means over runs with ± one standard deviation.", x: { title: "1/ρ" }, y: { title: "test accuracy" }, series })];
   },
   summary({ spec, runs, points: ps }) {
-    const diverged = runs.filter((r) => r.status === "diverged");
     const wd = ps.filter((p) => p.weightDecay > 0);
     const corr = correlation(wd.map((p) => p.invRho.mean), wd.map((p) => p.testAccuracy.mean));
     const wdRuns = finished(runs).filter((r) => r.weightDecay > 0);
@@ -58,7 +57,7 @@ export const sqRhoAcc = defineExperiment({
       checks: [
         { claim: "1/ρ and the test accuracy are anticorrelated across inits (weight decay)", closedForm: "Pearson r < 0", measured: `r = ${corr.toFixed(3)} over ${wd.length} inits`, holds: wd.length > 2 && corr < 0 },
         ...(wdRuns.length > 1 ? [{ claim: "with weight decay the final ρ of every run and init lies within 20%", closedForm: "max/min ≤ 1.2", measured: `max/min = ${rhoRatio(wdRuns).toFixed(3)} over ${wdRuns.length} runs`, holds: rhoRatio(wdRuns) <= 1.2 }] : []),
-        { claim: "no run diverged", closedForm: "status epochs", measured: diverged.length ? diverged.map((r) => `${sqRunLabel(r)}: ${r.note}`).join("; ") : "all ran every epoch", holds: diverged.length === 0 },
+        divergedCheck(runs),
       ],
       numbers: ps.map((p): [string, string] => [`init ${p.init}, λ ${p.weightDecay}`, `1/ρ ${p.invRho.mean.toFixed(4)} ± ${p.invRho.std.toFixed(4)}, test accuracy ${p.testAccuracy.mean.toFixed(4)} ± ${p.testAccuracy.std.toFixed(4)} (${p.runs} runs)`]),
       notes: sqNetNotes(sqGridItems(spec)[0]),

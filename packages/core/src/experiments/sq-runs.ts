@@ -5,7 +5,7 @@
 import { Strict, type Static } from "../schema/schema.js";
 import { lineFigure, panelFigure, type Series } from "../report/figure.js";
 import { defineExperiment } from "./experiment.js";
-import { SQ_COLORS, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
+import { SQ_COLORS, divergedCheck, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
 import { groupBy, meanStd } from "./sq-stats.js";
 import { rhoRatio } from "./sq-dynamics.js";
 
@@ -65,7 +65,6 @@ export const sqRuns = defineExperiment({
     ];
   },
   summary({ spec, runs, settings: ss }) {
-    const diverged = runs.filter((r) => r.status === "diverged");
     const wdRuns = finished(runs).filter((r) => r.weightDecay > 0), noneRuns = finished(runs).filter((r) => r.weightDecay === 0);
     const big = Math.max(...ss.map((s) => s.init));
     const atBig = (wd: boolean) => ss.find((s) => s.init === big && (s.weightDecay > 0) === wd);
@@ -79,7 +78,7 @@ export const sqRuns = defineExperiment({
         ...(noneRuns.length > 1 && wdRuns.length > 1 ? [{ claim: "without weight decay the final ρ varies by far more", closedForm: "max/min more than twice the weight-decay runs'", measured: `max/min = ${rhoRatio(noneRuns).toFixed(3)} over ${noneRuns.length} runs`, holds: rhoRatio(noneRuns) > 2 * rhoRatio(wdRuns) }] : []),
         ...(atBig(true) && atBig(false) && atBig(true)!.runs.length > 1 ? [{ claim: `from the largest init (${big}) the runs' final ρ varies more without weight decay than with it`, closedForm: "std/mean over runs larger without", measured: `${cv(atBig(false)!).toFixed(4)} without, ${cv(atBig(true)!).toFixed(4)} with`, holds: cv(atBig(false)!) > cv(atBig(true)!) }] : []),
         ...(best ? [{ claim: `the smallest init (${small}) with weight decay has the best mean test accuracy (the paper: 93.71%)`, closedForm: "argmax over settings", measured: `best: init ${best.init}, λ ${best.weightDecay} (${(100 * best.test.mean).toFixed(2)}%)`, holds: best.init === small && best.weightDecay > 0 }] : []),
-        { claim: "no run diverged", closedForm: "status epochs", measured: diverged.length ? diverged.map((r) => `${sqRunLabel(r)}: ${r.note}`).join("; ") : "all ran every epoch", holds: diverged.length === 0 },
+        divergedCheck(runs),
       ],
       numbers: ss.map((s): [string, string] => [`init ${s.init}, λ ${s.weightDecay}`, `ρ ${s.rho.mean.toFixed(4)} ± ${s.rho.std.toFixed(4)}, training accuracy ${(100 * s.train.mean).toFixed(2)} ± ${(100 * s.train.std).toFixed(2)}%, test ${(100 * s.test.mean).toFixed(2)} ± ${(100 * s.test.std).toFixed(2)}% (${s.runs.length} runs)`]),
       notes: sqNetNotes(sqGridItems(spec)[0]),
