@@ -46,6 +46,10 @@ export { integrate, INTEGRATE_DEFAULTS, type OdeRhs, type OdeEvent, type Integra
 export { gradientFlow, GRADIENT_FLOW_DEFAULTS, type GradientFlowOptions, type GradientFlowResult, type FlowCheckpoint, type FlowStatus, type FlowProgress } from "./dynamics/flow.js";
 export { gradientDescent, GRADIENT_DESCENT_DEFAULTS, type DescentOptions, type DescentResult, type DescentCheckpoint } from "./dynamics/descent.js";
 export type { PointMonitors } from "./dynamics/monitors.js";
+export { solveRk, DOPRI5, RK_DEFAULTS, type RkTableau, type RkRhs, type RkOptions, type RkSolution } from "./dynamics/explicit-rk.js";
+export { NormalizedFlow, NormalizedSystem, normalizedFlow, marginStats, type NormalizedPoint, type NormalizedFlowOptions, type NormalizedFlowResult } from "./dynamics/normalized-flow.js";
+export { ReluKinks, type ReluUnit } from "./dynamics/relu-kinks.js";
+export { balancedScaleRate, expScaleRate, expScaleEquilibrium, lambertW } from "./dynamics/scale-flow.js";
 
 // ---- geometry of Λ-quasi-homogeneous parameters
 export { lambdaMax, lambdaSeminorm, logLambdaSeminorm, lambdaMaxSeminorm, logLambdaMaxSeminorm, type LogParams, type ParamsLike, type SeminormOptions } from "./geometry/seminorm.js";
