@@ -90,6 +90,7 @@ export { thm61, runThm61, type Thm61Spec, type Thm61Item, type Thm61Result, type
 export { ulpmExperiment, runUlpm, ULPM_METRICS, type UlpmSpec, type UlpmItem, type UlpmResult, type UlpmPoint } from "./experiments/ulpm.js";
 export { sqDynamics, runSqDynamics, type SqDynamicsSpec, type SqDynamicsResult } from "./experiments/sq-dynamics.js";
 export { sqToy, runSqToy, type SqToySpec, type SqToyResult } from "./experiments/sq-toy.js";
+export { sqFlow, runSqFlow, type SqFlowSpec, type SqFlowResult } from "./experiments/sq-flow.js";
 export { counterexamples, runCounterexamples, type CounterexamplesSpec, type CounterexamplesResult } from "./experiments/counterexamples.js";
 export { solveLpHighs, type LpProblem, type LpResult as HighsResult } from "./certify/highs.js";
 export { simplex, runSimplex, type SimplexSpec, type SimplexResult } from "./experiments/simplex.js";

@@ -18,12 +18,13 @@ import { ulpmExperiment } from "./ulpm.js";
 import { counterexamples } from "./counterexamples.js";
 import { sqToy } from "./sq-toy.js";
 import { sqDynamics } from "./sq-dynamics.js";
+import { sqFlow } from "./sq-flow.js";
 import { run } from "./run.js";
 import { sweep } from "./sweep.js";
 import { ode } from "./ode.js";
 
 /** Every experiment, in the order `marginflow list` and a full reproduction show them. */
-export const EXPERIMENTS: readonly AnyExperiment[] = [fig1, fig2, fig4, fig4n, thm61, appb, ncMnist, ulpmExperiment, ulpmSaddle, simplex, counterexamples, sqToy, sqDynamics, run, sweep, ode];
+export const EXPERIMENTS: readonly AnyExperiment[] = [fig1, fig2, fig4, fig4n, thm61, appb, ncMnist, ulpmExperiment, ulpmSaddle, simplex, counterexamples, sqToy, sqFlow, sqDynamics, run, sweep, ode];
 
 /** The ids of the paper's results (`marginflow reproduce all`). */
 export const REPRODUCTIONS: readonly string[] = EXPERIMENTS.filter((e) => e.category === "reproduction").map((e) => e.id);
