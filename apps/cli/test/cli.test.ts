@@ -41,7 +41,7 @@ describe("usage errors: one line, exit code 2, the nearest valid name suggested"
   it.each([
     [["frobnicate"], /^marginflow: unknown command "frobnicate"; commands: reproduce, run, sweep, merge, list, schema, bench, collapse, demo \(see marginflow --help\)\n$/],
     [["reprodce", "fig4"], /^marginflow: unknown command "reprodce"; commands: .*; did you mean "reproduce"\?/],
-    [["reproduce", "fig5"], /^marginflow: reproduce: unknown id "fig5"; available: fig1, fig2, fig4, fig4n, thm61, appb, nc-mnist, ulpm, ulpm-saddle, simplex, counterexamples, sq-toy, sq-dynamics, sq-runs, sq-rho-acc, sq-margins, sq-random-labels, sq-nc, sq-nc-multiclass, all; did you mean "fig1"\?/],
+    [["reproduce", "fig5"], /^marginflow: reproduce: unknown id "fig5"; available: fig1, fig2, fig4, fig4n, thm61, appb, nc-mnist, ulpm, ulpm-saddle, simplex, counterexamples, sq-toy, sq-flow, sq-dynamics, sq-runs, sq-rho-acc, sq-margins, sq-random-labels, sq-nc, sq-nc-multiclass, all; did you mean "fig1"\?/],
     [["reproduce", "run"], /^marginflow: reproduce: unknown id "run"; available: .* \(run is run from a spec file: marginflow run SPEC\.json\)/],
     [["reproduce", "fig4", "--sample", "10"], /^marginflow: reproduce: unknown option --sample \(did you mean "--samples"\?\)/],
     [["bench", "gpu"], /^marginflow: bench: unknown benchmark "gpu"; available: kernels, fig4/],

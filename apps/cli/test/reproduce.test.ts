@@ -102,11 +102,11 @@ describe("marginflow reproduce", () => {
   }, 180_000);
 
   it.each([
-    [["reproduce"], /^marginflow: reproduce: name what to reproduce: fig1, fig2, fig4, fig4n, thm61, appb, nc-mnist, ulpm, ulpm-saddle, simplex, counterexamples, sq-toy, sq-dynamics, sq-runs, sq-rho-acc, sq-margins, sq-random-labels, sq-nc, sq-nc-multiclass or all/],
+    [["reproduce"], /^marginflow: reproduce: name what to reproduce: fig1, fig2, fig4, fig4n, thm61, appb, nc-mnist, ulpm, ulpm-saddle, simplex, counterexamples, sq-toy, sq-flow, sq-dynamics, sq-runs, sq-rho-acc, sq-margins, sq-random-labels, sq-nc, sq-nc-multiclass or all/],
     [["reproduce", "fig4", "--shard", "3/2"], /^marginflow: --shard: expected k\/N with 1 ≤ k ≤ N \(e\.g\. 2\/8\), got "3\/2"/],
     [["reproduce", "fig4", "--shard", "1-2"], /^marginflow: --shard: expected k\/N/],
     [["reproduce", "appb", "--radii", "3"], /^marginflow: reproduce: --radii applies to fig4, simplex only \(not to appb\)/],
-    [["reproduce", "appb", "--seed", "3"], /^marginflow: reproduce: --seed applies to fig1, fig4, fig4n, thm61, nc-mnist, ulpm, ulpm-saddle, simplex, sq-dynamics, sq-runs, sq-rho-acc, sq-margins, sq-random-labels, sq-nc, sq-nc-multiclass only \(not to appb\)/],
+    [["reproduce", "appb", "--seed", "3"], /^marginflow: reproduce: --seed applies to fig1, fig4, fig4n, thm61, nc-mnist, ulpm, ulpm-saddle, simplex, sq-flow, sq-dynamics, sq-runs, sq-rho-acc, sq-margins, sq-random-labels, sq-nc, sq-nc-multiclass only \(not to appb\)/],
     [["reproduce", "fig4", "--horizons", "100,5"], /^marginflow: --horizons: expected an array of 1–16 finite numbers in \[0, 100000\] \(in ascending order\), got "100,5" \(fig4\)/],
     [["reproduce", "fig4", "--horizons", ""], /^marginflow: --horizons: expected an array .* \(comma-separated, e\.g\. 5,100\), got ""/],
     [["reproduce", "fig4", "--radii", "-5"], /^marginflow: --radii: expected an integer in \[2, 10000\], got "-5" \(fig4\)/],

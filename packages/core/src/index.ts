@@ -49,6 +49,10 @@ export { integrate, INTEGRATE_DEFAULTS, type OdeRhs, type OdeEvent, type Integra
 export { gradientFlow, GRADIENT_FLOW_DEFAULTS, type GradientFlowOptions, type GradientFlowResult, type FlowCheckpoint, type FlowStatus, type FlowProgress } from "./dynamics/flow.js";
 export { gradientDescent, GRADIENT_DESCENT_DEFAULTS, type DescentOptions, type DescentProgress, type DescentResult, type DescentCheckpoint } from "./dynamics/descent.js";
 export type { PointMonitors } from "./dynamics/monitors.js";
+export { solveRk, DOPRI5, RK_DEFAULTS, type RkTableau, type RkRhs, type RkOptions, type RkSolution } from "./dynamics/explicit-rk.js";
+export { NormalizedFlow, NormalizedSystem, normalizedFlow, marginStats, type NormalizedPoint, type NormalizedFlowOptions, type NormalizedFlowResult } from "./dynamics/normalized-flow.js";
+export { ReluKinks, type ReluUnit } from "./dynamics/relu-kinks.js";
+export { balancedScaleRate, expScaleRate, expScaleEquilibrium, lambertW } from "./dynamics/scale-flow.js";
 
 // ---- geometry of Λ-quasi-homogeneous parameters
 export { lambdaMax, lambdaSeminorm, logLambdaSeminorm, lambdaMaxSeminorm, logLambdaMaxSeminorm, type LogParams, type ParamsLike, type SeminormOptions } from "./geometry/seminorm.js";
@@ -97,6 +101,7 @@ export { sqRuns, type SqRunsSpec } from "./experiments/sq-runs.js";
 export { sqNcMulticlass, runSqNcMulticlass, sqNcModel, SQ_NC_METRICS, type SqNcMulticlassSpec, type SqNcMulticlassItem, type SqNcMulticlassResult, type SqNcRecord } from "./experiments/sq-nc-multiclass.js";
 export { theorem3Geometry, type Theorem3Geometry } from "./collapse/theorem3.js";
 export { sqToy, runSqToy, type SqToySpec, type SqToyResult } from "./experiments/sq-toy.js";
+export { sqFlow, runSqFlow, type SqFlowSpec, type SqFlowResult } from "./experiments/sq-flow.js";
 export { counterexamples, runCounterexamples, type CounterexamplesSpec, type CounterexamplesResult } from "./experiments/counterexamples.js";
 export { solveLpHighs, type LpProblem, type LpResult as HighsResult } from "./certify/highs.js";
 export { simplex, runSimplex, type SimplexSpec, type SimplexResult } from "./experiments/simplex.js";

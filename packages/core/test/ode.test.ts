@@ -2,6 +2,7 @@
 // global error vs tolerance (adaptive), dense output, events, non-finite right-hand sides, memory reuse.
 import { beforeAll, describe, expect, it } from "vitest";
 import { ArgumentError, Runtime, integrate, type OdeRhs } from "../src/index.js";
+import { slope } from "./convergence-helpers.js";
 
 let rt: Runtime;
 beforeAll(async () => {
@@ -11,18 +12,6 @@ beforeAll(async () => {
 const oscillator = (w = 1): OdeRhs => ({ kind: "linear", matrix: Float64Array.of(0, w, -w, 0) });
 const y0 = () => Float64Array.of(1, 0);
 const oscError = (y: ArrayLike<number>, t: number, w = 1) => Math.hypot(y[0]! - Math.cos(w * t), y[1]! + Math.sin(w * t));
-
-/** Least-squares slope of log(err) against log(h). */
-function slope(h: number[], err: number[]): number {
-  const x = h.map(Math.log), y = err.map(Math.log);
-  const mx = x.reduce((a, b) => a + b) / x.length, my = y.reduce((a, b) => a + b) / y.length;
-  let num = 0, den = 0;
-  x.forEach((xi, i) => {
-    num += (xi - mx) * (y[i]! - my);
-    den += (xi - mx) ** 2;
-  });
-  return num / den;
-}
 
 describe("convergence order (closed form of the harmonic oscillator)", () => {
   const T = 10;

@@ -36,7 +36,7 @@ describe("the experiment registry", () => {
   it("one list with unique ids; the reproductions are the papers' results, in order", () => {
     const ids = EXPERIMENTS.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(REPRODUCTIONS).toEqual(["fig1", "fig2", "fig4", "fig4n", "thm61", "appb", "nc-mnist", "ulpm", "ulpm-saddle", "simplex", "counterexamples", "sq-toy", "sq-dynamics", "sq-runs", "sq-rho-acc", "sq-margins", "sq-random-labels", "sq-nc", "sq-nc-multiclass"]);
+    expect(REPRODUCTIONS).toEqual(["fig1", "fig2", "fig4", "fig4n", "thm61", "appb", "nc-mnist", "ulpm", "ulpm-saddle", "simplex", "counterexamples", "sq-toy", "sq-flow", "sq-dynamics", "sq-runs", "sq-rho-acc", "sq-margins", "sq-random-labels", "sq-nc", "sq-nc-multiclass"]);
     expect(() => getExperiment("fig5")).toThrow(/^experiment: expected one of .* \(did you mean "fig1"\?\), got "fig5"$/);
     for (const e of EXPERIMENTS) expect(e.source.paper.length, e.id).toBeGreaterThan(0);
   });

@@ -24,13 +24,14 @@ import { sqRandomLabels } from "./sq-random-labels.js";
 import { sqRhoAcc } from "./sq-rho-acc.js";
 import { sqRuns } from "./sq-runs.js";
 import { sqNcMulticlass } from "./sq-nc-multiclass.js";
+import { sqFlow } from "./sq-flow.js";
 import { run } from "./run.js";
 import { sweep } from "./sweep.js";
 import { ode } from "./ode.js";
 import { probe } from "./probe.js";
 
 /** Every experiment, in the order `marginflow list` and a full reproduction show them. */
-export const EXPERIMENTS: readonly AnyExperiment[] = [fig1, fig2, fig4, fig4n, thm61, appb, ncMnist, ulpmExperiment, ulpmSaddle, simplex, counterexamples, sqToy, sqDynamics, sqRuns, sqRhoAcc, sqMargins, sqRandomLabels, sqNc, sqNcMulticlass, run, sweep, ode, probe];
+export const EXPERIMENTS: readonly AnyExperiment[] = [fig1, fig2, fig4, fig4n, thm61, appb, ncMnist, ulpmExperiment, ulpmSaddle, simplex, counterexamples, sqToy, sqFlow, sqDynamics, sqRuns, sqRhoAcc, sqMargins, sqRandomLabels, sqNc, sqNcMulticlass, run, sweep, ode, probe];
 
 /** The ids of the paper's results (`marginflow reproduce all`). */
 export const REPRODUCTIONS: readonly string[] = EXPERIMENTS.filter((e) => e.category === "reproduction").map((e) => e.id);
