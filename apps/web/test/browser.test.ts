@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { runOne, runtime } from "@marginflow/core";
+import { runOne, runtime, type RunResult } from "@marginflow/core";
 import { DIST, startServer } from "../scripts/serve.mjs";
 import { DEFAULT_STATE, decodeState } from "../src/state.js";
 import { makePageData } from "../src/data.js";
@@ -297,6 +297,50 @@ describe("the main page in Chromium", () => {
     await page.click("#reset");
     expect(await state()).toBe("idle");
     expect(await page.textContent("#out-frames")).toBe("—");
+  });
+
+  test("the diagonal network on the two balls: Λ per group, the cascade level, the SVM and asymmetric max-margin lines with the direction's live distance to each, KKT and Lemma 4.1 charts — Node's numbers", async () => {
+    await open("dataset=balls&radius=0.6");
+    await page.selectOption("#network", "diagonal");
+    expect(await page.isDisabled("#layer-add")).toBe(true);
+    await page.fill("#depths", "5,x");
+    await page.dispatchEvent("#depths", "change");
+    expect(await message()).toBe('#depths[1]: expected an integer in [1, 16], got "x"');
+    await page.fill("#depths", "5");
+    await page.dispatchEvent("#depths", "change");
+    expect(await message()).toBe('depths: expected one depth per input feature (2: x1, x2), got "5"');
+    expect(await page.getAttribute("#depths", "aria-invalid")).toBe("true");
+    await page.focus("#depths");
+    await page.fill("#depths", "5,1");
+    await page.keyboard.press("Tab"); // a change by keyboard
+    expect(await message()).toBe("");
+    expect(decodeState(await hash())).toMatchObject({ dataset: "balls", network: "diagonal", radius: 0.6, depths: [5, 1] });
+    expect((await specInPage()).model).toEqual({ kind: "diagonal", depths: [5, 1] });
+    // Λ is shown before the run (the probe of θ0): rates 1/D_i, ★ on the λmax group
+    await page.waitForFunction(() => document.querySelectorAll("#lambda-rows tr[data-group]").length === 2);
+    const rates = await page.$$eval("#lambda-rows tr", (trs) => trs.map((tr) => [tr.querySelector("th")!.textContent, tr.querySelector(".rate")!.textContent]));
+    expect(rates).toEqual([["diag.coord0", "0.2"], ["★ diag.coord1", "1"]]);
+    await page.click("#play");
+    expect(await settled()).toBe("done");
+    await page.waitForTimeout(300);
+    const { result } = await page.evaluate(() => (window as unknown as { marginflow: { result: RunResult } }).marginflow);
+    // x₁ alone separates the balls (µ₁ = cos 30° > r): the λmax problem is degenerate, the cascade goes to level 1
+    expect(result.certificates.asymmetric!.level).toBe(1);
+    expect(Number(await value("out-cascade"))).toBe(1);
+    const last = result.checkpoints.at(-1)!;
+    expect(Number(await value("out-dasym"))).toBe(last.distanceAsymmetric);
+    expect(Number(await value("out-dsvm"))).toBe(last.distanceSvm);
+    expect(Number(await value("out-kkt"))).toBe(last.kktStationarity);
+    expect(Number(await value("out-lemma"))).toBe(last.lemma41a);
+    expect(last.distanceAsymmetric!).toBeLessThan(0.01);
+    expect(last.distanceSvm!).toBeGreaterThan(0.1);
+    expect(await page.textContent("#overlay-legend")).toMatch(/SVM.*asymmetric max margin \(cascade level 1\).*direction/);
+    for (const id of ["chart-distance", "chart-kkt", "chart-lemma"]) expect(await page.locator(`#${id} canvas`).count()).toBe(1);
+    const cmp = await compareWithNode();
+    process.stdout.write(`web: diagonal (5, 1) on the balls vs Node: ${cmp.differing} of ~${cmp.leaves} numbers differ, worst relative ${cmp.worst.toExponential(2)}; fields ${cmp.fields.join(", ") || "none"}\n`);
+    expect(cmp.worst).toBeLessThan(1e-12);
+    await page.screenshot({ path: join(SHOTS, "implicit-bias.png"), fullPage: true });
+    expect(pageErrors).toEqual([]);
   });
 
   test("on a narrow screen the controls stack in one column and stay usable by keyboard", async () => {

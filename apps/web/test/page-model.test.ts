@@ -19,6 +19,8 @@ describe("the page's state in the URL", () => {
     });
     expect(decodeState(encodeState(s))).toEqual(s);
     expect(decodeState(`#${encodeState(state({ hidden: [] }))}`).hidden).toEqual([]);
+    const d = state({ network: "diagonal", depths: [5, 1, 2], features: ["x1", "x2", "x1x2"] });
+    expect(decodeState(encodeState(d))).toEqual(d);
   });
 
   test("a bad hash names the field and what it takes", () => {
@@ -28,6 +30,8 @@ describe("the page's state in the URL", () => {
     expect(() => decodeState("#dataset=moons")).toThrow(/^#dataset: expected one of gaussians, circle/);
     expect(() => decodeState("#colour=red")).toThrow(/^#colour: expected a field of the page/);
     expect(() => decodeState("#added=1,2")).toThrow(/^#added\[0\]: expected x1,x2,label/);
+    expect(() => decodeState("#network=conv")).toThrow(/^#network: expected one of layers, diagonal, got "conv"$/);
+    expect(() => decodeState("#depths=5,0")).toThrow(/^#depths\[1\]: expected an integer in \[1, 16\], got "0"$/);
   });
 });
 
@@ -83,5 +87,15 @@ describe("the page's run spec", () => {
     expect(new Set((spec.data as { labels: number[] }).labels)).toEqual(new Set([0, 1]));
     expect(() => runSpecOf(state({ activation: "linear", residual: true }), makePageData(state()))).toThrow(/^residual: expected ReLU layers/);
     expect(() => parseRunSpec(runSpecOf(state({ loss: "square", log10T: 400 }), makePageData(state())))).toThrow(/^dynamics\.log10T: expected ≤ 300 in ordinary time/);
+  });
+
+  test("the diagonal network: seed 000's β_i = Π_j θ_ij with one depth per feature, from all-ones (Fig. 4); one output only", () => {
+    const s = state({ dataset: "balls", network: "diagonal", depths: [5, 1] });
+    const spec = parseRunSpec(runSpecOf(s, makePageData(s)));
+    expect(spec.model).toEqual({ kind: "diagonal", depths: [5, 1] });
+    expect(spec.init).toEqual({ kind: "constant", value: 1 });
+    expect(() => runSpecOf(state({ network: "diagonal", depths: [5] }), makePageData(state()))).toThrow(/^depths: expected one depth per input feature \(2: x1, x2\), got "5"$/);
+    const blobs = state({ dataset: "blobs", network: "diagonal" });
+    expect(() => runSpecOf(blobs, makePageData(blobs))).toThrow(/^network: expected two classes and a one-output loss/);
   });
 });
