@@ -95,6 +95,8 @@ describe("live views of a run", () => {
     expect(o.kktStationarity).toBe(last.kktStationarity);
     expect(o.kktLevel).toBe(0);
     expect(o.direction!.length).toBe(2);
+    // the robustness on the exact balls is Fig. 4's: β̂·µ̂ − r (µ = (cos 30°, sin 30°) is a unit vector)
+    expect(o.robustness).toBeCloseTo(o.direction![0]! * 0.8660254037844386 + o.direction![1]! * 0.5 - 0.6, 14);
     expect(o.cascade!.rate).toBe(r.certificates.asymmetric!.rate);
     expect(runProbe(rt, { run: s, theta: null, points: { rows: 0, data: [] }, test: null, observe: false }).observed).toBeNull();
   });

@@ -15,6 +15,7 @@ import { defineExperiment } from "./experiment.js";
 import { prepareRun } from "./run.js";
 import { CheckpointProbe, certificates, type Certificates } from "./run-observe.js";
 import { cascadeLevel } from "../certify/cascade.js";
+import { ballRobustness } from "../certify/closed-forms.js";
 import type { RunSpec } from "./run-spec.js";
 
 export const ProbeSpecSchema = Strict({
@@ -44,6 +45,7 @@ export const ProbeResultSchema = Strict({
     direction: Nullable(Type.Array(Num()), { description: "β(θ)/‖β(θ)‖ for a model linear in x (its outputs at the unit vectors), else null" }),
     distanceSvm: N(),
     distanceAsymmetric: N(),
+    robustness: Nullable(Num(), { description: "balls data and a model linear in x: the robustness of sign(β(θ)·x) on the exact balls B(±µ̂, r), β̂·µ̂ − r (seed 000, §5; Fig. 4's y axis)" }),
     lemma41a: N(),
     lemma41b: N(),
     cosOmega: N(),
@@ -113,11 +115,16 @@ export function runProbe(rt: Runtime, spec: ProbeSpec): ProbeResult {
       cascade = { index: c.index, rate: c.rate, degenerate: c.degenerate, objectiveGroups: c.objectiveGroups, zeroedGroups: c.zeroedGroups, normalizedMargin: fin(c.normalizedMargin), levels: c.levels };
     }
     const rates = cache.rates;
+    let robustness: number | null = null;
+    if (b && nb > 0 && run.data.kind === "balls" && run.data.mu!.length === b.length) {
+      const mu = run.data.mu!, nm = Math.hypot(...mu);
+      robustness = ballRobustness(Float64Array.from(b), Float64Array.from(mu, (x) => x / nm), run.data.r!);
+    }
     observed = {
       lambda: { groups: Object.fromEntries(model.groups.map((g, i) => [g.name, rates.groupRates[i]!])), lambdaMax: rates.lambdaMax, objectiveGroups: rates.objectiveGroups },
       certificates: cache.certs,
       direction: b && nb > 0 ? b.map((x) => x / nb) : null,
-      distanceSvm: d.svm, distanceAsymmetric: d.asymmetric,
+      distanceSvm: d.svm, distanceAsymmetric: d.asymmetric, robustness,
       lemma41a: fin(m.lemma41a), lemma41b: fin(m.lemma41b), cosOmega: fin(m.cosOmega), groupNorms: m.groupNorms,
       kktStationarity: k.stationarity, kktComplementarity: k.complementarity, kktLevel: k.level,
       cascade,
