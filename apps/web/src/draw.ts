@@ -171,25 +171,61 @@ export interface BoundaryLine {
 /** The overlay's colours: the SVM, the asymmetric max-margin solution, the trajectory's direction. */
 export const LINE_COLORS = { svm: "#111827", asymmetric: "#c026d3", direction: "#16a34a" } as const;
 
-/** One live chart over log10 t. */
-class Chart {
+/** A series of a chart: a line, or markers only (`points`). */
+export interface ChartSeries {
+  label: string;
+  stroke: string;
+  dash?: number[];
+  points?: boolean;
+}
+
+/** One chart (uPlot): over log10 t unless told otherwise; `markX` draws a vertical rule at that x. */
+export class Chart {
   private readonly plot: uPlot;
-  constructor(el: HTMLElement, title: string, series: { label: string; stroke: string; dash?: number[] }[], yRange?: [number, number] | "log") {
+  constructor(el: HTMLElement, title: string, series: ChartSeries[], yRange?: [number, number] | "log", options: { xLabel?: string; height?: number; markX?: () => number | null } = {}) {
     const width = Math.max(240, el.clientWidth || 320);
+    this.height = options.height ?? 150;
+    const mark = options.markX;
     this.plot = new uPlot({
-      title, width, height: 150,
+      title, width, height: this.height,
       scales: { x: { time: false }, y: yRange === "log" ? { distr: 3 } : yRange ? { range: yRange } : { auto: true } },
-      axes: [{ label: "log₁₀ t", size: 36 }, { size: 52 }],
+      axes: [{ label: options.xLabel ?? "log₁₀ t", size: 36 }, { size: 52 }],
       legend: { live: false, show: true },
       cursor: { show: false },
-      series: [{ label: "log₁₀ t" }, ...series.map((s) => ({ label: s.label, stroke: s.stroke, width: 1.6, spanGaps: true, points: { show: false }, ...(s.dash ? { dash: s.dash } : {}) }))],
+      series: [{ label: options.xLabel ?? "log₁₀ t" }, ...series.map((s) => ({
+        label: s.label, stroke: s.stroke, width: 1.6, spanGaps: true,
+        ...(s.points ? { paths: () => null, points: { show: true, size: 6, stroke: s.stroke, fill: s.stroke } } : { points: { show: false } }),
+        ...(s.dash ? { dash: s.dash } : {}),
+      }))],
+      hooks: mark ? {
+        draw: [(u: uPlot) => {
+          const x = mark();
+          if (x === null) return;
+          const px = u.valToPos(x, "x", true);
+          const ctx = u.ctx;
+          ctx.save();
+          ctx.strokeStyle = "#16a34a";
+          ctx.lineWidth = 2;
+          ctx.setLineDash([4, 3]);
+          ctx.beginPath();
+          ctx.moveTo(px, u.bbox.top);
+          ctx.lineTo(px, u.bbox.top + u.bbox.height);
+          ctx.stroke();
+          ctx.restore();
+        }],
+      } : {},
     }, [[], ...series.map(() => [])], el);
   }
+  private readonly height: number;
   set(data: (number | null)[][]): void {
     this.plot.setData(data as uPlot.AlignedData);
   }
+  /** Redraws (e.g. after the marked x changed). */
+  redraw(): void {
+    this.plot.redraw(false, false);
+  }
   resize(width: number): void {
-    this.plot.setSize({ width, height: 150 });
+    this.plot.setSize({ width, height: this.height });
   }
 }
 

@@ -1,13 +1,14 @@
 // The lab's main page: reads the controls into a PageState (kept in the URL), builds the dataset and the `marginflow
 // run` spec from it (state.ts, data.ts, spec.ts: DOM-free), runs the spec in workers (live.ts) and draws the frames
 // (draw.ts). Every change is validated first; a bad value is a message naming the field, and the state is kept.
-import { ArgumentError, PLANE_FEATURES, getExperiment, type Certificates, type PlaneFeature, type ProbeResult, type RunResult, type RunSpec } from "@marginflow/core";
+import { PLANE_FEATURES, getExperiment, type Certificates, type PlaneFeature, type ProbeResult, type RunResult, type RunSpec } from "@marginflow/core";
 import { DEFAULT_STATE, decodeState, encodeState, LIMITS, type PageState } from "./state.js";
 import { gridInputs, loadCsv, makePageData, type PageData } from "./data.js";
 import { fnv1a, inlineData, outputsOf, parseRunSpec, pinInit, runSpecOf } from "./spec.js";
 import { LiveRunner, type Frame, type ProbeInputs } from "./live.js";
 import { BiasCharts, Charts, chartPoints, Heatmap, LINE_COLORS, type BoundaryLine } from "./draw.js";
 import { drawFigure } from "./figure.js";
+import { $, clearError, put, showError } from "./page.js";
 
 type Observed = NonNullable<ProbeResult["observed"]>;
 
@@ -15,11 +16,6 @@ type Observed = NonNullable<ProbeResult["observed"]>;
 const GRID = 64;
 const FEATURE_LABELS: Record<PlaneFeature, string> = { x1: "x₁", x2: "x₂", "x1^2": "x₁²", "x2^2": "x₂²", x1x2: "x₁x₂", "sin(x1)": "sin x₁", "sin(x2)": "sin x₂" };
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`page: missing #${id}`);
-  return el as T;
-};
 const message = $("message"), status = $("status");
 const heatmap = new Heatmap($<HTMLCanvasElement>("heatmap"), GRID);
 const charts = new Charts({ loss: $("chart-loss"), accuracy: $("chart-accuracy"), margin: $("chart-margin") });
@@ -59,28 +55,6 @@ function setStatus(state: string, text: string): void {
   $<HTMLButtonElement>("cancel").disabled = !runner.running;
   $("play").textContent = playing && state === "running" ? "Pause" : "Play";
   $("play").setAttribute("aria-pressed", String(playing && state === "running"));
-}
-
-function showError(e: unknown, control?: HTMLElement): void {
-  const err = e instanceof Error ? e : new Error(String(e));
-  // core's errors name the field and the fix in their message; other errors are shown with their kind
-  message.textContent = err instanceof ArgumentError || err.name === "Error" ? err.message : `${err.name}: ${err.message}`;
-  message.hidden = false;
-  control?.setAttribute("aria-invalid", "true");
-}
-
-function clearError(): void {
-  message.hidden = true;
-  message.textContent = "";
-  for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
-}
-
-/** Writes a value: text for people, the exact value in data-value for tools. */
-function put(id: string, value: number | string | null, text = value === null ? "—" : String(value)): void {
-  const el = $(id);
-  el.textContent = text;
-  if (value === null) delete el.dataset.value;
-  else el.dataset.value = String(value);
 }
 
 // ---- controls ⇄ state ----
