@@ -1,159 +1,166 @@
-// Deterministic pow (see detmath.ts for why): x^y = e^{y·ln|x|} with ln|x|, the product and the exponential all
-// carried in double-double (a value as an unevaluated sum hi + lo, ~106 bits), so the one rounding that matters is
-// the last; the relative error before it is below 2^-90, so the result is the correctly rounded x^y except on
-// arguments within 2^-90 of a rounding boundary — and exact whenever x^y is a double (10 ** 22, 2 ** -1074, …).
-// Special values follow ECMAScript's Number::exponentiate (which differs from C's pow: 1 ** ∞ is NaN).
-import { fromWords, highWord, withHighWord } from "./float-bits.js";
+// Deterministic pow (see detmath.ts for why), by fdlibm's method as its documentation describes it: log2|x| is
+// computed as t1 + t2 with ~20 extra bits (|x| = 2^n·(1.5^k)·(1+f) reduced about 1 or 1.5, log2 from an odd
+// series in s = (m − b)/(m + b) with the leading parts split into high halves whose products are exact), the
+// product y·log2|x| as p_h + p_l the same way (y split into y1 + y2), then 2^(p_h + p_l) = 2^n·e^z with exp's
+// rational form. The result is "nearly rounded" (< 1 ulp), and exact when x^y is a representable integer
+// (10 ** 22). Special values follow ECMAScript's Number::exponentiate (which differs from C's pow: 1 ** ∞ is NaN).
+import { fromWords, highWord, lowWord, withHighWord, withLowWordZero } from "./float-bits.js";
 
-// ---- double-double arithmetic: results in (H, L), |L| ≤ ulp(H)/2 ----
-let H = 0, L = 0;
+const BP = [1, 1.5];
+const DP_H = [0, 5.84962487220764160156e-1]; // log2(1.5), high part
+const DP_L = [0, 1.35003920212974897128e-8]; // its low part
+const TWO53 = 9007199254740992;
+// log2 series in s²: Remez, the first term 3/5 (the 3 + s² + … form below)
+const L1 = 5.99999999999994648725e-1, L2 = 4.28571428578550184252e-1, L3 = 3.33333329818377432918e-1;
+const L4 = 2.72728123808534006489e-1, L5 = 2.30660745775561754067e-1, L6 = 2.06975017800338417784e-1;
+// e^r's rational form (as in exp)
+const P1 = 1.66666666666666019037e-1, P2 = -2.77777777770155933842e-3, P3 = 6.61375632143793436117e-5;
+const P4 = -1.65339022054652515390e-6, P5 = 4.13813679705723846039e-8;
+const LG2 = 6.93147180559945286227e-1, LG2_H = 6.93147182464599609375e-1, LG2_L = -1.90465429995776804525e-9;
+const OVT = 8.0085662595372944372e-17; // −(1024 − log2(ovfl + .5ulp))
+const CP = 9.61796693925975554329e-1, CP_H = 9.61796700954437255859e-1, CP_L = -7.02846165095275826516e-9; // 2/(3 ln 2)
+const IVLN2 = 1.44269504088896338700, IVLN2_LO = 2.0355273740931033e-17; // 1/ln 2 = IVLN2 + IVLN2_LO
+
 const SPLIT = 134217729; // 2^27 + 1 (Dekker)
-
-/** a·b exactly as H + L (|a|, |b| < 2^996). */
-function twoProd(a: number, b: number): void {
-  H = a * b;
+/** a·b − p exactly, for p = fl(a·b). */
+function twoProdError(a: number, b: number, p: number): number {
   const ca = SPLIT * a, ah = ca - (ca - a), al = a - ah;
   const cb = SPLIT * b, bh = cb - (cb - b), bl = b - bh;
-  L = ((ah * bh - H) + ah * bl + al * bh) + al * bl;
-}
-/** (ah + al)·(bh + bl) to ~2^-104 relative. */
-function mulDD(ah: number, al: number, bh: number, bl: number): void {
-  twoProd(ah, bh);
-  const e = L + (ah * bl + al * bh);
-  const s = H + e;
-  L = e - (s - H);
-  H = s;
-}
-/** (ah + al) + (bh + bl), for operands that do not cancel (same sign, or one much larger). */
-function addDD(ah: number, al: number, bh: number, bl: number): void {
-  const s = ah + bh, bb = s - ah;
-  const e = (ah - (s - bb)) + (bh - bb) + (al + bl);
-  H = s + e;
-  L = e - (H - s);
+  return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
 }
 
-/** 1/d as hi + lo (for the series' coefficients). */
-function reciprocal(d: number): [number, number] {
-  const hi = 1 / d;
-  twoProd(hi, d);
-  return [hi, ((1 - H) - L) / d];
+/** 0: y is not an integer, 1: an odd integer, 2: an even integer (y finite). */
+function integerKind(y: number): 0 | 1 | 2 {
+  if (Math.floor(y) !== y) return 0;
+  if (Math.abs(y) >= TWO53) return 2;
+  return Math.floor(y / 2) * 2 === y ? 2 : 1;
 }
 
-const LN2_HI = 0.6931471805599453, LN2_LO = 2.3190468138462996e-17; // ln 2 = LN2_HI + LN2_LO + 5.7e-34
-const INV_LN2 = 1.4426950408889634;
-
-// ln m for m ∈ [√2/2, √2): 2·atanh(s) = 2s·Σ s^{2j}/(2j+1), s = (m−1)/(m+1), |s| ≤ 0.1716: terms j ≤ 7 in
-// double-double, j = 8…20 in double (each below 2^-40 of the sum, so their rounding stays below 2^-93)
-const ATANH_DD = Array.from({ length: 8 }, (_, j) => reciprocal(2 * j + 1));
-const ATANH_TAIL = Array.from({ length: 13 }, (_, j) => 1 / (2 * (j + 8) + 1));
-
-/** ln a for a positive finite double a, in (H, L). */
-function logDD(a: number): void {
-  let hx = highWord(a), k = 0;
-  if (hx < 0x00100000) { // subnormal
-    a *= 18014398509481984; // 2^54
-    k = -54;
-    hx = highWord(a);
-  }
-  k += (hx >> 20) - 1023;
-  const mant = hx & 0x000fffff;
-  let m: number;
-  if (mant >= 0x6a09e) { // significand ≥ √2: m = significand/2
-    m = withHighWord(a, mant | 0x3fe00000);
-    k += 1;
-  } else m = withHighWord(a, mant | 0x3ff00000);
-  const f = m - 1; // exact
-  // s = f/(2 + f): 2 + f = dh + dl exactly, then a quotient with its remainder
-  const dh = 2 + f, dl = f - (dh - 2);
-  const sh = f / dh;
-  twoProd(sh, dh);
-  const sl = (f - H - L - sh * dl) / dh;
-  // z = s², then Σ z^j/(2j+1) by Horner, the tail in double
-  mulDD(sh, sl, sh, sl);
-  const zh = H, zl = L;
-  let t = 0;
-  for (let j = ATANH_TAIL.length - 1; j >= 0; j--) t = ATANH_TAIL[j]! + zh * t;
-  let ah = t, al = 0;
-  for (let j = ATANH_DD.length - 1; j >= 0; j--) {
-    mulDD(zh, zl, ah, al);
-    addDD(ATANH_DD[j]![0], ATANH_DD[j]![1], H, L);
-    ah = H;
-    al = L;
-  }
-  mulDD(2 * sh, 2 * sl, ah, al); // ln m
-  const lh = H, ll = L;
-  twoProd(k, LN2_HI);
-  addDD(H, L + k * LN2_LO, lh, ll); // k·ln2 + ln m
+/** z·2^n for z ∈ [0.5, 2] and any n ≥ −1100, rounded once (subnormal results included). */
+function scale(z: number, n: number): number {
+  const n1 = n >> 1;
+  return z * fromWords((n1 + 1023) << 20, 0) * fromWords((n - n1 + 1023) << 20, 0);
 }
 
-// e^r for |r| ≤ ln2/2 as (e^{r/16})^16: Taylor to degree 12 at r/16 (degrees ≥ 6 in double), then four
-// squarings kept as E ← E·(2 + E) on E = e^x − 1, so the small part never cancels against 1
-const EXP_DD = [2, 6, 24, 120].map(reciprocal); // 1/2!, …, 1/5!
-const EXP_TAIL = [720, 5040, 40320, 362880, 3628800, 39916800, 479001600].map((d) => 1 / d); // 1/6!, …, 1/12!
-
-/** e^(th + tl) with 2^k split in two factors (so a subnormal result rounds once); |th| < 746. */
-function expDD(th: number, tl: number): number {
-  const k = Math.round(th * INV_LN2);
-  twoProd(k, LN2_HI);
-  const rh0 = th - H; // exact: th and k·ln2 are within a factor of 2 of each other
-  const rl0 = tl - L - k * LN2_LO;
-  const rh = (rh0 + rl0) / 16, rl = (rl0 - ((rh0 + rl0) - rh0)) / 16;
-  let t = 0;
-  for (let j = EXP_TAIL.length - 1; j >= 0; j--) t = EXP_TAIL[j]! + rh * t;
-  let ah = t, al = 0;
-  for (let j = EXP_DD.length - 1; j >= -1; j--) { // coefficients 1/5! … 1/2!, then 1
-    mulDD(rh, rl, ah, al);
-    if (j >= 0) addDD(EXP_DD[j]![0], EXP_DD[j]![1], H, L);
-    else addDD(1, 0, H, L);
-    ah = H;
-    al = L;
-  }
-  mulDD(rh, rl, ah, al); // E = e^{r/16} − 1
-  let eh = H, el = L;
-  for (let i = 0; i < 4; i++) {
-    mulDD(eh, el, eh, el);
-    addDD(2 * eh, 2 * el, H, L);
-    eh = H;
-    el = L;
-  }
-  const s = 1 + eh, e = el + (eh - (s - 1)); // 1 + E, rounded once below
-  const y = s + e;
-  const k1 = k >> 1, k2 = k - k1; // each in [−539, 513]: 2^k1 and 2^k2 are normal
-  return y * fromWords((k1 + 1023) << 20, 0) * fromWords((k2 + 1023) << 20, 0);
-}
-
-/** Whether y is an odd integer (y finite). */
-const isOddInteger = (y: number) => Math.abs(y) < 9007199254740992 && Math.floor(y) === y && Math.floor(y / 2) * 2 !== y;
-
-/** x^y (ECMAScript's Number::exponentiate, correctly rounded but for arguments within 2^-90 of a rounding
- *  boundary; exact when x^y is a double). */
+/** x^y (ECMAScript's Number::exponentiate; < 1 ulp, exact when x^y is a representable integer). */
 export function pow(x: number, y: number): number {
   if (y !== y) return NaN;
   if (y === 0) return 1;
   if (x !== x) return NaN;
-  const ax = Math.abs(x);
+  const ax0 = Math.abs(x);
   if (y === Infinity || y === -Infinity) {
-    if (ax === 1) return NaN;
-    return (ax > 1) === (y > 0) ? Infinity : 0;
+    if (ax0 === 1) return NaN;
+    return (ax0 > 1) === (y > 0) ? Infinity : 0;
   }
-  const odd = isOddInteger(y);
-  if (ax === Infinity || ax === 0) { // ±∞, ±0: the magnitude from the sign of y (and of 1/x), the sign from x
-    const big = (ax === Infinity) === (y > 0);
-    const negative = odd && (x < 0 || Object.is(x, -0));
-    return negative ? (big ? -Infinity : -0) : big ? Infinity : 0;
+  const kind = integerKind(y);
+  const hx = highWord(x);
+  if (ax0 === Infinity || ax0 === 0 || ax0 === 1) { // |x|^y is ∞, 0 or 1; the sign from a negative x and odd y
+    const z = y < 0 ? 1 / ax0 : ax0;
+    if (hx < 0) return kind === 0 ? (ax0 === 1 ? NaN : z) : kind === 1 ? -z : z;
+    return z;
   }
-  if (x < 0 && Math.floor(y) !== y) return NaN; // a negative base takes only integer exponents
-  if (ax === 1) return x < 0 && odd ? -1 : 1;
+  if (hx < 0 && kind === 0) return NaN; // a negative base takes only integer exponents
   if (y === 1) return x;
-  let r: number;
-  if (Math.abs(y) >= 18446744073709551616) { // |y| ≥ 2^64 and |x| ≠ 1: |y·ln|x|| > 2000
-    r = (ax > 1) === (y > 0) ? Infinity : 0;
+  if (y === 2) return x * x;
+  if (y === 0.5 && hx >= 0) return Math.sqrt(x);
+  const s = hx < 0 && kind === 1 ? -1 : 1; // the sign of the result
+  const hy = highWord(y);
+  const iy = hy & 0x7fffffff;
+  let ix = hx & 0x7fffffff;
+  let t1: number, t2: number;
+  if (iy > 0x41e00000) { // |y| > 2^31
+    if (iy > 0x43f00000) { // |y| > 2^64: overflow or underflow whatever |x| ≠ 1
+      return (ix < 0x3ff00000) === (hy < 0) ? s * Infinity : s * 0;
+    }
+    if (ix < 0x3fefffff) return hy < 0 ? s * Infinity : s * 0;
+    if (ix > 0x3ff00000) return hy > 0 ? s * Infinity : s * 0;
+    // |1 − x| < 2^-20, t = |x| − 1 exact: log2 x in double-double (here fdlibm's single-double series loses up to
+    // 500 ulp to y's size — V8's Math.pow too): ln(1+t) = t − t²/2 + (t³/3 − t⁴/4 + t⁵/5), then × 1/ln 2
+    const t = ax0 - 1;
+    const c = t * t * t * (1 / 3 - t * (0.25 - t * 0.2));
+    const sq = t * t, sqErr = twoProdError(t, t, sq); // t² = sq + sqErr exactly
+    const a = t - 0.5 * sq, aErr = t - a - 0.5 * sq; // fast two-sum: |t| ≫ t²/2
+    const lnH = a, lnL = aErr - 0.5 * sqErr + c;
+    const h = lnH * IVLN2, hErr = twoProdError(lnH, IVLN2, h);
+    const l = hErr + lnL * IVLN2 + lnH * IVLN2_LO;
+    t1 = withLowWordZero(h + l);
+    t2 = h - t1 + l;
   } else {
-    logDD(ax);
-    const lh = H, ll = L;
-    twoProd(y, lh);
-    const th = H + (L + y * ll), tl = (L + y * ll) - (th - H);
-    r = th > 710 ? Infinity : th < -746 ? 0 : expDD(th, tl);
+    let ax = ax0, n = 0;
+    if (ix < 0x00100000) { // subnormal
+      ax *= TWO53;
+      n -= 53;
+      ix = highWord(ax);
+    }
+    n += (ix >> 20) - 0x3ff;
+    const j = ix & 0x000fffff;
+    ix = j | 0x3ff00000; // m ∈ [1, 2), then about 1 (k = 0) or about 1.5 (k = 1)
+    let k: number;
+    if (j <= 0x3988e) k = 0; // m < √(3/2)
+    else if (j < 0xbb67a) k = 1; // m < √3
+    else {
+      k = 0;
+      n += 1;
+      ix -= 0x00100000;
+    }
+    ax = withHighWord(ax, ix);
+    // ss = s_h + s_l = (m − b)/(m + b), s_h with its low word cleared
+    const u0 = ax - BP[k]!;
+    const v0 = 1 / (ax + BP[k]!);
+    const ss = u0 * v0;
+    const sH = withLowWordZero(ss);
+    const tH0 = fromWords(((ix >> 1) | 0x20000000) + 0x00080000 + (k << 18), 0); // m + b, high part
+    const tL0 = ax - (tH0 - BP[k]!);
+    const sL = v0 * ((u0 - sH * tH0) - sH * tL0);
+    // log2 m = (2/(3 ln 2))·ss·(3 + ss² + r) + log2 b
+    let s2 = ss * ss;
+    let r = s2 * s2 * (L1 + s2 * (L2 + s2 * (L3 + s2 * (L4 + s2 * (L5 + s2 * L6)))));
+    r += sL * (sH + ss);
+    s2 = sH * sH;
+    const tH = withLowWordZero(3 + s2 + r);
+    const tL = r - ((tH - 3) - s2);
+    const u = sH * tH;
+    const v = sL * tH + tL * ss;
+    const pH = withLowWordZero(u + v);
+    const pL = v - (pH - u);
+    const zH = CP_H * pH;
+    const zL = CP_L * pH + pL * CP + DP_L[k]!;
+    const tn = n;
+    t1 = withLowWordZero(zH + zL + DP_H[k]! + tn);
+    t2 = zL - (((t1 - tn) - DP_H[k]!) - zH);
   }
-  return x < 0 && odd ? -r : r;
+  // y·log2|x| = p_h + p_l, y split as y1 + (y − y1)
+  const y1 = withLowWordZero(y);
+  const pL = (y - y1) * t1 + y * t2;
+  let pH = y1 * t1;
+  const z0 = pL + pH;
+  const j = highWord(z0), i = lowWord(z0);
+  if (j >= 0x40900000) { // z ≥ 1024
+    if (((j - 0x40900000) | i) !== 0 || pL + OVT > z0 - pH) return s * Infinity;
+  } else if ((j & 0x7fffffff) >= 0x4090cc00) { // z ≤ −1075
+    if (((j - 0xc090cc00) | i) !== 0 || pL <= z0 - pH) return s * 0;
+  }
+  // 2^(p_h + p_l) = 2^n·2^(rest), n = round(z)
+  const ia = j & 0x7fffffff;
+  let k = (ia >> 20) - 0x3ff;
+  let n = 0;
+  if (ia > 0x3fe00000) { // |z| > 1/2
+    n = j + (0x00100000 >> (k + 1));
+    k = ((n & 0x7fffffff) >> 20) - 0x3ff;
+    const t = fromWords(n & ~(0x000fffff >> k), 0);
+    n = ((n & 0x000fffff) | 0x00100000) >> (20 - k);
+    if (j < 0) n = -n;
+    pH -= t;
+  }
+  const t = withLowWordZero(pL + pH);
+  const u = t * LG2_H;
+  const v = (pL - (t - pH)) * LG2 + t * LG2_L;
+  const zz = u + v;
+  const w = v - (zz - u);
+  const tt = zz * zz;
+  const t3 = zz - tt * (P1 + tt * (P2 + tt * (P3 + tt * (P4 + tt * P5))));
+  const rr = (zz * t3) / (t3 - 2) - (w + zz * w);
+  const z = 1 - (rr - zz);
+  const jz = highWord(z) + (n << 20);
+  return s * ((jz >> 20) <= 0 ? scale(z, n) : withHighWord(z, jz));
 }
