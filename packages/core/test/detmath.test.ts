@@ -136,7 +136,7 @@ describe("sin, cos, atan and pow are within 1 ulp of BigInt fixed-point referenc
 describe("special values are exact (IEEE 754 / ECMAScript)", () => {
   const N = NaN, I = Infinity;
   const cases: [string, (x: number) => number, [number, number][]][] = [
-    ["exp", D.exp, [[0, 1], [-0, 1], [I, I], [-I, 0], [N, N], [710, I], [-746, 0], [5e-324, 1], [2 ** -29, 1 + 2 ** -29]]],
+    ["exp", D.exp, [[1, Math.E], [0, 1], [-0, 1], [I, I], [-I, 0], [N, N], [710, I], [-746, 0], [5e-324, 1], [2 ** -29, 1 + 2 ** -29]]],
     ["expm1", D.expm1, [[0, 0], [-0, -0], [I, I], [-I, -1], [N, N], [710, I], [-40, -1], [5e-324, 5e-324], [-(2 ** -60), -(2 ** -60)]]],
     ["log", D.log, [[1, 0], [0, -I], [-0, -I], [-1, N], [I, I], [-I, N], [N, N], [5e-324, -744.4400719213812], [2, Math.LN2]]],
     ["log1p", D.log1p, [[0, 0], [-0, -0], [-1, -I], [-2, N], [I, I], [-I, N], [N, N], [5e-324, 5e-324], [2 ** -60, 2 ** -60]]],

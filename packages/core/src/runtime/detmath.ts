@@ -2,15 +2,18 @@
 // leaves Math.exp, log, sin, cos, pow, atan2, hypot, … "implementation-approximated", and engines do differ in the
 // last bit (Chromium 156 and Node 20, both V8, disagree on Math.sin(2.5)); +, −, ×, / and Math.sqrt are IEEE
 // operations, identical everywhere. So these are written in those operations alone, with the exponent field read
-// and written as integers (float-bits.ts). Every result path of core calls these instead of Math.* (checked by
-// test/detmath-usage.test.ts); the WASM kernels have their own (kernels/assembly/special.ts).
+// and written as integers (float-bits.ts). Core calls these instead of Math.* (scripts/check-architecture.mjs
+// fails on a Math.exp, …, or a ** that is not x ** 2 or 2 ** k in core); the WASM kernels have their own
+// (kernels/assembly/special.ts).
 //
 // The method is fdlibm's (Sun Microsystems, 1993), as its documentation describes it: Cody–Waite argument
 // reduction by ln 2 (ln 2 split so that k·ln2_hi is exact), then a minimax polynomial or rational form on the
 // reduced interval, with the published coefficients; error < 1 ulp. The order of operations follows that
 // description step by step, so on engines whose Math.* is fdlibm (V8 through Node 20) the results agree with
 // Math.* to the bit on almost every argument — a seeded stream did not change in Node when core moved to these.
-// Trigonometry is in detmath-trig.ts, pow (double-double) in detmath-pow.ts; both are re-exported here.
+// Two exceptions, for accuracy: log10 is split into high and low parts (a plain log(x)/ln 10, V8's, is 1.5 ulp
+// off near 1), and pow's |y| > 2^31 branch near x = 1 is double-double (fdlibm's loses 480 ulp there).
+// Trigonometry is in detmath-trig.ts, pow in detmath-pow.ts; both are re-exported here.
 import { fromWords, highWord, lowWord, withHighWord, withLowWordZero } from "./float-bits.js";
 
 export { atan, atan2, cos, sin } from "./detmath-trig.js";
@@ -43,6 +46,7 @@ export function exp(x: number): number {
   let hi = 0, lo = 0, k = 0;
   if (ax > 0x3fd62e42) { // |x| > ln2/2: reduce
     if (ax < 0x3ff0a2b2) { // |x| < 1.5·ln2: k = ±1
+      if (x === 1) return 2.718281828459045; // e, correctly rounded (the form below gives 1 ulp more; so does V8)
       hi = negative ? x + LN2_HI : x - LN2_HI;
       lo = negative ? -LN2_LO : LN2_LO;
       k = negative ? -1 : 1;
