@@ -131,24 +131,33 @@ const LG1 = 6.666666666666735130e-1, LG2 = 3.999999999940941908e-1, LG3 = 2.8571
 const LG4 = 2.222219843214978396e-1, LG5 = 1.818357216161805012e-1, LG6 = 1.531383769920937332e-1;
 const LG7 = 1.479819860511658591e-1;
 
-/** The natural logarithm (< 1 ulp): x = 2^k·(1+f), log x = k·ln2 + log(1+f). */
-export function log(x: number): number {
-  let hx = highWord(x);
-  let k = 0;
-  if (hx < 0x00100000) { // x < 2^-1022: ±0, negative, subnormal
-    if (((hx & 0x7fffffff) | lowWord(x)) === 0) return -Infinity;
-    if (hx < 0) return NaN;
-    k -= 54;
+/** Result K and significand bits SIG of reduceLog. */
+let K = 0, SIG = 0;
+
+/** f with x = 2^K·(1 + f), 1 + f ∈ [√2/2, √2), for a positive finite x (subnormals scaled by 2^54 first); SIG gets
+ *  x's top 20 significand bits, which choose log's evaluation below. */
+function reduceLog(x: number): number {
+  let hx = highWord(x), k = 0;
+  if (hx < 0x00100000) { // subnormal
+    k = -54;
     x *= TWO54;
     hx = highWord(x);
   }
-  if (hx >= 0x7ff00000) return x + x; // +∞, NaN
   k += (hx >> 20) - 1023;
   hx &= 0x000fffff;
   const i = (hx + 0x95f64) & 0x100000; // whether the significand is ≥ √2 (then use x/2, k + 1)
-  x = withHighWord(x, hx | (i ^ 0x3ff00000));
-  k += i >> 20;
-  const f = x - 1;
+  K = k + (i >> 20);
+  SIG = hx;
+  return withHighWord(x, hx | (i ^ 0x3ff00000)) - 1;
+}
+
+/** log at 0, negative numbers, ∞ and NaN (also log10's). */
+const logSpecial = (x: number) => (x === 0 ? -Infinity : x === Infinity ? x : NaN);
+
+/** The natural logarithm (< 1 ulp): x = 2^k·(1+f), log x = k·ln2 + log(1+f). */
+export function log(x: number): number {
+  if (!(x > 0 && x < Infinity)) return logSpecial(x);
+  const f = reduceLog(x), k = K, hx = SIG;
   if ((0x000fffff & (2 + hx)) < 3) { // |f| < 2^-20
     if (f === 0) return k === 0 ? 0 : k * LN2_HI + k * LN2_LO;
     const R = f * f * (0.5 - 0.33333333333333333 * f);
@@ -231,23 +240,9 @@ const LOG10_2LO = 3.69423907715893078616e-13; // log10(2) − LOG10_2HI
 
 /** log10 x (< 1 ulp; exact at the powers of ten a double holds, e.g. log10(1e100) = 100). */
 export function log10(x: number): number {
-  let hx = highWord(x);
-  let k = 0;
-  if (hx < 0x00100000) { // x < 2^-1022: ±0, negative, subnormal
-    if (((hx & 0x7fffffff) | lowWord(x)) === 0) return -Infinity;
-    if (hx < 0) return NaN;
-    k -= 54;
-    x *= TWO54;
-    hx = highWord(x);
-  }
-  if (hx >= 0x7ff00000) return x + x;
-  if (hx === 0x3ff00000 && lowWord(x) === 0) return 0;
-  k += (hx >> 20) - 1023;
-  hx &= 0x000fffff;
-  const i = (hx + 0x95f64) & 0x100000;
-  x = withHighWord(x, hx | (i ^ 0x3ff00000));
-  k += i >> 20;
-  const f = x - 1;
+  if (!(x > 0 && x < Infinity)) return logSpecial(x);
+  if (x === 1) return 0;
+  const f = reduceLog(x), k = K;
   const hfsq = 0.5 * f * f;
   const s = f / (2 + f);
   const z = s * s;
