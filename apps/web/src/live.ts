@@ -59,26 +59,34 @@ export class LiveRunner {
     return this.controller !== null;
   }
 
-  /** Starts a run of a parsed spec; the handlers hear its frames, its end or its error (never after cancel()). */
-  start(spec: RunSpec, probe: ProbeInputs, h: LiveHandlers): void {
+  /** Starts a run of a parsed spec; the handlers hear its frames, its end or its error (never after cancel()).
+   *  `timing`: the milliseconds between progress reports and between probes (default PROGRESS_MS, PROBE_MS), and
+   *  whether every frame is probed in order (probeAll; default: only the latest while the probe worker is busy). */
+  start(spec: RunSpec, probe: ProbeInputs, h: LiveHandlers, timing: { progressMs?: number; probeMs?: number; probeAll?: boolean } = {}): void {
+    const probeMs = timing.probeMs ?? PROBE_MS;
     this.cancel();
     const id = ++this.generation;
     const controller = (this.controller = new AbortController());
     const live = () => id === this.generation;
     let probing = false;
-    let pending: Frame | null = null;
+    // frames waiting for the probe worker: only the latest, or every one with timing.probeAll
+    let queue: Frame[] = [];
+    const take = () => (timing.probeAll ? queue.shift() ?? null : queue.pop() ?? null);
     let lastProbe = -Infinity;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let starts = 0;
     const sendProbe = (f: Frame) => {
-      const wait = lastProbe + PROBE_MS - performance.now();
+      const wait = lastProbe + probeMs - performance.now();
       if (probing || wait > 0) {
-        pending = f;
+        if (timing.probeAll) queue.push(f);
+        else queue = [f];
         if (!probing && timer === undefined) timer = setTimeout(() => {
           timer = undefined;
-          const next = pending;
-          pending = null;
-          if (next && live()) sendProbe(next);
+          if (!timing.probeAll) {
+            const next = take();
+            queue = [];
+            if (next && live()) sendProbe(next);
+          } else if (queue.length && live()) sendProbe(take()!);
         }, wait);
         return;
       }
@@ -91,8 +99,8 @@ export class LiveRunner {
           if (!live()) return;
           f.probe = r as ProbeResult;
           h.onFrame(f);
-          const next = pending;
-          pending = null;
+          const next = take();
+          if (!timing.probeAll) queue = [];
           if (next) sendProbe(next);
         },
         (e) => {
@@ -102,7 +110,7 @@ export class LiveRunner {
       );
     };
     const t0 = performance.now();
-    this.trainer.map([{ experiment: "run", item: spec, progressMs: PROGRESS_MS }], {
+    this.trainer.map([{ experiment: "run", item: spec, progressMs: timing.progressMs ?? PROGRESS_MS }], {
       signal: controller.signal,
       onStart: () => void (starts++ > 0 && live() && h.onRestart()),
       onProgress: (_i, p: ItemProgress) => {
@@ -119,13 +127,13 @@ export class LiveRunner {
         this.controller = null;
         const last = result.checkpoints.at(-1);
         const final: Frame = { log10t: result.log10t, log10Loss: result.log10Loss, step: last?.step ?? null, phase: null, theta: result.theta, final: true };
-        pending = null;
+        if (!timing.probeAll) queue = [];
         clearTimeout(timer);
         timer = undefined;
         lastProbe = -Infinity;
         h.onFrame(final);
-        // the final frame is always probed, after any probe in flight
-        const wait = () => (probing ? setTimeout(wait, 5) : sendProbe(final));
+        // the final frame is always probed, after any probe in flight (and, with probeAll, after the queued frames)
+        const wait = () => (probing ? (timing.probeAll ? void queue.push(final) : setTimeout(wait, 5)) : sendProbe(final));
         wait();
         h.onDone(result, ms);
       },

@@ -1,26 +1,25 @@
 // The lab's main page: reads the controls into a PageState (kept in the URL), builds the dataset and the `marginflow
 // run` spec from it (state.ts, data.ts, spec.ts: DOM-free), runs the spec in workers (live.ts) and draws the frames
 // (draw.ts). Every change is validated first; a bad value is a message naming the field, and the state is kept.
-import { ArgumentError, PLANE_FEATURES, getExperiment, type PlaneFeature, type RunResult, type RunSpec } from "@marginflow/core";
+import { PLANE_FEATURES, getExperiment, type Certificates, type PlaneFeature, type ProbeResult, type RunResult, type RunSpec } from "@marginflow/core";
 import { DEFAULT_STATE, decodeState, encodeState, LIMITS, type PageState } from "./state.js";
 import { gridInputs, loadCsv, makePageData, type PageData } from "./data.js";
 import { fnv1a, inlineData, outputsOf, parseRunSpec, runSpecOf } from "./spec.js";
 import { LiveRunner, type Frame, type ProbeInputs } from "./live.js";
-import { Charts, Heatmap } from "./draw.js";
+import { BiasCharts, Charts, chartPoints, Heatmap, LINE_COLORS, type BoundaryLine } from "./draw.js";
 import { drawFigure } from "./figure.js";
+import { $, clearError, put, showError } from "./page.js";
+
+type Observed = NonNullable<ProbeResult["observed"]>;
 
 /** Heatmap cells per side. */
 const GRID = 64;
 const FEATURE_LABELS: Record<PlaneFeature, string> = { x1: "x₁", x2: "x₂", "x1^2": "x₁²", "x2^2": "x₂²", x1x2: "x₁x₂", "sin(x1)": "sin x₁", "sin(x2)": "sin x₂" };
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`page: missing #${id}`);
-  return el as T;
-};
 const message = $("message"), status = $("status");
 const heatmap = new Heatmap($<HTMLCanvasElement>("heatmap"), GRID);
 const charts = new Charts({ loss: $("chart-loss"), accuracy: $("chart-accuracy"), margin: $("chart-margin") });
+const biasCharts = new BiasCharts({ distance: $("chart-distance"), kkt: $("chart-kkt"), lemma: $("chart-lemma") });
 const runner = new LiveRunner();
 
 // ---- the page's model: a valid state, its data, its spec; the run's frames and which one is shown ----
@@ -58,32 +57,10 @@ function setStatus(state: string, text: string): void {
   $("play").setAttribute("aria-pressed", String(playing && state === "running"));
 }
 
-function showError(e: unknown, control?: HTMLElement): void {
-  const err = e instanceof Error ? e : new Error(String(e));
-  // core's errors name the field and the fix in their message; other errors are shown with their kind
-  message.textContent = err instanceof ArgumentError || err.name === "Error" ? err.message : `${err.name}: ${err.message}`;
-  message.hidden = false;
-  control?.setAttribute("aria-invalid", "true");
-}
-
-function clearError(): void {
-  message.hidden = true;
-  message.textContent = "";
-  for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
-}
-
-/** Writes a value: text for people, the exact value in data-value for tools. */
-function put(id: string, value: number | string | null, text = value === null ? "—" : String(value)): void {
-  const el = $(id);
-  el.textContent = text;
-  if (value === null) delete el.dataset.value;
-  else el.dataset.value = String(value);
-}
-
 // ---- controls ⇄ state ----
 const NUMERIC = ["n", "noise", "radius", "classes", "seed", "log10T", "lr", "steps", "momentum", "weightDecay", "batch"] as const;
 const CHECKS = ["bias", "residual", "layerNorm", "adaptive"] as const;
-const SELECTS = ["dataset", "activation", "loss", "dynamics"] as const;
+const SELECTS = ["dataset", "network", "activation", "loss", "dynamics"] as const;
 
 function renderControls(s: PageState): void {
   for (const k of NUMERIC) $<HTMLInputElement>(k).value = String(s[k]);
@@ -92,6 +69,7 @@ function renderControls(s: PageState): void {
   $<HTMLInputElement>("ratio").value = String(s.ratio);
   $("ratio-out").textContent = `${Math.round(s.ratio * 100)}%`;
   $<HTMLInputElement>("stopLog10Loss").value = s.stopLog10Loss === null ? "" : String(s.stopLog10Loss);
+  $<HTMLInputElement>("depths").value = s.depths.join(",");
   for (const f of PLANE_FEATURES) $<HTMLInputElement>(`feature-${f}`).checked = s.features.includes(f);
   const layers = $("layers");
   layers.replaceChildren(...s.hidden.map((w, i) => {
@@ -105,8 +83,10 @@ function renderControls(s: PageState): void {
     return label;
   }));
   $("layer-count").textContent = `${s.hidden.length} hidden layer${s.hidden.length === 1 ? "" : "s"}`;
-  $<HTMLButtonElement>("layer-add").disabled = s.hidden.length >= LIMITS.layers;
-  $<HTMLButtonElement>("layer-remove").disabled = s.hidden.length === 0;
+  const diagonal = s.network === "diagonal";
+  $<HTMLButtonElement>("layer-add").disabled = diagonal || s.hidden.length >= LIMITS.layers;
+  $<HTMLButtonElement>("layer-remove").disabled = diagonal || s.hidden.length === 0;
+  for (const el of layers.querySelectorAll("input")) el.disabled = diagonal;
   // fields that do not apply are disabled (and say so to assistive technology)
   const off = (id: string, disabled: boolean) => void ($<HTMLInputElement>(id).disabled = disabled);
   off("radius", s.dataset !== "balls");
@@ -118,7 +98,9 @@ function renderControls(s: PageState): void {
   for (const id of ["lr", "steps", "momentum"]) off(id, flow);
   off("batch", s.dynamics !== "sgd");
   off("adaptive", s.dynamics !== "gd");
-  off("residual", s.activation !== "relu");
+  off("residual", diagonal || s.activation !== "relu");
+  off("depths", !diagonal);
+  for (const id of ["activation", "bias", "layerNorm"]) off(id, diagonal);
   const classes = s.dataset === "blobs" ? s.classes : s.dataset === "csv" ? Math.max(2, ...s.csv.map((p) => p[2] + 1)) : 2;
   const click = $<HTMLSelectElement>("click-class");
   const options = classes === 2 ? [["1", "+1 (blue)"], ["-1", "−1 (orange)"]] : Array.from({ length: classes }, (_, c) => [String(c), `class ${c}`]);
@@ -167,7 +149,7 @@ function reset(): void {
   playing = false;
   result = null;
   initial = null;
-  for (const id of ["out-log10t", "out-stop", "out-log10L", "out-acc", "out-gamma", "out-elapsed", "out-frames", "out-hash"]) put(id, null);
+  for (const id of ["out-log10t", "out-stop", "out-log10L", "out-acc", "out-gamma", "out-elapsed", "out-frames", "out-hash", "out-cascade", "out-dsvm", "out-dasym", "out-kkt", "out-lemma"]) put(id, null);
   $("summary").textContent = "";
   $("run-note").textContent = "";
   $("figure").replaceChildren();
@@ -268,8 +250,17 @@ function render(): void {
   let probed: Frame | null = initial;
   for (let i = shown.length - 1; i >= 0; i--) if (shown[i]!.probe) { probed = shown[i]!; break; }
   heatmap.setOutputs(probed?.probe?.outputs ?? null, probed?.probe?.columns ?? 1);
-  heatmap.draw(b.data.bounds, b.data.train, b.data.test, b.data.classes, $<HTMLInputElement>("show-test").checked);
-  charts.show(shown);
+  const o = probed?.probe?.observed ?? null;
+  const lines = overlayLines(b, o);
+  heatmap.draw(b.data.bounds, b.data.train, b.data.test, b.data.classes, $<HTMLInputElement>("show-test").checked, lines);
+  const legend = $("overlay-legend");
+  legend.hidden = lines.length === 0;
+  legend.replaceChildren(...lines.flatMap((l) => [Object.assign(document.createElement("span"), { className: "legend-line", style: `border-color:${l.color};${l.dash ? "border-top-style:dashed" : ""}` }), `${l.label}   `]));
+  // once the run is done and its end is shown, the run's checkpoints (every observable, as the CLI reports them) join
+  const points = chartPoints(shown, result && cursor === frames.length - 1 ? result.checkpoints : null);
+  charts.show(points);
+  biasCharts.show(points);
+  renderBias(o);
   const f = shown.at(-1);
   if (f) {
     put("out-log10t", f.log10t, f.log10t === null ? "—" : f.log10t.toFixed(3));
@@ -282,6 +273,58 @@ function render(): void {
   }
   if (frames.length) put("out-frames", frames.length, `${cursor + 1} / ${frames.length}`);
   else put("out-frames", null);
+}
+
+/** The lines w·x = 0 on the heatmap: the certificates and the trajectory's direction, when the model's inputs are
+ *  the plane's coordinates (x₁, x₂) — a classifier linear in x is then a line through the origin. */
+function overlayLines(b: Built, o: Observed | null): BoundaryLine[] {
+  if (!o || b.state.features.join(",") !== "x1,x2") return [];
+  const c = o.certificates as Certificates;
+  const lines: BoundaryLine[] = [];
+  if (c.svm) lines.push({ w: c.svm.w, color: LINE_COLORS.svm, label: "SVM (max ℓ₂ margin)" });
+  if (c.asymmetric) lines.push({ w: c.asymmetric.beta, color: LINE_COLORS.asymmetric, dash: [8, 5], label: `asymmetric max margin (cascade level ${c.asymmetric.level})` });
+  if (o.direction) lines.push({ w: o.direction, color: LINE_COLORS.direction, dash: [3, 3], label: "the trajectory's direction β(θ)" });
+  return lines;
+}
+
+const e3 = (x: number | null | undefined) => (x === null || x === undefined ? "—" : x.toExponential(3));
+
+/** Λ per group, the cascade level, distances, KKT and Lemma 4.1 at the frame shown (all from the probe). */
+function renderBias(o: Observed | null): void {
+  const rows = $("lambda-rows");
+  if (!o) {
+    if (rows.dataset.key) rows.replaceChildren(Object.assign(document.createElement("tr"), { innerHTML: '<td colspan="3">—</td>' }));
+    delete rows.dataset.key;
+    $("cert-note").textContent = "";
+    return;
+  }
+  const groups = Object.entries(o.lambda.groups);
+  const key = JSON.stringify(o.lambda);
+  if (rows.dataset.key !== key) {
+    rows.dataset.key = key;
+    rows.replaceChildren(...groups.map(([g, v]) => {
+      const tr = document.createElement("tr");
+      tr.dataset.group = g;
+      tr.append(Object.assign(document.createElement("th"), { textContent: `${o.lambda.objectiveGroups.includes(g) ? "★ " : ""}${g}` }),
+        Object.assign(document.createElement("td"), { textContent: String(+v.toPrecision(6)), className: "rate" }), Object.assign(document.createElement("td"), { className: "norm" }));
+      return tr;
+    }));
+  }
+  const shown = frames[cursor] ?? initial;
+  const norms = shown?.probe?.observed?.groupNorms ?? o.groupNorms;
+  for (const tr of rows.querySelectorAll("tr")) {
+    const v = tr.dataset.group && norms ? norms[tr.dataset.group] : undefined;
+    const td = tr.querySelector<HTMLElement>(".norm");
+    if (td) td.textContent = v === undefined ? "—" : v.toExponential(3);
+  }
+  const c = o.cascade;
+  put("out-cascade", c ? c.index : null, c ? `level ${c.index}: rate λ = ${+c.rate.toPrecision(6)} (${c.objectiveGroups.join(", ")})${c.degenerate ? ` — degenerate above: ${c.zeroedGroups.join(", ")} not needed to separate` : ""}; shares ${c.levels.map((l) => `${+l.rate.toPrecision(3)}: ${l.share.toFixed(3)}`).join(", ")}` : "— (not separated)");
+  put("out-dsvm", o.distanceSvm, e3(o.distanceSvm));
+  put("out-dasym", o.distanceAsymmetric, e3(o.distanceAsymmetric));
+  put("out-kkt", o.kktStationarity, o.kktStationarity === null ? "— (before separation, or not a one-output model)" : `${e3(o.kktStationarity)} / ${e3(o.kktComplementarity)}${o.kktLevel ? ` (cascade level ${o.kktLevel})` : ""}`);
+  put("out-lemma", o.lemma41a, `${e3(o.lemma41a)} / ${e3(o.lemma41b)}`);
+  const certs = o.certificates as Certificates;
+  $("cert-note").textContent = [certs.svm ? `SVM: ${certs.svm.problem}.` : "", certs.asymmetric ? `Asymmetric: ${certs.asymmetric.problem}.` : "", ...certs.notes].filter(Boolean).join(" ");
 }
 
 function tick(): void {
@@ -305,7 +348,13 @@ function wire(): void {
   for (const f of PLANE_FEATURES) {
     const label = Object.assign(document.createElement("label"), { className: "check" });
     const box = Object.assign(document.createElement("input"), { type: "checkbox", id: `feature-${f}` });
-    box.addEventListener("change", () => change(box, (q) => q.set("features", PLANE_FEATURES.filter((g) => (g === f ? box.checked : built.state.features.includes(g))).join(","))));
+    box.addEventListener("change", () => change(box, (q) => {
+      const fs = PLANE_FEATURES.filter((g) => (g === f ? box.checked : built.state.features.includes(g)));
+      q.set("features", fs.join(","));
+      // the diagonal network has one depth per feature: a feature's depth goes with it, a new one gets depth 1
+      const depth = new Map(built.state.features.map((g, i) => [g, built.state.depths[i] ?? 1]));
+      if (fs.length) q.set("depths", fs.map((g) => depth.get(g) ?? 1).join(","));
+    }));
     label.append(box, ` ${FEATURE_LABELS[f]}`);
     features.append(label);
   }
@@ -320,6 +369,8 @@ function wire(): void {
   const ratio = $<HTMLInputElement>("ratio");
   ratio.addEventListener("input", () => void ($("ratio-out").textContent = `${Math.round(Number(ratio.value) * 100)}%`));
   ratio.addEventListener("change", () => change(ratio, (q) => q.set("ratio", ratio.value)));
+  const depths = $<HTMLInputElement>("depths");
+  depths.addEventListener("change", () => change(depths, (q) => q.set("depths", depths.value.replace(/\s+/g, ""))));
   const stop = $<HTMLInputElement>("stopLog10Loss");
   stop.addEventListener("change", () => change(stop, (q) => q.set("stopLog10Loss", stop.value.trim())));
   $("regenerate").addEventListener("click", () => apply({ ...built.state, seed: (built.state.seed + 1) % (LIMITS.seed[1] + 1) }));
@@ -365,6 +416,7 @@ function wire(): void {
     }
   });
   new ResizeObserver(() => charts.resize(Math.max(240, $("chart-loss").clientWidth))).observe($("chart-loss"));
+  new ResizeObserver(() => biasCharts.resize(Math.max(240, $("chart-distance").clientWidth))).observe($("chart-distance"));
 }
 
 // ---- start: the URL's state, or the defaults with a message saying what was wrong with the URL ----

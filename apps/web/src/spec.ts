@@ -26,7 +26,13 @@ export function runSpecOf(s: PageState, data: PageData): Record<string, unknown>
   const outputs = outputsOf(s, data.classes);
   const inputs = s.features.length;
   if (s.activation === "linear" && s.residual) throw new ArgumentError("residual", true, "ReLU layers (residual connections are offered for ReLU networks)");
-  const model = s.activation === "relu"
+  if (s.network === "diagonal") {
+    if (s.depths.length !== inputs) throw new ArgumentError("depths", s.depths.join(","), `one depth per input feature (${inputs}: ${s.features.join(", ")})`);
+    if (outputs !== 1) throw new ArgumentError("network", "diagonal", `two classes and a one-output loss (the diagonal network has one output; this dataset has ${data.classes} classes${s.loss === "crossEntropy" ? " or the loss is cross-entropy" : ""})`);
+  }
+  const model = s.network === "diagonal"
+    ? { kind: "diagonal", depths: s.depths }
+    : s.activation === "relu"
     ? { kind: "mlp", inputs, hidden: s.hidden, outputs, bias: s.bias, residual: s.residual, layerNorm: s.layerNorm }
     : { kind: "deepLinear", inputs, hidden: s.hidden, outputs, bias: s.bias, layerNorm: s.layerNorm };
   const stop = s.stopLog10Loss === null ? {} : { stopLog10Loss: s.stopLog10Loss };
@@ -42,7 +48,8 @@ export function runSpecOf(s: PageState, data: PageData): Record<string, unknown>
     model,
     data: inlineData(s, data.train, outputs),
     loss: s.loss === "crossEntropy" ? "logistic" : s.loss,
-    init: { kind: "he" },
+    // the diagonal network starts from all-ones, as Fig. 4 does (seed 000)
+    init: s.network === "diagonal" ? { kind: "constant", value: 1 } : { kind: "he" },
     dynamics,
   };
 }

@@ -8,6 +8,8 @@ export const LOSSES = ["exp", "logistic", "crossEntropy", "square"] as const;
 export type PageLoss = (typeof LOSSES)[number];
 export const DYNAMICS = ["flow", "gd", "sgd"] as const;
 export type PageDynamics = (typeof DYNAMICS)[number];
+/** The network: hidden layers (ReLU or linear), or seed 000's unbalanced diagonal network β_i = Π_{j<D_i} θ_ij. */
+export const NETWORKS = ["layers", "diagonal"] as const;
 
 /** A point: x1, x2 and its label (±1 for two classes, 0…K−1 for K classes). */
 export type Point = [number, number, number];
@@ -27,6 +29,9 @@ export interface PageState {
   /** seeds the data, the split, the initialization and the minibatches */
   seed: number;
   features: PlaneFeature[];
+  network: (typeof NETWORKS)[number];
+  /** the diagonal network: one depth D_i per input feature (rates 1/D_i: seed 000, §3) */
+  depths: number[];
   /** hidden layer widths, input side first */
   hidden: number[];
   activation: "relu" | "linear";
@@ -54,14 +59,14 @@ export interface PageState {
 
 export const DEFAULT_STATE: Readonly<PageState> = Object.freeze({
   dataset: "gaussians", n: 200, noise: 0.25, radius: 0.75, classes: 3, ratio: 0.5, seed: 0,
-  features: ["x1", "x2"], hidden: [8, 8], activation: "relu", bias: true, residual: false, layerNorm: false,
+  features: ["x1", "x2"], network: "layers", depths: [1, 5], hidden: [8, 8], activation: "relu", bias: true, residual: false, layerNorm: false,
   loss: "exp", dynamics: "flow", log10T: 100, lr: 0.1, steps: 1000, momentum: 0, weightDecay: 0, batch: 10, adaptive: false,
   stopLog10Loss: null, csv: [], added: [],
 } as PageState);
 
 export const LIMITS = {
   n: [4, 2000], noise: [0, 2], radius: [0.01, 2], classes: [3, 8], ratio: [0.1, 0.9], seed: [0, 2 ** 31 - 1],
-  layers: 6, width: [1, 16], log10T: [0, 1000], lr: [1e-6, 100], steps: [1, 1_000_000], momentum: [0, 0.99],
+  layers: 6, width: [1, 16], depth: [1, 16], log10T: [0, 1000], lr: [1e-6, 100], steps: [1, 1_000_000], momentum: [0, 0.99],
   weightDecay: [0, 10], batch: [1, 10_000], stopLog10Loss: [-100_000, 10], points: 10_000,
 } as const;
 
@@ -102,11 +107,12 @@ export function encodeState(s: PageState): string {
   const d = DEFAULT_STATE;
   const out = new URLSearchParams();
   const put = (k: keyof PageState, v: string, dv: string) => void (v !== dv && out.set(k, v));
-  for (const k of ["dataset", "activation", "loss", "dynamics"] as const) put(k, s[k], d[k]);
+  for (const k of ["dataset", "network", "activation", "loss", "dynamics"] as const) put(k, s[k], d[k]);
   for (const k of ["n", "noise", "radius", "classes", "ratio", "seed", "log10T", "lr", "steps", "momentum", "weightDecay", "batch"] as const) put(k, String(s[k]), String(d[k]));
   for (const k of ["bias", "residual", "layerNorm", "adaptive"] as const) put(k, s[k] ? "1" : "0", d[k] ? "1" : "0");
   put("features", s.features.join(","), d.features.join(","));
   put("hidden", s.hidden.join(","), d.hidden.join(","));
+  put("depths", s.depths.join(","), d.depths.join(","));
   put("stopLog10Loss", s.stopLog10Loss === null ? "" : String(s.stopLog10Loss), "");
   put("csv", formatPoints(s.csv), "");
   put("added", formatPoints(s.added), "");
@@ -116,13 +122,14 @@ export function encodeState(s: PageState): string {
 /** A URL hash back to a state: defaults for what it leaves out; the first bad field is an ArgumentError naming it. */
 export function decodeState(hash: string): PageState {
   const q = new URLSearchParams(hash.replace(/^#/, ""));
-  const s: PageState = { ...DEFAULT_STATE, features: [...DEFAULT_STATE.features], hidden: [...DEFAULT_STATE.hidden], csv: [], added: [] };
+  const s: PageState = { ...DEFAULT_STATE, features: [...DEFAULT_STATE.features], hidden: [...DEFAULT_STATE.hidden], depths: [...DEFAULT_STATE.depths], csv: [], added: [] };
   const known = new Set<string>(Object.keys(DEFAULT_STATE));
   for (const [k, raw] of q) {
     if (!known.has(k)) throw new ArgumentError(`#${k}`, raw, `a field of the page (${[...known].join(", ")})`);
     const at = `#${k}`;
     switch (k) {
       case "dataset": s.dataset = oneOf(at, raw, DATASETS); break;
+      case "network": s.network = oneOf(at, raw, NETWORKS); break;
       case "activation": s.activation = oneOf(at, raw, ["relu", "linear"] as const); break;
       case "loss": s.loss = oneOf(at, raw, LOSSES); break;
       case "dynamics": s.dynamics = oneOf(at, raw, DYNAMICS); break;
@@ -149,6 +156,12 @@ export function decodeState(hash: string): PageState {
         const ws = raw === "" ? [] : raw.split(",").map((w, i) => num(`${at}[${i}]`, w, LIMITS.width, true));
         if (ws.length > LIMITS.layers) throw new ArgumentError(at, raw, `at most ${LIMITS.layers} hidden layers`);
         s.hidden = ws;
+        break;
+      }
+      case "depths": {
+        const ds = raw.split(",").map((w, i) => num(`${at}[${i}]`, w, LIMITS.depth, true));
+        if (ds.length > PLANE_FEATURES.length) throw new ArgumentError(at, raw, `at most ${PLANE_FEATURES.length} depths (one per input feature)`);
+        s.depths = ds;
         break;
       }
       case "stopLog10Loss": s.stopLog10Loss = raw === "" ? null : num(at, raw, LIMITS.stopLog10Loss); break;

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build } from "esbuild";
-import { runOne, runtime } from "@marginflow/core";
+import { runOne, runtime, type RunResult } from "@marginflow/core";
 import { DIST, startServer } from "../scripts/serve.mjs";
 import { DEFAULT_STATE, decodeState } from "../src/state.js";
 import { makePageData } from "../src/data.js";
@@ -174,6 +174,7 @@ describe("the main page in Chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
+
   test("controls change what they should, in the spec and the URL; a bad value names the field and keeps the state", async () => {
     await open();
     await page.selectOption("#dataset", "circle");
@@ -321,6 +322,51 @@ describe("the main page in Chromium", () => {
     expect(await page.textContent("#out-frames")).toBe("—");
   });
 
+  test("the diagonal network on the two balls: Λ per group, the cascade level, the SVM and asymmetric max-margin lines with the direction's live distance to each, KKT and Lemma 4.1 charts — Node's numbers", async () => {
+    await open("dataset=balls&radius=0.6");
+    await page.selectOption("#network", "diagonal");
+    expect(await page.isDisabled("#layer-add")).toBe(true);
+    await page.fill("#depths", "5,x");
+    await page.dispatchEvent("#depths", "change");
+    expect(await message()).toBe('#depths[1]: expected an integer in [1, 16], got "x"');
+    await page.fill("#depths", "5");
+    await page.dispatchEvent("#depths", "change");
+    expect(await message()).toBe('depths: expected one depth per input feature (2: x1, x2), got "5"');
+    expect(await page.getAttribute("#depths", "aria-invalid")).toBe("true");
+    await page.focus("#depths");
+    await page.fill("#depths", "5,1");
+    await page.keyboard.press("Tab"); // a change by keyboard
+    expect(await message()).toBe("");
+    expect(decodeState(await hash())).toMatchObject({ dataset: "balls", network: "diagonal", radius: 0.6, depths: [5, 1] });
+    expect((await specInPage()).model).toEqual({ kind: "diagonal", depths: [5, 1] });
+    // Λ is shown before the run (the probe of θ0): rates 1/D_i, ★ on the λmax group
+    await page.waitForFunction(() => document.querySelectorAll("#lambda-rows tr[data-group]").length === 2);
+    const rates = await page.$$eval("#lambda-rows tr", (trs) => trs.map((tr) => [tr.querySelector("th")!.textContent, tr.querySelector(".rate")!.textContent]));
+    expect(rates).toEqual([["diag.coord0", "0.2"], ["★ diag.coord1", "1"]]);
+    await page.click("#play");
+    expect(await settled()).toBe("done");
+    await page.waitForTimeout(300);
+    const { result } = await page.evaluate(() => (window as unknown as { marginflow: { result: RunResult } }).marginflow);
+    // x₁ alone separates the balls (µ₁ = cos 30° > r): the λmax problem is degenerate, the cascade goes to level 1
+    expect(result.certificates.asymmetric!.level).toBe(1);
+    expect(Number(await value("out-cascade"))).toBe(1);
+    const last = result.checkpoints.at(-1)!;
+    expect(Number(await value("out-dasym"))).toBe(last.distanceAsymmetric);
+    expect(Number(await value("out-dsvm"))).toBe(last.distanceSvm);
+    expect(Number(await value("out-kkt"))).toBe(last.kktStationarity);
+    expect(Number(await value("out-lemma"))).toBe(last.lemma41a);
+    expect(last.distanceAsymmetric!).toBeLessThan(0.01);
+    expect(last.distanceSvm!).toBeGreaterThan(0.1);
+    expect(await page.textContent("#overlay-legend")).toMatch(/SVM.*asymmetric max margin \(cascade level 1\).*direction/);
+    for (const id of ["chart-distance", "chart-kkt", "chart-lemma"]) expect(await page.locator(`#${id} canvas`).count()).toBe(1);
+    const cmp = await compareWithNode();
+    process.stdout.write(`web: diagonal (5, 1) on the balls vs Node: ${cmp.differing} of ~${cmp.leaves} numbers differ, worst relative ${cmp.worst.toExponential(2)}; fields ${cmp.fields.join(", ") || "none"}\n`);
+    expect(cmp.fields).toEqual([]); // bitwise, the KKT residuals included
+    expect(cmp.differing).toBe(0);
+    await page.screenshot({ path: join(SHOTS, "implicit-bias.png"), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
   test("on a narrow screen the controls stack in one column and stay usable by keyboard", async () => {
     const narrow = await browser.newPage({ viewport: { width: 400, height: 900 } });
     await narrow.goto(`${server.url}#dataset=circle&noise=0.05&hidden=8&features=x1,x2,x1^2,x2^2`);
@@ -332,5 +378,48 @@ describe("the main page in Chromium", () => {
     await narrow.waitForFunction(() => ["done", "error"].includes(document.body.dataset.state ?? ""), null, { timeout: 120_000 });
     await narrow.screenshot({ path: join(SHOTS, "narrow.png"), fullPage: true });
     await narrow.close();
+  });
+});
+
+describe("the Fig. 4 page in Chromium", () => {
+  test("drag r by keyboard, a bad r names the field; the live run of r = 0.75 reaches t = 1e100 and lands on the shipped sweep, with Node's numbers", async () => {
+    await page.goto("about:blank");
+    await page.goto(`${server.url}fig4.html#r=0.75`);
+    await page.waitForFunction(() => document.body.dataset.state === "idle", null, { timeout: 30_000 });
+    expect(await page.textContent("#r-out")).toBe("r = 0.75");
+    await page.focus("#r");
+    await page.keyboard.press("ArrowLeft");
+    expect(await page.textContent("#r-out")).toBe("r = 0.73");
+    expect(await hash()).toBe("r=0.73");
+    await page.keyboard.press("ArrowRight");
+    expect(await hash()).toBe("r=0.75");
+    await page.fill("#r-text", "1.5");
+    await page.dispatchEvent("#r-text", "change");
+    expect(await message()).toBe('r: expected a radius in (0, 1) (the two balls are separable for r < 1), got "1.5"');
+    expect(await page.getAttribute("#r-text", "aria-invalid")).toBe("true");
+    expect(await hash()).toBe("r=0.75");
+    await page.fill("#r-text", "0.752");
+    await page.dispatchEvent("#r-text", "change");
+    expect(await message()).toBe("");
+    expect(await hash()).toBe("r=0.75"); // the sweep's nearest radius
+    // the closed forms at r = 0.75 come from core in the sweep: Lemma 5.1 there
+    expect(await page.textContent("#out-closed")).toMatch(/\(Lemma 5\.1\)$/);
+    const sweepQh = Number(await value("out-qh"));
+    await page.click("#play");
+    expect(await settled()).toBe("done");
+    await page.waitForFunction(() => Number(document.getElementById("out-live-t")?.dataset.value) >= 100 - 1e-9, null, { timeout: 30_000 });
+    const live = Number(await value("out-live-rob"));
+    process.stdout.write(`web: Fig. 4 page, r = 0.75: live robustness at t = 1e100 ${live}, the sweep's ${sweepQh} (|Δ| ${Math.abs(live - sweepQh).toExponential(2)})\n`);
+    // the same flow (the sweep's samples, init, tolerances) stopping at other checkpoints: the same limit to 1e-4
+    expect(Math.abs(live - sweepQh)).toBeLessThan(1e-4);
+    expect(Number(await value("out-live-level"))).toBe(0);
+    const cmp = await compareWithNode();
+    process.stdout.write(`web: Fig. 4 live run vs Node: ${cmp.differing} of ~${cmp.leaves} numbers differ, worst relative ${cmp.worst.toExponential(2)}; fields ${cmp.fields.join(", ") || "none"}\n`);
+    // bitwise: this spec draws the balls' samples in the page (data "balls", not inline — 2000 × 3 numbers), and
+    // core's draws are the same doubles in every engine (detmath)
+    expect(cmp.fields).toEqual([]);
+    expect(cmp.differing).toBe(0);
+    await page.screenshot({ path: join(SHOTS, "fig4.png"), fullPage: true });
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -6,6 +6,8 @@ import { gaussianPair, trainTestSplit } from "@marginflow/core";
 import { DEFAULT_STATE, decodeState, encodeState, type PageState } from "../src/state.js";
 import { GAUSSIAN_MU, gridInputs, loadCsv, makePageData } from "../src/data.js";
 import { parseRunSpec, runSpecOf } from "../src/spec.js";
+import { fig4RunSpec, nearestRadius, parseRadius, type Fig4Shipped } from "../src/fig4-model.js";
+import { fig4Sweep } from "../scripts/fig4-sweep.mjs";
 
 const state = (over: Partial<PageState> = {}): PageState => ({ ...DEFAULT_STATE, features: [...DEFAULT_STATE.features], hidden: [...DEFAULT_STATE.hidden], csv: [], added: [], ...over });
 
@@ -19,6 +21,8 @@ describe("the page's state in the URL", () => {
     });
     expect(decodeState(encodeState(s))).toEqual(s);
     expect(decodeState(`#${encodeState(state({ hidden: [] }))}`).hidden).toEqual([]);
+    const d = state({ network: "diagonal", depths: [5, 1, 2], features: ["x1", "x2", "x1x2"] });
+    expect(decodeState(encodeState(d))).toEqual(d);
   });
 
   test("a bad hash names the field and what it takes", () => {
@@ -28,6 +32,8 @@ describe("the page's state in the URL", () => {
     expect(() => decodeState("#dataset=moons")).toThrow(/^#dataset: expected one of gaussians, circle/);
     expect(() => decodeState("#colour=red")).toThrow(/^#colour: expected a field of the page/);
     expect(() => decodeState("#added=1,2")).toThrow(/^#added\[0\]: expected x1,x2,label/);
+    expect(() => decodeState("#network=conv")).toThrow(/^#network: expected one of layers, diagonal, got "conv"$/);
+    expect(() => decodeState("#depths=5,0")).toThrow(/^#depths\[1\]: expected an integer in \[1, 16\], got "0"$/);
   });
 });
 
@@ -83,5 +89,32 @@ describe("the page's run spec", () => {
     expect(new Set((spec.data as { labels: number[] }).labels)).toEqual(new Set([0, 1]));
     expect(() => runSpecOf(state({ activation: "linear", residual: true }), makePageData(state()))).toThrow(/^residual: expected ReLU layers/);
     expect(() => parseRunSpec(runSpecOf(state({ loss: "square", log10T: 400 }), makePageData(state())))).toThrow(/^dynamics\.log10T: expected ≤ 300 in ordinary time/);
+  });
+
+  test("the diagonal network: seed 000's β_i = Π_j θ_ij with one depth per feature, from all-ones (Fig. 4); one output only", () => {
+    const s = state({ dataset: "balls", network: "diagonal", depths: [5, 1] });
+    const spec = parseRunSpec(runSpecOf(s, makePageData(s)));
+    expect(spec.model).toEqual({ kind: "diagonal", depths: [5, 1] });
+    expect(spec.init).toEqual({ kind: "constant", value: 1 });
+    expect(() => runSpecOf(state({ network: "diagonal", depths: [5] }), makePageData(state()))).toThrow(/^depths: expected one depth per input feature \(2: x1, x2\), got "5"$/);
+    const blobs = state({ dataset: "blobs", network: "diagonal" });
+    expect(() => runSpecOf(blobs, makePageData(blobs))).toThrow(/^network: expected two classes and a one-output loss/);
+  });
+});
+
+describe("the Fig. 4 page's model", () => {
+  test("the shipped sweep is core's fig4 result; the live spec is its QH network on the same samples, radius and tolerances", async () => {
+    const shipped = (await fig4Sweep({ radii: 4, samples: 200, seed: 0, horizons: [5, 100] })) as unknown as Fig4Shipped;
+    expect(shipped.command).toBe("marginflow reproduce fig4 --radii 4 --samples 200 --seed 0 --horizons 5,100");
+    expect(shipped.result.radii.map((x) => x.r)).toEqual([0.125, 0.375, 0.625, 0.875]);
+    const item = shipped.result.radii[nearestRadius(shipped.result.radii, 0.6)]!;
+    expect(item.r).toBe(0.625);
+    const spec = parseRunSpec(fig4RunSpec(shipped, item));
+    expect(spec.model).toEqual({ kind: "diagonal", depths: [1, 5, 10] });
+    expect(spec.data).toMatchObject({ kind: "balls", r: 0.625, n: 200 });
+    expect(spec.dynamics).toMatchObject({ kind: "flow", log10T: 100, rtol: item.rtol, atol: item.atol });
+    expect(parseRadius("0.5")).toBe(0.5);
+    expect(() => parseRadius("1")).toThrow(/^r: expected a radius in \(0, 1\)/);
+    expect(() => parseRadius("abc")).toThrow(/^r: expected a radius in \(0, 1\).*got "abc"$/);
   });
 });

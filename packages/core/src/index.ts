@@ -115,6 +115,7 @@ export { RunSpecSchema, RunResultSchema, RUN_BUDGET_SECONDS, type RunSpec, type 
 export { sweep, expandSweep, SweepSpecSchema, type SweepSpec, type SweepItem, type SweepOutcome } from "./experiments/sweep.js";
 export { GridSchema, gridPoints, axisValues, setPath, parsePath, MAX_GRID_POINTS, type Grid, type GridAxis } from "./experiments/grid.js";
 export { probe, runProbe, ProbeSpecSchema, ProbeResultSchema, type ProbeSpec, type ProbeResult } from "./experiments/probe.js";
+export type { Certificates } from "./experiments/run-observe.js";
 export { ode, runOde, OdeSpecSchema, type OdeSpec, type OdeResult, type OdeEventSpec } from "./experiments/ode.js";
 
 // ---- figures as data

@@ -75,4 +75,29 @@ describe("live views of a run", () => {
     expect(p.train.log10Loss).toBe(r.log10Loss);
     expect(() => runProbe(rt, { run: s, theta: [1], points: { rows: 0, data: [] }, test: null })).toThrow(/^theta: expected \d+ \(the model's parameters\), got "1 values"$/);
   });
+
+  it("probe: at a run's last θ it measures what the run's last checkpoint measured (Λ, certificates, distances, Lemma 4.1, KKT of (P), Conjecture 5.1's level)", async () => {
+    const rt = await runtime();
+    const s = parseExperimentSpec(getExperiment("run"), {
+      model: { kind: "diagonal", depths: [1, 3] }, data: { kind: "balls", mu: [0.8660254037844386, 0.5], r: 0.6, n: 40 }, init: { kind: "constant", value: 1 },
+      dynamics: { kind: "flow", log10T: 30 },
+    }) as RunSpec;
+    const r = runOne(rt, s);
+    const last = r.checkpoints.at(-1)!;
+    const p = runProbe(rt, { run: s, theta: r.theta, points: { rows: 0, data: [] }, test: null });
+    const o = p.observed!;
+    expect(o.lambda).toEqual(r.lambda);
+    expect(o.certificates).toEqual(r.certificates);
+    expect(o.distanceSvm).toBe(last.distanceSvm);
+    expect(o.distanceAsymmetric).toBe(last.distanceAsymmetric);
+    expect(o.lemma41a).toBe(last.lemma41a);
+    expect(o.lemma41b).toBe(last.lemma41b);
+    expect(o.kktStationarity).toBe(last.kktStationarity);
+    expect(o.kktLevel).toBe(0);
+    expect(o.direction!.length).toBe(2);
+    // the robustness on the exact balls is Fig. 4's: β̂·µ̂ − r (µ = (cos 30°, sin 30°) is a unit vector)
+    expect(o.robustness).toBeCloseTo(o.direction![0]! * 0.8660254037844386 + o.direction![1]! * 0.5 - 0.6, 14);
+    expect(o.cascade!.rate).toBe(r.certificates.asymmetric!.rate);
+    expect(runProbe(rt, { run: s, theta: null, points: { rows: 0, data: [] }, test: null, observe: false }).observed).toBeNull();
+  });
 });

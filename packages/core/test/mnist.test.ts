@@ -66,7 +66,8 @@ describe("MNIST subsets", () => {
   });
 
   it.each([
-    [{ digits: [3, 3] }, /^data\.digits: expected 2 to 10 distinct digits/],
+    [{ digits: [3, 3] }, /^data\.digits: expected 2 or more distinct classes present in the data \(0, 1, 2, 3, 4, 5, 6, 7, 8, 9\)/],
+    [{ digits: [3, 12] }, /^data\.digits: expected 2 or more distinct classes present in the data/],
     [{ digits: [3] }, /^data\.digits/],
     [{ perClass: 995 }, /^data\.perClass: expected perClass \+ testPerClass ≤ 944 \(the images of digit 8\), got 995/],
     [{ targets: "pm1" as const }, /^data\.targets: expected "index" for 3 digits/],
