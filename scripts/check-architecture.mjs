@@ -2,7 +2,10 @@
 //   - no import cycles;
 //   - arrows point down only: kernels ← core ← apps; core is environment-free (no node: modules); the two apps
 //     do not import each other;
-//   - docs/architecture.md is a true map: one row per source file, whose "imports" column is the file's imports.
+//   - docs/architecture.md is a true map: one row per source file, whose "imports" column is the file's imports;
+//   - core's numbers are engine-independent: no Math.exp, log, sin, pow, hypot, … (whose last bit ECMAScript leaves
+//     to the engine) and no ** but x ** 2 and 2 ** k in packages/core/src — runtime/detmath.js instead — outside
+//     DETMATH_EXEMPT.
 // `node scripts/check-architecture.mjs --write` rewrites the imports column (and adds rows, responsibility "TODO").
 import { readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, dirname } from "node:path";
@@ -57,6 +60,26 @@ function importsOf(file) {
 }
 
 const problems = [];
+
+// ---- engine-independent numbers in core (see runtime/detmath.ts)
+/** Files of core that may call Math.*'s approximated functions: the plain-TS references the tests measure
+ *  against (their results are never a library result), and the benchmark whose peer is the Math.exp loop. */
+const DETMATH_EXEMPT = [/^packages\/core\/src\/reference\//, /^packages\/core\/src\/bench\/kernels\.ts$/];
+const APPROXIMATED = /\bMath\.(exp|expm1|log|log1p|log2|log10|sin|cos|tan|asin|acos|atan|atan2|sinh|cosh|tanh|asinh|acosh|atanh|cbrt|pow|hypot)\b/g;
+/** a ** b but for x ** 2 (a product in every engine) and 2 ** k (a power of two, exact when representable). */
+const POWER = /(\S+)\s*\*\*\s*(-?[\w.]+|\()/g;
+/** The code of a file with comments and string literals blanked (lines kept, so line numbers still count). */
+const codeOf = (text) => text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`/g, (m) => m.replace(/[^\n]/g, " "));
+for (const f of sources.filter((x) => x.startsWith("packages/core/src/") && !DETMATH_EXEMPT.some((r) => r.test(x)))) {
+  codeOf(readFileSync(f, "utf8")).split("\n").forEach((line, i) => {
+    for (const m of line.matchAll(APPROXIMATED)) problems.push(`${f}:${i + 1}: ${m[0]} is approximated by each engine in its own way — use ${m[1]} from runtime/detmath.js (core's results must be bitwise the same in Node and any browser)`);
+    for (const m of line.matchAll(POWER)) {
+      if (m[2] === "2" || /^\(?2$/.test(m[1])) continue;
+      problems.push(`${f}:${i + 1}: ${m[0].trim()} … is Math.pow, approximated by each engine in its own way — use pow from runtime/detmath.js (x ** 2 and 2 ** k are fine)`);
+    }
+  });
+}
+
 for (const v of out.summary.violations) {
   const rule = rules.find((r) => r.name === v.rule.name);
   const cycle = v.cycle?.length ? ` (cycle: ${[v.from, ...v.cycle.map((c) => c.name ?? c)].join(" → ")})` : "";
@@ -93,5 +116,5 @@ if (process.argv.includes("--write")) {
   console.error(`architecture: ${problems.length} problem(s)\n  ${problems.join("\n  ")}`);
   process.exit(1);
 } else {
-  console.log(`architecture: ${sources.length} source files, each in ${MAP} with its imports; no import cycles; arrows point down (kernels ← core ← apps), core environment-free`);
+  console.log(`architecture: ${sources.length} source files, each in ${MAP} with its imports; no import cycles; arrows point down (kernels ← core ← apps), core environment-free, core's math engine-independent (detmath)`);
 }

@@ -4,7 +4,7 @@
 import { PLANE_FEATURES, getExperiment, type Certificates, type PlaneFeature, type ProbeResult, type RunResult, type RunSpec } from "@marginflow/core";
 import { DEFAULT_STATE, decodeState, encodeState, LIMITS, type PageState } from "./state.js";
 import { gridInputs, loadCsv, makePageData, type PageData } from "./data.js";
-import { fnv1a, inlineData, outputsOf, parseRunSpec, pinInit, runSpecOf } from "./spec.js";
+import { fnv1a, inlineData, outputsOf, parseRunSpec, runSpecOf } from "./spec.js";
 import { LiveRunner, type Frame, type ProbeInputs } from "./live.js";
 import { BiasCharts, Charts, chartPoints, Heatmap, LINE_COLORS, type BoundaryLine } from "./draw.js";
 import { drawFigure } from "./figure.js";
@@ -42,7 +42,7 @@ let dirty = true;
 
 function build(state: PageState): Built {
   const data = makePageData(state);
-  const spec = pinInit(runSpecOf(state, data));
+  const spec = runSpecOf(state, data);
   const parsed = parseRunSpec(spec);
   const grid = gridInputs(data.bounds, GRID, state.features);
   const test = data.test.length ? inlineData(state, data.test, outputsOf(state, data.classes)) : null;

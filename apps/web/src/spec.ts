@@ -1,7 +1,8 @@
 // The page's state as a `marginflow run` spec: plain JSON, the same file the CLI runs (`marginflow run spec.json`
 // reproduces the page's run bitwise). The data go in as an inline table of the chosen features, so a CSV, the
-// clicked points and the split travel with it. DOM-free: the browser test builds the same spec in Node.
-import { ArgumentError, getExperiment, parseExperimentSpec, prepareRun, type RunSpec } from "@marginflow/core";
+// clicked points and the split travel with it; θ0 is the seed's He draw (core's random numbers are the same in every
+// JavaScript engine). DOM-free: the browser test builds the same spec in Node.
+import { ArgumentError, getExperiment, parseExperimentSpec, type RunSpec } from "@marginflow/core";
 import { featureRows, type PageData } from "./data.js";
 import type { PageState, Point } from "./state.js";
 
@@ -56,15 +57,6 @@ export function runSpecOf(s: PageState, data: PageData): Record<string, unknown>
 /** The spec validated by core (defaults filled in, cross-field checks run): what the worker receives. */
 export function parseRunSpec(spec: unknown): RunSpec {
   return parseExperimentSpec(getExperiment("run"), spec) as RunSpec;
-}
-
-/** The spec with its initial θ written out (`init: {kind: "values"}`), drawn from the seed here. Core's Gaussian draws
- *  (He initialization) use Math.log, Math.cos and Math.sin, whose last bit differs between JavaScript engines
- *  (Chromium 156 and Node 20 disagree on Math.sin(2.5)); with θ0 and the data inline, the CLI reproduces the
- *  page's run bit for bit on any engine. */
-export function pinInit(spec: Record<string, unknown>): Record<string, unknown> {
-  const { theta0 } = prepareRun(parseRunSpec(spec));
-  return { ...spec, init: { kind: "values", theta: Array.from(theta0) } };
 }
 
 /** FNV-1a of a string (hex): the page and Node compare results by it. */

@@ -5,3 +5,5 @@ export { Arena, F64Buffer } from "./runtime/arena.js";
 export { BoundProblem, lossCode } from "./dynamics/problem.js";
 export { runSolver, eventRecord, type RawRun, type RawSolution } from "./dynamics/solver.js";
 export { pointMonitors, checkLambdaVector } from "./dynamics/monitors.js";
+// the deterministic elementary functions core computes with (the same double on every engine)
+export * as detmath from "./runtime/detmath.js";

@@ -15,6 +15,7 @@ import { checkDepths, rateLevels, rolesAtDepth, type CoordinateRole } from "./co
 import { kktResiduals, type KktResult } from "./kkt.js";
 import { QpError, feasiblePoint, solveQp, type QpResiduals } from "./qp.js";
 import { checkData, checkLabels } from "./svm.js";
+import { pow } from "../runtime/detmath.js";
 
 export interface AsymmetricResult {
   /** The linear predictor β (length d); zeroed coordinates are 0. */
@@ -154,14 +155,14 @@ function solveLevel(X: Matrix, y: Float64Array, D: Int32Array, level: number, de
   for (let i = 0; i < d; i++) offsets[i + 1] = offsets[i]! + D[i]!;
   const theta = new Float64Array(offsets[d]!), lambda = new Float64Array(offsets[d]!);
   for (let i = 0; i < d; i++) {
-    const mag = Math.abs(beta[i]!) ** (1 / D[i]!);
+    const mag = pow(Math.abs(beta[i]!), 1 / D[i]!);
     for (let j = 0; j < D[i]!; j++) {
       theta[offsets[i]! + j] = j === 0 && beta[i]! < 0 ? -mag : mag;
       lambda[offsets[i]! + j] = 1 / D[i]!;
     }
   }
   let objective = 0;
-  for (const i of P) objective += 0.5 * Math.abs(beta[i]!) ** (2 / depth);
+  for (const i of P) objective += 0.5 * pow(Math.abs(beta[i]!), 2 / depth);
   // (P) in θ-space, restricted to the coordinates that are not zeroed.
   const keep = Array.from({ length: d }, (_, i) => i).filter((i) => roles[i] !== "zeroed");
   const Xk = matrix(n, keep.length);

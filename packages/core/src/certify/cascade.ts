@@ -15,6 +15,7 @@ import { ModelEvaluator } from "../models/evaluate.js";
 import type { TrainingSet } from "../dynamics/problem.js";
 import { margins } from "../geometry/margins.js";
 import { lambdaNormalize } from "../geometry/normalize.js";
+import { exp, log } from "../runtime/detmath.js";
 
 /** One positive rate of Λ and the groups that carry it. */
 export interface RateLevelShare {
@@ -105,7 +106,7 @@ export function cascadeLevel(rt: Runtime, model: CompiledModel, data: TrainingSe
     objectiveGroups: level.groups,
     zeroedGroups: ladder.slice(0, index).flatMap((l) => l.groups),
     seminorm,
-    normalizedMargin: seminorm > 0 ? Math.exp(Math.log(truncated) - Math.log(seminorm) / level.rate) : Infinity,
+    normalizedMargin: seminorm > 0 ? exp(log(truncated) - log(seminorm) / level.rate) : Infinity,
     truncatedMargin: truncated,
     levels: shares,
   };

@@ -6,6 +6,7 @@
 // Here it is the fast warm start of qp.ts: run on G = Q + εI (ε > 0 only when Q is singular), its optimum is feasible
 // and its active set is (for small ε) the right one; the primal method then finishes exactly on the true Q.
 // Only inequality rows; equality-constrained problems take qp.ts's other path.
+import { hypot } from "../runtime/detmath.js";
 
 export interface DualOutcome {
   status: "optimal" | "infeasible" | "iterations" | "not-definite";
@@ -101,7 +102,7 @@ export function goldfarbIdnani(
     for (let j = l; j < q - 1; j++) {
       const a = R[j * n + j]!, b = R[(j + 1) * n + j]!;
       if (b === 0) continue;
-      const h = Math.hypot(a, b), cs = a / h, sn = b / h;
+      const h = hypot(a, b), cs = a / h, sn = b / h;
       for (let k = j; k < q - 1; k++) {
         const v = R[j * n + k]!, w = R[(j + 1) * n + k]!;
         R[j * n + k] = cs * v + sn * w;
@@ -171,7 +172,7 @@ export function goldfarbIdnani(
         for (let j = n - 1; j > q; j--) {
           const a = d[j - 1]!, b = d[j]!;
           if (b === 0) continue;
-          const h = Math.hypot(a, b), cs = a / h, sn = b / h;
+          const h = hypot(a, b), cs = a / h, sn = b / h;
           d[j - 1] = h;
           d[j] = 0;
           rotateColumns(J, n, j - 1, j, cs, sn);

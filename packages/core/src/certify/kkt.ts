@@ -17,6 +17,7 @@
 import { ArgumentError } from "../errors.js";
 import { checkMatrix, type Matrix } from "../linalg/matrix.js";
 import { nnlsColumns } from "./nnls.js";
+import { exp, log } from "../runtime/detmath.js";
 
 /** Defaults of kktResiduals' options. */
 export const KKT_DEFAULTS = {
@@ -68,10 +69,10 @@ export interface KktResult {
 }
 
 function logAbs(x: number): number {
-  return x === 0 ? -Infinity : Math.log(Math.abs(x));
+  return x === 0 ? -Infinity : log(Math.abs(x));
 }
 function fromLog(sign: number, l: number): number {
-  return l === -Infinity ? 0 : sign * Math.exp(l);
+  return l === -Infinity ? 0 : sign * exp(l);
 }
 
 /**
@@ -111,7 +112,7 @@ export function kktResiduals(theta: Float64Array, lambda: Float64Array, q: Float
 
   const level = options.objectiveRate ?? lambdaMax;
   if (!(level > 0 && level <= lambdaMax * (1 + rateTol))) throw new ArgumentError("options.objectiveRate", level, `a rate of Λ in (0, λmax = ${lambdaMax}]`);
-  const logQMin = Math.log(qMin);
+  const logQMin = log(qMin);
   const alpha = -logQMin;
   const isMax = Array.from(lambda, (l) => Math.abs(l - level) <= level * rateTol);
   const fixed = Array.from(lambda, (l) => l > level * (1 + rateTol)); // held at 0: no stationarity row
@@ -120,13 +121,13 @@ export function kktResiduals(theta: Float64Array, lambda: Float64Array, q: Float
   for (let j = 0; j < m; j++) {
     const l = logAbs(theta[j]!) + alpha * lambda[j]!;
     thetaScaled[j] = fromLog(Math.sign(theta[j]!), l);
-    logG[j] = isMax[j] ? Math.log(level) + l : -Infinity;
+    logG[j] = isMax[j] ? log(level) + l : -Infinity;
   }
   const marginsScaled = new Float64Array(n);
   const cand: number[] = []; // always holds the argmin, whose q' is exactly exp(0) = 1
   let minScaled = Infinity;
   for (let i = 0; i < n; i++) {
-    marginsScaled[i] = Math.exp(Math.log(q[i]!) - logQMin);
+    marginsScaled[i] = exp(log(q[i]!) - logQMin);
     minScaled = Math.min(minScaled, marginsScaled[i]!);
     if (marginsScaled[i]! - 1 <= window && marginsScaled[i]! < 1e150) cand.push(i); // q' ≥ 1e150: no support vector
   }

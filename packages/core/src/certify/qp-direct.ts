@@ -14,6 +14,7 @@ import {
 } from "./active-set.js";
 import type { QpProblem, QpResiduals } from "./qp-problem.js";
 import { ThinQR } from "./thin-qr.js";
+import { hypot } from "../runtime/detmath.js";
 
 function checkRows(name: string, rhsName: string, M: Matrix | undefined, v: Float64Array | undefined, n: number): [Matrix | undefined, Float64Array] {
   if (M === undefined) {
@@ -137,7 +138,7 @@ export function phase1(qp: DenseQp, start: ActiveSetState, maxIterations: number
     for (let i = 0; i < n; i++) rows[r * n1 + i] = qp.rows[r * n + i]!;
     rows[r * n1 + n] = r < nEq ? 0 : 1;
     rhs[r] = qp.rhs[r]!;
-    rowNorm[r] = Math.hypot(qp.rowNorm[r]!, r < nEq ? 0 : 1);
+    rowNorm[r] = hypot(qp.rowNorm[r]!, r < nEq ? 0 : 1);
   }
   rows[total * n1 + n] = 1;
   rowNorm[total] = 1;

@@ -4,6 +4,7 @@
 // Langou, Rozložník 2005), which keeps Y orthonormal to working precision; deletion removes a column of R and
 // restores the triangle with Givens rotations applied to R's rows and Y's columns (Golub & Van Loan §6.5).
 // Each update costs O(n·k). Used by the active-set QP (working rows) and by NNLS (passive columns).
+import { hypot } from "../runtime/detmath.js";
 
 export class ThinQR {
   /** Number of vectors currently held. */
@@ -83,7 +84,7 @@ export class ThinQR {
     for (let j = pos; j < k - 1; j++) {
       const a = R[j * c + j]!, b = R[(j + 1) * c + j]!;
       if (b === 0) continue;
-      const rr = Math.hypot(a, b);
+      const rr = hypot(a, b);
       const cs = a / rr, sn = b / rr;
       for (let l = j; l < k - 1; l++) {
         const x = R[j * c + l]!, y = R[(j + 1) * c + l]!;

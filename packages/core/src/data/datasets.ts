@@ -3,10 +3,11 @@
 import { ArgumentError, checkFinite, checkInt } from "../errors.js";
 import { Rng } from "../runtime/rng.js";
 import type { TrainingSet } from "../dynamics/problem.js";
+import { hypotOf } from "../runtime/detmath.js";
 
 function unitVector(mu: readonly number[], path: string): number[] {
   mu.forEach((v, i) => checkFinite(`${path}[${i}]`, v));
-  const nrm = Math.hypot(...mu);
+  const nrm = hypotOf(mu);
   if (!(nrm > 0)) throw new ArgumentError(path, mu, "a non-zero vector");
   return [...mu];
 }
@@ -86,7 +87,7 @@ export function gaussianClasses(opts: { classes: number; dim: number; perClass: 
   const root = Rng.fromSeed(opts.seed);
   const means = Array.from({ length: C }, (_, c) => {
     const v = root.split(1_000_000 + c).fillNormal(new Float64Array(d));
-    const s = Math.hypot(...v);
+    const s = hypotOf(v);
     return v.map((x) => x / s);
   });
   const n = C * k;

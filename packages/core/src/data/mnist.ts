@@ -7,6 +7,7 @@ import { ArgumentError, checkInt } from "../errors.js";
 import { Rng } from "../runtime/rng.js";
 import type { TrainingSet } from "../dynamics/problem.js";
 import type { MnistDigits } from "./digits.js";
+import { hypotOf } from "../runtime/detmath.js";
 
 export const MNIST_PIXELS = 784;
 
@@ -70,7 +71,7 @@ export function mnistSubset(source: MnistDigits, o: MnistOptions, path = "data",
   };
   const train = build(0, o.perClass, true), test = build(o.perClass, o.testPerClass, false);
   if (o.scale !== "pixels") {
-    const norm = (X: Float64Array, i: number) => Math.hypot(...X.subarray(i * pixels, (i + 1) * pixels));
+    const norm = (X: Float64Array, i: number) => hypotOf(X.subarray(i * pixels, (i + 1) * pixels));
     let big = 0;
     if (o.scale === "ball") for (let i = 0; i < train.X.rows; i++) big = Math.max(big, norm(train.X.data, i));
     for (const set of [train, test]) {

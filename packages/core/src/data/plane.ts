@@ -4,6 +4,7 @@
 import { ArgumentError, checkFinite, checkInt } from "../errors.js";
 import { Rng } from "../runtime/rng.js";
 import type { TrainingSet } from "../dynamics/problem.js";
+import { cos, sin } from "../runtime/detmath.js";
 
 export type PlaneShape = "circle" | "xor" | "spiral";
 export const PLANE_SHAPES: readonly PlaneShape[] = ["circle", "xor", "spiral"];
@@ -18,8 +19,8 @@ const FEATURE: Record<PlaneFeature, (a: number, b: number) => number> = {
   "x1^2": (a) => a * a,
   "x2^2": (_, b) => b * b,
   x1x2: (a, b) => a * b,
-  "sin(x1)": (a) => Math.sin(a),
-  "sin(x2)": (_, b) => Math.sin(b),
+  "sin(x1)": (a) => sin(a),
+  "sin(x2)": (_, b) => sin(b),
 };
 
 /**
@@ -45,8 +46,8 @@ export function planeDataset(opts: { shape: PlaneShape; n: number; noise: number
     if (shape === "circle") {
       const r = y > 0 ? 0.5 * Math.sqrt(rng.uniform()) : Math.sqrt(0.81 + (1.96 - 0.81) * rng.uniform());
       const phi = 2 * Math.PI * rng.uniform();
-      a = r * Math.cos(phi);
-      b = r * Math.sin(phi);
+      a = r * cos(phi);
+      b = r * sin(phi);
     } else if (shape === "xor") {
       const side = rng.uniform() < 0.5 ? 1 : -1; // quadrant I or III for +1, II or IV for −1
       a = side * (0.05 + 1.15 * rng.uniform());
@@ -54,8 +55,8 @@ export function planeDataset(opts: { shape: PlaneShape; n: number; noise: number
     } else {
       const s = rng.uniform();
       const r = 0.1 + 1.3 * s, phi = 3.5 * Math.PI * s + (y > 0 ? 0 : Math.PI);
-      a = r * Math.cos(phi);
-      b = r * Math.sin(phi);
+      a = r * cos(phi);
+      b = r * sin(phi);
     }
     X[2 * i] = a + (noise > 0 ? noise * rng.normal() : 0);
     X[2 * i + 1] = b + (noise > 0 ? noise * rng.normal() : 0);

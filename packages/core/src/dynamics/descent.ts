@@ -11,6 +11,7 @@ import { Rng } from "../runtime/rng.js";
 import type { CompiledModel } from "../models/compile.js";
 import { BoundProblem, checkTrainingSet, type LossName, type TrainingSet } from "./problem.js";
 import { checkLambdaVector, pointMonitors, type PointMonitors } from "./monitors.js";
+import { exp, log, log1p } from "../runtime/detmath.js";
 
 /** Defaults of gradientDescent's options — the one place they are written (lr and steps have none). */
 export const GRADIENT_DESCENT_DEFAULTS = {
@@ -96,7 +97,7 @@ export interface DescentResult {
 }
 
 const LN10 = Math.LN10;
-const logAdd = (a: number, b: number) => (a === -Infinity ? b : b === -Infinity ? a : Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b))));
+const logAdd = (a: number, b: number) => (a === -Infinity ? b : b === -Infinity ? a : Math.max(a, b) + log1p(exp(-Math.abs(a - b))));
 
 export function gradientDescent(
   rt: Runtime,
@@ -162,7 +163,7 @@ export function gradientDescent(
       batch.setRows(bX, bY);
     };
 
-    const a5Level = (loss === "logistic" ? Math.log(Math.LN2) : 0) - Math.log(n);
+    const a5Level = (loss === "logistic" ? log(Math.LN2) : 0) - log(n);
     const theta = Float64Array.from(theta0);
     const trial = new Float64Array(m), v = new Float64Array(m), vTrial = new Float64Array(m), g = new Float64Array(m);
     let logL = full.gradLogLoss(theta);
@@ -218,12 +219,12 @@ export function gradientDescent(
       let scale: number; // g = scale·∇log L(batch) + ωθ
       if (sgd) {
         nextBatch();
-        scale = Math.exp(batch.gradLogLoss(theta));
+        scale = exp(batch.gradLogLoss(theta));
         gradients++;
         g.set(batch.grad.view);
       } else {
         g.set(full.grad.view);
-        scale = adaptive === "loss" ? 1 : Math.exp(logL);
+        scale = adaptive === "loss" ? 1 : exp(logL);
       }
       let finite = true;
       for (let i = 0; i < m; i++) {
@@ -231,7 +232,7 @@ export function gradientDescent(
         trial[i] = theta[i]! - eta * vTrial[i]!;
         finite &&= Number.isFinite(trial[i]!);
       }
-      const stepLogT = Math.log(eta) - (adaptive === "loss" ? logL : 0);
+      const stepLogT = log(eta) - (adaptive === "loss" ? logL : 0);
       let newLogL = 0;
       if (!sgd && finite) {
         newLogL = full.gradLogLoss(trial);

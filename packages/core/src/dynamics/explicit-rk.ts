@@ -7,6 +7,7 @@
 // the embedded error, and output times are hit exactly by cutting the step that would pass them (no dense output).
 // `fixedStep` turns the controller off for convergence-order studies (test/explicit-rk.test.ts fits the order).
 import { ArgumentError, checkAllFinite, checkF64, checkFinite, checkInt, checkPositive } from "../errors.js";
+import { pow } from "../runtime/detmath.js";
 
 /** An explicit Runge–Kutta method with an embedded solution: c, the strictly lower-triangular a (row i has i
  *  entries), the weights b of the solution and e = b − b̂ (b̂ the embedded solution's weights). */
@@ -170,7 +171,7 @@ export function solveRk(f: RkRhs, y0: Float64Array, t0: number, t1: number, opti
       if (options.onStep?.(t, y)) return { ...sol, t, status: "interrupted" };
     } else sol.stats.rejected++;
     if (fixed === undefined) {
-      const factor = err === 0 ? RK_DEFAULTS.maxFactor : Math.min(RK_DEFAULTS.maxFactor, Math.max(RK_DEFAULTS.minFactor, RK_DEFAULTS.safety * err ** (-1 / (q + 1))));
+      const factor = err === 0 ? RK_DEFAULTS.maxFactor : Math.min(RK_DEFAULTS.maxFactor, Math.max(RK_DEFAULTS.minFactor, RK_DEFAULTS.safety * pow(err, -1 / (q + 1))));
       // after a rejection never grow; a step cut to reach an output time does not shrink the next one
       h = Math.max(err > 1 ? Math.min(1, factor) * hs : factor * hs, err <= 1 && hs < h ? h : 0, hmin);
     }

@@ -16,6 +16,7 @@ import { checkLambdaVector, pointMonitors, type PointMonitors } from "./monitors
 import { cascadeLevel, type CascadeLevel } from "../certify/cascade.js";
 import type { SlidingUnit } from "../certify/certify.js";
 import { cascadeNote, stopNote } from "./flow-notes.js";
+import { exp, log, log10, pow } from "../runtime/detmath.js";
 
 /** Defaults of gradientFlow's options — the one place they are written. Tolerances and the horizon have none. */
 export const GRADIENT_FLOW_DEFAULTS = {
@@ -250,7 +251,7 @@ export function gradientFlow(
     let separated = start.qmin > 0;
     if (separated) milestones.firstZeroError = -Infinity;
     // A5: L < 1/n for the exponential loss; L < log(2)/n for the logistic loss / cross-entropy (App. H, A10).
-    const a5Level = (loss === "logistic" ? Math.log(Math.LN2) : 0) - Math.log(n);
+    const a5Level = (loss === "logistic" ? log(Math.LN2) : 0) - log(n);
     let a5 = start.logL < a5Level;
     if (a5) milestones.a5 = -Infinity;
 
@@ -260,7 +261,7 @@ export function gradientFlow(
       ? {
         progressMs,
         onProgress: (t: number, steps: number, y: number) => {
-          const log10t = phase === "time" ? Math.log10(t) : new Float64Array(rt.exports.memory.buffer, y + 8 * m, 1)[0]! / LN10;
+          const log10t = phase === "time" ? log10(t) : new Float64Array(rt.exports.memory.buffer, y + 8 * m, 1)[0]! / LN10;
           const theta = new Float64Array(rt.exports.memory.buffer, y, m).slice();
           return options.onProgress!({ phase, log10t, logL: p.lastLogLoss, steps: stepsBefore + steps, theta }) === true;
         },
@@ -274,7 +275,7 @@ export function gradientFlow(
       out.push({ log10t, theta, phase, logL: NaN, ...(followKinks ? { sliding: sliding ?? [] } : {}) });
 
     // ---- phase 1: ordinary time, y = (θ, s) ----
-    const T = 10 ** Math.min(log10T, 300);
+    const T = pow(10, Math.min(log10T, 300));
     const ev1: Float64Array[] = [];
     const MARGIN = separated ? -1 : ev1.length;
     if (!separated) ev1.push(eventRecord(dim, rt.constant("EVENT_MARGIN"), 1, false, 0));
@@ -288,7 +289,7 @@ export function gradientFlow(
     }
     const LOSS1 = stopLogLoss === undefined ? -1 : ev1.length;
     if (stopLogLoss !== undefined) ev1.push(eventRecord(dim, rt.constant("EVENT_LOG_LOSS"), -1, true, stopLogLoss));
-    const tOut = Float64Array.from(checkpoints.filter((c) => c <= Math.min(log10T, 300)).map((c) => 10 ** c));
+    const tOut = Float64Array.from(checkpoints.filter((c) => c <= Math.min(log10T, 300)).map((c) => pow(10, c)));
     const y0 = new Float64Array(dim);
     y0.set(theta0);
     const snaps1 = p.prepareSnapshots(a, tOut.length, 0);
@@ -298,12 +299,12 @@ export function gradientFlow(
       ...progress("time"),
     });
     stepsBefore = r1.stats.accepted + r1.stats.rejected;
-    r1.tOut.forEach((t, i) => checkpointAt(Math.log10(t), r1.yOut[i]!.slice(0, m), "time", snaps1?.("output", i)));
+    r1.tOut.forEach((t, i) => checkpointAt(log10(t), r1.yOut[i]!.slice(0, m), "time", snaps1?.("output", i)));
     let switchedAt: number | undefined;
     let lossStop = false;
     for (const e of r1.events) {
-      if (e.index === MARGIN) milestones.firstZeroError ??= Math.log10(e.t);
-      if (e.index === A5) milestones.a5 ??= Math.log10(e.t);
+      if (e.index === MARGIN) milestones.firstZeroError ??= log10(e.t);
+      if (e.index === A5) milestones.a5 ??= log10(e.t);
       if (terminal === "auto" && (e.index === A5 || e.index === S1)) switchedAt ??= e.t;
       if (e.index === LOSS1) lossStop = true;
     }
@@ -314,7 +315,7 @@ export function gradientFlow(
       let stationarity: number | undefined;
       if (decay > 0) {
         const ev = p.evaluate(theta);
-        const L = Math.exp(ev.logL);
+        const L = exp(ev.logL);
         let r2 = 0, t2 = 0;
         for (let j = 0; j < m; j++) {
           r2 += (L * ev.grad[j]! + decay * theta[j]!) ** 2;
@@ -379,17 +380,17 @@ export function gradientFlow(
       };
     };
     // A checkpoint exactly at the switch time belongs to phase 1 (dense output); later ones to phase 2.
-    if (r1.status !== "event" || switchedAt === undefined) return finish(r1.status, Math.log10(r1.t), r1.y.slice(0, m), "time", { time: timeStats, rhsEvaluations: timeStats.nfev }, timeStats);
+    if (r1.status !== "event" || switchedAt === undefined) return finish(r1.status, log10(r1.t), r1.y.slice(0, m), "time", { time: timeStats, rhsEvaluations: timeStats.nfev }, timeStats);
 
     // ---- phase 2: σ = log s, y = (θ, log t) ----
-    milestones.terminalFrom = Math.log10(r1.t);
+    milestones.terminalFrom = log10(r1.t);
     const s = r1.y[m]!;
     const y2 = new Float64Array(dim);
     y2.set(r1.y.subarray(0, m));
-    y2[m] = Math.log(r1.t);
+    y2[m] = log(r1.t);
     const unit = new Float64Array(dim);
     unit[m] = 1;
-    const sigma0 = Math.log(s);
+    const sigma0 = log(s);
     let plateauAt = milestones.firstZeroError === undefined && plateauSigma < Infinity ? sigma0 + plateauSigma : Infinity;
     let reachedEnd = false, plateau = false, probed = false, plateauCheck = false;
     let stats2: SolverStats | undefined;

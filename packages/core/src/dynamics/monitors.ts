@@ -8,6 +8,7 @@ import { lambdaMax } from "../geometry/seminorm.js";
 import { margins, normalizedMargin, smoothedMargin, supportVectorCount } from "../geometry/margins.js";
 import type { CompiledModel } from "../models/compile.js";
 import type { BoundProblem, TrainingSet } from "./problem.js";
+import { log } from "../runtime/detmath.js";
 
 export interface PointMonitors {
   logL: number;
@@ -44,7 +45,7 @@ export function pointMonitors(p: BoundProblem, model: CompiledModel, data: Train
     g2 += grad[i]! * grad[i]!;
     lt2 += lt * lt;
   }
-  const gap = -logL - Math.log(n); // log(1/(nL))
+  const gap = -logL - log(n); // log(1/(nL))
   const lemma41a = -dot - gap;
   const cos = lt2 > 0 && g2 > 0 ? -dot / Math.sqrt(lt2 * g2) : 0;
   const tan2 = cos !== 0 ? (1 - cos * cos) / (cos * cos) : Infinity;

@@ -24,6 +24,7 @@ import { ModelEvaluator } from "../models/evaluate.js";
 import { checkTrainingSet, type TrainingSet } from "./problem.js";
 import { ReluKinks } from "./relu-kinks.js";
 import { solveRk, type RkSolution } from "./explicit-rk.js";
+import { exp } from "../runtime/detmath.js";
 
 /** μ, M and σ² = M − μ² of the margins (seed 001 §3.4.1, 1/N convention). */
 export function marginStats(fbar: ArrayLike<number>): { mu: number; M: number; sigma2: number } {
@@ -376,7 +377,7 @@ export class NormalizedSystem {
     const W = Float64Array.from(V), last = flow.layers[flow.layers.length - 1]!;
     for (let j = last.offset; j < last.offset + last.size; j++) W[j]! *= rho;
     const ev = new ModelEvaluator(flow.rt, flow.model);
-    const loss = 2 * Math.exp(ev.loss("square", ev.forward(W, flow.data.X), flow.data.labels).logL) + lam * rho * rho;
+    const loss = 2 * exp(ev.loss("square", ev.forward(W, flow.data.X), flow.data.labels).logL) + lam * rho * rho;
     let nu = 0;
     for (let i = 0; i < n; i++) nu += rho * fbar[i]! * (1 - rho * fbar[i]!);
     const dot = (a: Float64Array, b: Float64Array, l: { offset: number; size: number }) => {

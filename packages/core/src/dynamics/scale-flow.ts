@@ -3,6 +3,7 @@
 // exponential loss of App. J.2 with its fixed point — the root of a decreasing function, found by bisection down to
 // adjacent doubles, with Lambert's W as the closed form when all margins are equal.
 import { ArgumentError, checkFinite, checkInt, checkPositive } from "../errors.js";
+import { exp, log1p, pow } from "../runtime/detmath.js";
 
 /**
  * Fig. 10: ρ' of an unnormalized bias-free network of L layers with equal layer norms ρ_k = ρ^{1/L}, in the paper's
@@ -11,13 +12,13 @@ import { ArgumentError, checkFinite, checkInt, checkPositive } from "../errors.j
  */
 export function balancedScaleRate(layers: number, rho: number, sumF: number, sumF2: number): number {
   checkInt("layers", layers, 1);
-  return 2 * layers * rho ** ((2 * layers - 2) / layers) * (sumF - rho * sumF2);
+  return 2 * layers * pow(rho, (2 * layers - 2) / layers) * (sumF - rho * sumF2);
 }
 
 /** App. J.2: ρ' = (1/N)Σ_n e^{−ρf̄_n} f̄_n − λρ (exponential loss, weight decay λ, margins f̄ fixed). */
 export function expScaleRate(rho: number, fbar: ArrayLike<number>, lambda: number): number {
   let s = 0;
-  for (let i = 0; i < fbar.length; i++) s += Math.exp(-rho * fbar[i]!) * fbar[i]!;
+  for (let i = 0; i < fbar.length; i++) s += exp(-rho * fbar[i]!) * fbar[i]!;
   return s / fbar.length - lambda * rho;
 }
 
@@ -51,9 +52,9 @@ export function expScaleEquilibrium(fbar: ArrayLike<number>, lambda: number): { 
 export function lambertW(z: number): number {
   checkFinite("z", z);
   if (!(z >= 0)) throw new ArgumentError("z", z, "z ≥ 0 (the principal branch on [0, ∞))");
-  let w = Math.log1p(z);
+  let w = log1p(z);
   for (let i = 0; i < 100; i++) {
-    const ew = Math.exp(w), f = w * ew - z;
+    const ew = exp(w), f = w * ew - z;
     const step = f / (ew * (w + 1) - ((w + 2) * f) / (2 * w + 2));
     w -= step;
     if (Math.abs(step) <= 1e-16 * Math.max(1, Math.abs(w))) break;

@@ -15,6 +15,7 @@ import { gradientFlow } from "../dynamics/flow.js";
 import { solveLpHighs } from "../certify/highs.js";
 import { lineFigure } from "../report/figure.js";
 import { RESULT_SCHEMA_VERSION, defineExperiment } from "./experiment.js";
+import { cos, exp, log, sin } from "../runtime/detmath.js";
 
 export const CounterexamplesSpecSchema = Strict({
   points: Type.Optional(Type.Array(Num({ minimum: 1, maximum: 2 }), { minItems: 2, maxItems: 50, default: [1, 1.25, 1.5, 2], description: "§5.1: the points of C₁ in [1, 2] (must contain 1); C₋₁ is their mirror image" })),
@@ -60,7 +61,7 @@ export async function runCounterexamples(rt: Runtime, input: CounterexamplesSpec
   const X = [...s.points!.map((x) => -x), ...s.points!], xi = X.map((x) => (x > 0 ? 1 : -1));
   const neurons: [number, number][] = [];
   for (let j = 0; j < s.neurons!; j++) {
-    const th = (2 * Math.PI * j) / s.neurons!, w = Math.cos(th), b = Math.sin(th), l1 = Math.abs(w) + Math.abs(b);
+    const th = (2 * Math.PI * j) / s.neurons!, w = cos(th), b = sin(th), l1 = Math.abs(w) + Math.abs(b);
     neurons.push([w / l1, b / l1]);
   }
   for (const b of [0, 0.25, 0.5, 0.75, 1]) neurons.push([1 / (1 + b), b / (1 + b)], [-1 / (1 + b), b / (1 + b)]);
@@ -111,8 +112,8 @@ export async function runCounterexamples(rt: Runtime, input: CounterexamplesSpec
     return {
       p, log10t: f.checkpoints.map((c) => c.log10t),
       difference: f.checkpoints.map((c) => c.theta[2]! - c.theta[1]! - c.theta[0]!),
-      g: f.checkpoints.map((c) => Math.exp(2 * c.theta[1]! - c.theta[2]!)),
-      limitDifference: Math.log(p[2]! / (2 * p[0]!)), limitG: (2 * p[1]!) / (3 * p[2]!), status: f.status,
+      g: f.checkpoints.map((c) => exp(2 * c.theta[1]! - c.theta[2]!)),
+      limitDifference: log(p[2]! / (2 * p[0]!)), limitG: (2 * p[1]!) / (3 * p[2]!), status: f.status,
     };
   });
   return { kind: "counterexamples", lp, neurons: runs, schema: RESULT_SCHEMA_VERSION };

@@ -17,6 +17,7 @@ import { hardMarginSvm } from "../certify/svm.js";
 import { cascadedMaxMargin, diagonalBeta } from "../certify/asymmetric.js";
 import { lineFigure } from "../report/figure.js";
 import { RESULT_SCHEMA_VERSION, defineExperiment } from "./experiment.js";
+import { atan2, hypot } from "../runtime/detmath.js";
 
 const Depths = (d: number[], description: string) => Type.Array(Int(1, 64), { minItems: 2, maxItems: 2, default: d, description });
 
@@ -53,11 +54,11 @@ export type Fig1Model = Static<typeof ModelSchema>;
 export type Fig1Line = Static<typeof LineSchema>;
 
 const line = (v: ArrayLike<number>): Fig1Line => {
-  const n = Math.hypot(v[0]!, v[1]!);
+  const n = hypot(v[0]!, v[1]!);
   const w = [v[0]! / n, v[1]! / n];
-  return { w, angle: (Math.atan2(w[1]!, w[0]!) * 180) / Math.PI };
+  return { w, angle: (atan2(w[1]!, w[0]!) * 180) / Math.PI };
 };
-const dist = (a: number[], b: number[]) => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!);
+const dist = (a: number[], b: number[]) => hypot(a[0]! - b[0]!, a[1]! - b[1]!);
 
 export function runFig1(rt: Runtime, input: Fig1Spec): Fig1Result {
   const spec = parseSpec(Fig1SpecSchema, input, "spec") as Required<Fig1Spec>;

@@ -5,6 +5,7 @@
 import { Num, Strict, Type, type Static } from "../schema/schema.js";
 import { lineFigure } from "../report/figure.js";
 import { defineExperiment } from "./experiment.js";
+import { cos, exp, sin } from "../runtime/detmath.js";
 
 const Lambda = Type.Array(Num({ exclusiveMinimum: 0, maximum: 10 }), { minItems: 2, maxItems: 2, description: "(λ1, λ2)" });
 
@@ -24,15 +25,15 @@ export type Fig2Panel = Static<typeof Fig2PanelSchema>;
 /** ψ_α(θ) through 12 points of the unit Λ-sphere, α ∈ [−3, 3] in steps of 0.05, and three level sets. */
 export function characteristicCurves(lambda: number[]): Fig2Panel {
   const [l1, l2] = lambda as [number, number];
-  const starts = Array.from({ length: 12 }, (_, k) => (2 * Math.PI * (k + 0.5)) / 12).map((a) => [Math.cos(a), Math.sin(a)]);
+  const starts = Array.from({ length: 12 }, (_, k) => (2 * Math.PI * (k + 0.5)) / 12).map((a) => [cos(a), sin(a)]);
   const alphas = Array.from({ length: 121 }, (_, i) => -3 + i * 0.05);
   const curves = starts.map(([a, b]) => {
     // start on the unit Λ-sphere: scale (a, b) so that λ1 a² + λ2 b² = 1
     const s = Math.sqrt(l1 * a! * a! + l2 * b! * b!);
-    return alphas.map((al) => [Math.exp(al * l1) * (a! / s), Math.exp(al * l2) * (b! / s)]);
+    return alphas.map((al) => [exp(al * l1) * (a! / s), exp(al * l2) * (b! / s)]);
   });
   const levels = [0.25, 1, 2.25].map((c) =>
-    Array.from({ length: 181 }, (_, i) => (2 * Math.PI * i) / 180).map((t) => [Math.sqrt(c / l1) * Math.cos(t), Math.sqrt(c / l2) * Math.sin(t)]),
+    Array.from({ length: 181 }, (_, i) => (2 * Math.PI * i) / 180).map((t) => [Math.sqrt(c / l1) * cos(t), Math.sqrt(c / l2) * sin(t)]),
   );
   return { lambda, curves, levels };
 }

@@ -17,6 +17,7 @@ import { ballCascade } from "../certify/ball.js";
 import { lemma51 } from "../certify/closed-forms.js";
 import { lineFigure, type Series } from "../report/figure.js";
 import { RESULT_SCHEMA_VERSION, defineExperiment } from "./experiment.js";
+import { hypot, hypotOf } from "../runtime/detmath.js";
 
 export const FIG4_MU = [0.8660254, 0.4330127, 0.25] as const;
 export const FIG4_MODELS = { hom: [1, 1, 1], qh: [1, 5, 10] } as const;
@@ -81,11 +82,11 @@ export type Fig4Model = Static<typeof ModelSchema>;
 export type Fig4Horizon = Static<typeof HorizonSchema>;
 
 const unit = (v: ArrayLike<number>): number[] => {
-  const n = Math.hypot(...Array.from(v));
+  const n = hypotOf(v);
   return Array.from(v, (x) => x / n);
 };
 const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
-const dist = (a: number[], b: (number | null)[]) => (b.some((x) => x === null) ? null : Math.hypot(...a.map((x, i) => x - b[i]!)));
+const dist = (a: number[], b: (number | null)[]) => (b.some((x) => x === null) ? null : hypot(...a.map((x, i) => x - b[i]!)));
 
 /** One radius: both models to every horizon, the closed forms and the certificate. */
 export function runFig4(rt: Runtime, input: Fig4Item): Fig4Result {
@@ -137,7 +138,7 @@ export function runFig4(rt: Runtime, input: Fig4Item): Fig4Result {
     }
     return { depths, horizons: out, certificate, closedForm };
   };
-  const rho = Math.hypot(mu[1]!, mu[2]!);
+  const rho = hypot(mu[1]!, mu[2]!);
   const l = r > rho ? lemma51(Float64Array.from(mu), r, 1) : null;
   return {
     kind: "fig4", r, samples, seed, mu, rtol, atol,

@@ -10,6 +10,7 @@ import { lemma51 } from "../certify/closed-forms.js";
 import { lineFigure } from "../report/figure.js";
 import { RESULT_SCHEMA_VERSION, defineExperiment } from "./experiment.js";
 import { FIG4_MODELS, FIG4_MU } from "./fig4.js";
+import { hypot, hypotOf, log10 } from "../runtime/detmath.js";
 
 export const Fig4nSpecSchema = Strict({
   sampleSizes: Type.Optional(Type.Array(Int(10, 1_000_000), { minItems: 1, maxItems: 12, default: [1000, 10_000, 100_000], description: "sample sizes n (samples on the two sphere surfaces)" })),
@@ -38,7 +39,7 @@ export const Fig4nResultSchema = Strict({
 export type Fig4nResult = Static<typeof Fig4nResultSchema>;
 
 const unit = (v: ArrayLike<number>): number[] => {
-  const n = Math.hypot(...Array.from(v));
+  const n = hypotOf(v);
   return Array.from(v, (x) => x / n);
 };
 
@@ -46,7 +47,7 @@ const unit = (v: ArrayLike<number>): number[] => {
 export function runFig4n(input: Fig4nItem): Fig4nResult {
   const { r, samples, seed } = parseSpec(Fig4nItemSchema, input, "spec");
   const mu = unit(FIG4_MU);
-  const rho = Math.hypot(mu[1]!, mu[2]!);
+  const rho = hypot(mu[1]!, mu[2]!);
   if (!(r > rho)) throw new ArgumentError("spec.r", r, `a radius in (ρ, 1) = (${rho}, 1), where Lemma 5.1 holds`);
   const data = ballSurfaces({ mu: FIG4_MU, r, n: samples, seed: seed! });
   const w = unit(cascadedMaxMargin(data.X, data.labels, FIG4_MODELS.qh).beta);
@@ -97,7 +98,7 @@ export const fig4n = defineExperiment({
     const sizes = Object.keys(res.meanGap);
     const g = sizes.map((n) => res.meanGap[n]!);
     const shrinking = g.every((v, i) => i === 0 || v < g[i - 1]!);
-    const slope = sizes.length > 1 ? (Math.log10(g.at(-1)!) - Math.log10(g[0]!)) / (Math.log10(Number(sizes.at(-1))) - Math.log10(Number(sizes[0]))) : null;
+    const slope = sizes.length > 1 ? (log10(g.at(-1)!) - log10(g[0]!)) / (log10(Number(sizes.at(-1))) - log10(Number(sizes[0]))) : null;
     const per = `${new Set(res.items.map((x) => x.r)).size} radii × ${new Set(res.items.map((x) => x.seed)).size} seeds`;
     return {
       shows: "The distance between Lemma 5.1's robustness on the exact balls and that of the exact empirical solution on finitely many samples of the sphere surfaces.",

@@ -3,6 +3,7 @@
 // varies slowest), each point applied to a copy of the base spec.
 import { Num, Strict, Type, type Static } from "../schema/schema.js";
 import { ArgumentError } from "../errors.js";
+import { pow } from "../runtime/detmath.js";
 
 const Triple = (description: string) => Type.Array(Num(), { minItems: 3, maxItems: 3, description });
 export const GridAxisSchema = Type.Union([
@@ -42,7 +43,7 @@ export function axisValues(path: string, axis: GridAxis): unknown[] {
   if (!Number.isInteger(c) || c! < 1 || c! > 10_000) throw new ArgumentError(`${at}.${key}[2]`, c, "an integer count in [1, 10000]");
   const lin = Array.from({ length: c! }, (_, k) => (c === 1 ? a! : a! + ((b! - a!) * k) / (c! - 1)));
   // round off the last bits of the interpolation so that 0.05 + 0.05·k prints as typed
-  return key === "linspace" ? lin.map((v) => +v.toPrecision(15)) : lin.map((v) => +(10 ** v).toPrecision(15));
+  return key === "linspace" ? lin.map((v) => +v.toPrecision(15)) : lin.map((v) => +pow(10, v).toPrecision(15));
 }
 
 /** Parses "model.depths[2]" into ["model", "depths", 2]. */

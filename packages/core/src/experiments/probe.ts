@@ -17,6 +17,7 @@ import { CheckpointProbe, certificates, type Certificates } from "./run-observe.
 import { cascadeLevel } from "../certify/cascade.js";
 import { ballRobustness } from "../certify/closed-forms.js";
 import type { RunSpec } from "./run-spec.js";
+import { hypotOf } from "../runtime/detmath.js";
 
 export const ProbeSpecSchema = Strict({
   run: Type.Unknown({ description: "a parsed run spec (defaults filled in: parseExperimentSpec(getExperiment(\"run\"), spec))" }),
@@ -108,7 +109,7 @@ export function runProbe(rt: Runtime, spec: ProbeSpec): ProbeResult {
     const d = cp.distances(theta);
     const k = cp.kkt(theta, m.qmin);
     const b = cp.beta(theta);
-    const nb = b ? Math.hypot(...b) : 0;
+    const nb = b ? hypotOf(b) : 0;
     let cascade: NonNullable<ProbeResult["observed"]>["cascade"] = null;
     if (m.qmin > 0) {
       const c = cascadeLevel(rt, model, data, lambda, theta);
@@ -117,7 +118,7 @@ export function runProbe(rt: Runtime, spec: ProbeSpec): ProbeResult {
     const rates = cache.rates;
     let robustness: number | null = null;
     if (b && nb > 0 && run.data.kind === "balls" && run.data.mu!.length === b.length) {
-      const mu = run.data.mu!, nm = Math.hypot(...mu);
+      const mu = run.data.mu!, nm = hypotOf(mu);
       robustness = ballRobustness(Float64Array.from(b), Float64Array.from(mu, (x) => x / nm), run.data.r!);
     }
     observed = {

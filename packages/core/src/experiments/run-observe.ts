@@ -10,6 +10,7 @@ import { hardMarginSvm } from "../certify/svm.js";
 import { cascadedMaxMargin } from "../certify/asymmetric.js";
 import { kktResiduals } from "../certify/kkt.js";
 import { certify, type SlidingUnit } from "../certify/certify.js";
+import { hypot, hypotOf } from "../runtime/detmath.js";
 
 /** KKT residuals are formed from the n×m per-sample gradients: only up to this many entries. */
 export const KKT_MAX_ENTRIES = 2_000_000;
@@ -37,7 +38,7 @@ export function linearInX(spec: ModelSpec): boolean {
 }
 
 const unit = (v: ArrayLike<number>): number[] => {
-  const n = Math.hypot(...Array.from(v));
+  const n = hypotOf(v);
   return Array.from(v, (x) => x / n);
 };
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -95,8 +96,8 @@ export class CheckpointProbe {
 
   distances(theta: Float64Array): { svm: number | null; asymmetric: number | null } {
     const b = this.beta(theta);
-    const u = b && Math.hypot(...b) > 0 ? unit(b) : null;
-    const to = (w: number[] | undefined) => (u && w ? Math.hypot(...u.map((x, i) => x - w[i]!)) : null);
+    const u = b && hypotOf(b) > 0 ? unit(b) : null;
+    const to = (w: number[] | undefined) => (u && w ? hypot(...u.map((x, i) => x - w[i]!)) : null);
     return { svm: to(this.certs.svm?.w), asymmetric: to(this.certs.asymmetric?.beta) };
   }
 

@@ -17,6 +17,7 @@ import { defineExperiment, type Check, type ItemProgress, type Table } from "./e
 import { CheckpointProbe, certificates } from "./run-observe.js";
 import type { SlidingUnit } from "../certify/certify.js";
 import { RunResultSchema, RunSpecSchema, type Checkpoint, type DescentSpec, type FlowSpec, type RunResult, type RunSpec } from "./run-spec.js";
+import { pow } from "../runtime/detmath.js";
 
 const LN10 = Math.LN10;
 const fin = (x: number | undefined | null): number | null => (typeof x === "number" && Number.isFinite(x) ? x : null);
@@ -60,7 +61,7 @@ export function prepareRun(spec: RunSpec): { model: CompiledModel; data: Trainin
   return { model, data, theta0 };
 }
 
-const descentCheckpoints = (steps: number) => [0, ...Array.from({ length: 12 }, (_, k) => 10 ** k).filter((s) => s < steps), steps].filter((v, i, a) => a.indexOf(v) === i);
+const descentCheckpoints = (steps: number) => [0, ...Array.from({ length: 12 }, (_, k) => pow(10, k)).filter((s) => s < steps), steps].filter((v, i, a) => a.indexOf(v) === i);
 
 /** A flow's progress as an item's: where the clock is, log L, the steps, the fraction of log10 t done, and θ. */
 function flowProgress(report: (p: ItemProgress) => void, log10T: number): (p: FlowProgress) => void {

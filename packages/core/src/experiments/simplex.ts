@@ -10,6 +10,7 @@ import { Rng } from "../runtime/rng.js";
 import { crossEntropyAt, lpSimplex, minimizeOnBall, penultimatePgd, simplexRisk } from "../geometry/simplex.js";
 import { lineFigure } from "../report/figure.js";
 import { RESULT_SCHEMA_VERSION, defineExperiment } from "./experiment.js";
+import { pow } from "../runtime/detmath.js";
 
 export const SimplexSpecSchema = Strict({
   classes: Type.Optional(Ascending(Int(2, 50), { maxItems: 10, default: [2, 3, 4, 5, 10], description: "numbers of classes k of the final-layer grid" })),
@@ -118,7 +119,7 @@ export const simplex = defineExperiment({
       x: { title: "R", scale: "log" }, y: { title: "L*(k, R)", scale: "log" },
       series: [...new Set(r.grid.map((g) => g.k))].flatMap((k, i) => {
         const rows = r.grid.filter((g) => g.k === k);
-        const Rs = Array.from({ length: 60 }, (_, j) => rows[0]!.R * (rows[rows.length - 1]!.R / rows[0]!.R) ** (j / 59));
+        const Rs = Array.from({ length: 60 }, (_, j) => rows[0]!.R * pow(rows[rows.length - 1]!.R / rows[0]!.R, j / 59));
         return [
           { label: `k = ${k}`, color: COLORS[i % COLORS.length]!, x: Rs, y: Rs.map((R) => simplexRisk(k, R)) },
           { label: "", color: COLORS[i % COLORS.length]!, mark: "markers" as const, x: rows.map((g) => g.R), y: rows.map((g) => g.numerical) },

@@ -27,6 +27,7 @@ import { NormalizedFlow, marginStats, normalizedFlow } from "../dynamics/normali
 import { balancedScaleRate, expScaleEquilibrium, expScaleRate, lambertW } from "../dynamics/scale-flow.js";
 import { lineFigure, panelFigure } from "../report/figure.js";
 import { RESULT_SCHEMA_VERSION, defineExperiment } from "./experiment.js";
+import { cos, exp, hypot, log10, pow, sin } from "../runtime/detmath.js";
 
 const Start = Strict({
   lambda: Num({ minimum: 0, maximum: 10, description: "λ, the weight decay on ρ (≥ 0)" }),
@@ -89,7 +90,7 @@ export type SqFlowResult = Static<typeof SqFlowResultSchema>;
 function sqFlowData(s: SqFlowSpec): TrainingSet {
   const d = gaussianPair({ mu: [0.6, 0.8], sigma: s.dataSpread!, n: s.dataSize!, seed: s.seed! });
   let r = 0;
-  for (let i = 0; i < d.X.rows; i++) r = Math.max(r, Math.hypot(d.X.data[2 * i]!, d.X.data[2 * i + 1]!));
+  for (let i = 0; i < d.X.rows; i++) r = Math.max(r, hypot(d.X.data[2 * i]!, d.X.data[2 * i + 1]!));
   return { X: { ...d.X, data: d.X.data.map((v) => v / r) }, labels: d.labels };
 }
 
@@ -103,7 +104,7 @@ const layerNorm2 = (model: CompiledModel, th: Float64Array) => model.groups.map(
 /** Part 1: the normalized flows from V(0), and eq. 6–7 against the kernels' frobenius-normalized layers at t = 0. */
 function normalizedPart(rt: Runtime, s: SqFlowSpec, model: CompiledModel, data: TrainingSet, V0: Float64Array) {
   // observed at t = 0 and at 80 log-spaced times from T·1e-4 to T (the flows settle early; the end must be seen too)
-  const T = s.horizon!, ts = [0, ...Array.from({ length: 80 }, (_, i) => (i === 79 ? T : T * 10 ** (-4 + (4 * i) / 79)))];
+  const T = s.horizon!, ts = [0, ...Array.from({ length: 80 }, (_, i) => (i === 79 ? T : T * pow(10, -4 + (4 * i) / 79)))];
   const ends: Float64Array[] = [];
   const flows = s.starts!.map((st) => {
     const flow = new NormalizedFlow(rt, model, data, st.lambda);
@@ -161,8 +162,8 @@ function unnormalizedPart(rt: Runtime, s: SqFlowSpec, model: CompiledModel, data
     model.groups.forEach((g, k) => {
       for (let j = g.offset; j < g.offset + g.size; j++) th0[j]! *= norms[k]!;
     });
-    const r = gradientFlow(rt, model, data, "square", th0, { rtol: 1e-11, atol: 1e-13, log10T: Math.log10(T), checkpoints: ts.map(Math.log10), cascade: "off" });
-    return { status: r.status, t: [0, ...r.checkpoints.map((c) => 10 ** c.log10t)], thetas: [th0, ...r.checkpoints.map((c) => c.theta)] };
+    const r = gradientFlow(rt, model, data, "square", th0, { rtol: 1e-11, atol: 1e-13, log10T: log10(T), checkpoints: ts.map(log10), cascade: "off" });
+    return { status: r.status, t: [0, ...r.checkpoints.map((c) => pow(10, c.log10t))], thetas: [th0, ...r.checkpoints.map((c) => c.theta)] };
   };
   // Lemma 10 from an unbalanced start
   const a = run(s.layerNorms!);
@@ -234,7 +235,7 @@ function expPart(fbar: Float64Array, lambda: number, rho0: number) {
   const root = expScaleEquilibrium(fbar, lambda);
   // the linearized rate |g'(ρ*)| ≥ λ sets the horizon: e^{−40} of the start's distance
   let curv = lambda;
-  for (const v of fbar) curv += (Math.exp(-root.rho * v) * v * v) / fbar.length;
+  for (const v of fbar) curv += (exp(-root.rho * v) * v * v) / fbar.length;
   const T = 40 / curv, ts = Array.from({ length: 41 }, (_, i) => (i === 40 ? T : (T * i) / 40));
   const flow = (fb: ArrayLike<number>) => solveRk((_t, y, dy) => {
     dy[0] = expScaleRate(y[0]!, fb, lambda);
@@ -257,7 +258,7 @@ function landscapePart(rt: Runtime, s: SqFlowSpec, model: CompiledModel, data: T
   const kernelLoss = (rho: number, lam: number) => {
     const W = Float64Array.from(V);
     for (let j = last.offset; j < last.offset + last.size; j++) W[j]! *= rho;
-    return 2 * Math.exp(ev.loss("square", ev.forward(W, data.X), data.labels).logL) + lam * rho * rho;
+    return 2 * exp(ev.loss("square", ev.forward(W, data.X), data.labels).logL) + lam * rho * rho;
   };
   // a great circle through V* on every layer's sphere: V(α) = cos α V* + sin α U, U_k ⟂ V*_k, ‖U_k‖ = 1
   const U = new Float64Array(V.length);
@@ -276,7 +277,7 @@ function landscapePart(rt: Runtime, s: SqFlowSpec, model: CompiledModel, data: T
     const loss = rho.map((x) => kernelLoss(x, lambda)), lossNoDecay = rho.map((x) => kernelLoss(x, 0));
     const closedError = maxAbs(rho.map((x, i) => loss[i]! - (1 - 2 * x * st.mu + x * x * (st.M + lambda))));
     const at = alpha.map((a) => {
-      const Va = V.map((v, j) => Math.cos(a) * v + Math.sin(a) * Un[j]!);
+      const Va = V.map((v, j) => cos(a) * v + sin(a) * Un[j]!);
       const m = marginStats(sys.margins(Va));
       return { L: sys.lossAt(rhoEq, Va, lambda), L0: sys.lossAt(rhoZero, Va, 0), eq: m.mu / (m.M + lambda), zero: m.mu / m.M, min: 1 - (m.mu * m.mu) / (m.M + lambda) };
     });

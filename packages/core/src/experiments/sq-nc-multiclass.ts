@@ -22,6 +22,7 @@ import { lastClassifier, train, type TrainRecord } from "../train/train.js";
 import { theorem3Geometry, type Theorem3Geometry } from "../collapse/theorem3.js";
 import { lineFigure, panelFigure, type Series } from "../report/figure.js";
 import { RESULT_SCHEMA_VERSION, defineExperiment, type ItemProgress } from "./experiment.js";
+import { exp } from "../runtime/detmath.js";
 
 const CLASSIFIERS = ["bias", "no-bias"] as const;
 type ClassifierKind = (typeof CLASSIFIERS)[number];
@@ -115,7 +116,7 @@ export function runSqNcMulticlass(rt: Runtime, input: SqNcMulticlassItem, progre
     const o = h.observed!, c = h.collapse as unknown as (Record<string, number> & { classifier: Record<string, number> | null }) | null;
     const metrics: Record<string, number | null> = {};
     for (const k of SQ_NC_METRICS) metrics[k] = c ? fin(k.startsWith("w.") ? c.classifier?.[k.slice(2)] : c[k]) : null;
-    return { epoch: h.epoch, loss: Math.exp(h.logL), accuracy: h.accuracy, eps: o.eps!, cosDeviation: fin(o.cosDeviation), sumRatio: fin(o.sumRatio), norm2Error: fin(o.norm2Error), cosCentredMin: fin(o.cosCentredMin), stationarity: fin(o.stationarity), metrics };
+    return { epoch: h.epoch, loss: exp(h.logL), accuracy: h.accuracy, eps: o.eps!, cosDeviation: fin(o.cosDeviation), sumRatio: fin(o.sumRatio), norm2Error: fin(o.norm2Error), cosCentredMin: fin(o.cosCentredMin), stationarity: fin(o.stationarity), metrics };
   });
   return {
     kind: "sq-nc-multiclass", classifier: s.classifier, digits: s.digits!, width: s.width!, depth: s.depth!, weightDecay: lambda, parameters: model.size,

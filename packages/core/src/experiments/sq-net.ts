@@ -35,6 +35,7 @@ import { train } from "../train/train.js";
 import { measureCollapse } from "../collapse/index.js";
 import { Blas } from "../linalg/blas.js";
 import { RESULT_SCHEMA_VERSION, type Check, type ItemProgress, type RunContext } from "./experiment.js";
+import { exp, hypotOf } from "../runtime/detmath.js";
 
 /** The fields every seed-001 network experiment shares (defaults written here, once). */
 export const SQ_NET_FIELDS = {
@@ -122,11 +123,11 @@ function scaleOf(model: CompiledModel, theta: Float64Array): { W: Float64Array; 
   const slice = (g: { offset: number; size: number }) => theta.subarray(g.offset, g.offset + g.size);
   if (model.classifier) {
     const g = model.groups[model.classifier.weight]!, W = slice(g).slice();
-    return { W, rows: g.shape[0]!, cols: g.shape[1]!, rho: Math.hypot(...W), scales: [] };
+    return { W, rows: g.shape[0]!, cols: g.shape[1]!, rho: hypotOf(W), scales: [] };
   }
   const scales = model.groups.filter((g) => g.name.endsWith(".scale")).map((g) => theta[g.offset]!);
   const last = model.groups.filter((g) => g.name.endsWith(".direction")).at(-1)!, V = slice(last);
-  const rL = scales.at(-1)!, nv = Math.hypot(...V);
+  const rL = scales.at(-1)!, nv = hypotOf(V);
   return { W: V.map((v) => (rL * v) / nv), rows: last.shape[0]!, cols: last.shape[1]!, rho: scales.reduce((p, v) => p * Math.abs(v), 1), scales };
 }
 
@@ -204,7 +205,7 @@ export function runSqNet(rt: Runtime, input: unknown, progress?: (p: ItemProgres
   return {
     init: s.init, weightDecay: lam, run: s.run!, randomLabels: s.randomLabels!, classes: C, normalization: s.normalization!, status: r.status, note: r.note,
     epochs: h.map((x) => x.epoch), rho: o("rho"), rhoEq: o("rhoEq"), mu: o("mu"), M: o("M"), marginMean: o("marginMean"), marginSpread: o("marginSpread"),
-    trainLoss: h.map((x) => Math.exp(x.logL)), trainError: h.map((x) => 1 - x.accuracy), testError: h.map((x) => 1 - (x.testAccuracy ?? 0)),
+    trainLoss: h.map((x) => exp(x.logL)), trainError: h.map((x) => 1 - x.accuracy), testError: h.map((x) => 1 - (x.testAccuracy ?? 0)),
     nc1: o("nc1"), equinormMeans: o("equinormMeans"), equiangularityMeans: o("equiangularityMeans"),
     equinormClassifier: finite("equinormClassifier"), equiangularityClassifier: finite("equiangularityClassifier"),
     histograms, scales: scaleOf(model, r.theta).scales, schema: RESULT_SCHEMA_VERSION,

@@ -15,6 +15,7 @@ import type { Runtime } from "../runtime/kernels.js";
 import { integrate } from "../dynamics/ode.js";
 import { lineFigure } from "../report/figure.js";
 import { RESULT_SCHEMA_VERSION, defineExperiment } from "./experiment.js";
+import { exp, log } from "../runtime/detmath.js";
 
 const Case = Strict({
   mu: Positive({ description: "μ, the mean margin of the normalized network" }),
@@ -53,7 +54,7 @@ export function runSqToy(rt: Runtime, input: SqToySpec): SqToyResult {
     // (ρ, 1)' = [[−2(M+λ), 2μ], [0, 0]] (ρ, 1): ρ' = 2(μ − ρ(M + λ))
     const sol = integrate(rt, { kind: "linear", matrix: Float64Array.of(-k, 2 * c.mu, 0, 0) }, Float64Array.of(c.rho0, 1), 0, T, { rtol: 1e-12, atol: 1e-14, tOut: ts });
     const rho = sol.yOut.map((y) => y[0]!);
-    const closed = ts.map((t) => eq + (c.rho0 - eq) * Math.exp(-k * t));
+    const closed = ts.map((t) => eq + (c.rho0 - eq) * exp(-k * t));
     const maxError = Math.max(...rho.map((r, i) => Math.abs(r - closed[i]!) / Math.max(1, Math.abs(closed[i]!))));
     // Lemma 9: L = 1 − ρ(μ + ρ'/2), with L = 1 − 2ρμ + ρ²(M + λ) and ρ' from the flow's right-hand side
     const lemma9Error = Math.max(...rho.map((r) => {
@@ -86,10 +87,10 @@ export function runSqToy(rt: Runtime, input: SqToySpec): SqToyResult {
       prev = e;
       steps++;
     }
-    const measuredRate = -Math.log(Math.abs(prev) / e0) / (steps * eta);
+    const measuredRate = -log(Math.abs(prev) / e0) / (steps * eta);
     const disc = 1 - 2 * eta * c;
     return {
-      etaC, gdRate: -Math.log(Math.abs(1 - eta * c)) / eta, meRate: disc >= 0 ? (1 - Math.sqrt(disc)) / eta : 1 / eta, flowRate: c,
+      etaC, gdRate: -log(Math.abs(1 - eta * c)) / eta, meRate: disc >= 0 ? (1 - Math.sqrt(disc)) / eta : 1 / eta, flowRate: c,
       gdAlternates: alternations >= steps - 1 && steps > 2, meUnderdamped: disc < 0, measuredRate: Number.isFinite(measuredRate) ? measuredRate : 0,
     };
   });

@@ -15,6 +15,7 @@ import { symmetricEigen } from "../linalg/symmetric-eigen.js";
 import { gradientFlow } from "../dynamics/flow.js";
 import { lineFigure } from "../report/figure.js";
 import { RESULT_SCHEMA_VERSION, defineExperiment } from "./experiment.js";
+import { exp, log } from "../runtime/detmath.js";
 
 export const UlpmSaddleSpecSchema = Strict({
   perturbations: Type.Optional(Ascending(Positive({ maximum: 10 }), { maxItems: 12, default: [1e-3, 1e-2, 3e-2, 0.1, 0.3, 1], description: "sizes ε of the perturbations scale·B + ε·u of the escape runs" })),
@@ -55,10 +56,10 @@ export type UlpmSaddleResult = Static<typeof UlpmSaddleResultSchema>;
 
 /** The closed forms of Example 3.1. */
 export const EXAMPLE_31 = {
-  lossAtB: 4 * Math.log(1 + 2 * Math.exp(-2) + Math.exp(-4)),
-  lossAtCollapse: 4 * Math.log(1 + 3 * Math.exp(-8 / 3)),
-  gradientCoefficient: -(2 + 2 * Math.exp(-2)) / (2 + Math.exp(-2) + Math.exp(2)),
-  secondDerivative: 16 * (Math.exp(-2) - 1),
+  lossAtB: 4 * log(1 + 2 * exp(-2) + exp(-4)),
+  lossAtCollapse: 4 * log(1 + 3 * exp(-8 / 3)),
+  gradientCoefficient: -(2 + 2 * exp(-2)) / (2 + exp(-2) + exp(2)),
+  secondDerivative: 16 * (exp(-2) - 1),
   qOverRho2AtB: 1 / 8,
   qOverRho2AtCollapse: 1 / 6,
 } as const;
@@ -131,11 +132,11 @@ export function runUlpmSaddle(rt: Runtime, input: UlpmSaddleSpec): UlpmSaddleRes
   const atB = point(thB), atCollapse = point(ulpmTheta(u, nc.W, nc.H));
 
   // the paper's curve: L(α) = −4 log(e²/(e² + f(α))), f(α) = e^{2(2α²−1)/(1+2α²)} + 2e^{−4α²/(1+2α²)}
-  const fOf = (a: number) => { const c = curve(a); return Math.exp(2) * (Math.exp(lossAt(ulpmTheta(u, c.W, c.H)) / 4) - 1); };
+  const fOf = (a: number) => { const c = curve(a); return exp(2) * (exp(lossAt(ulpmTheta(u, c.W, c.H)) / 4) - 1); };
   let curveMaxError = 0;
   for (const a of [-0.5, -0.2, -0.05, 0, 0.03, 0.1, 0.3, 0.7]) {
     const c = curve(a), q = 1 + 2 * a * a;
-    const closed = -4 * Math.log(Math.exp(2) / (Math.exp(2) + Math.exp((2 * (2 * a * a - 1)) / q) + 2 * Math.exp((-4 * a * a) / q)));
+    const closed = -4 * log(exp(2) / (exp(2) + exp((2 * (2 * a * a - 1)) / q) + 2 * exp((-4 * a * a) / q)));
     curveMaxError = Math.max(curveMaxError, Math.abs(lossAt(ulpmTheta(u, c.W, c.H)) - closed));
   }
   const D = (h: number) => (fOf(h) - 2 * fOf(0) + fOf(-h)) / (h * h);

@@ -18,6 +18,7 @@ import { Trainer } from "../train/trainer.js";
 import { gradientFlow } from "../dynamics/flow.js";
 import { lineFigure, type Series } from "../report/figure.js";
 import { RESULT_SCHEMA_VERSION, defineExperiment, type ItemProgress } from "./experiment.js";
+import { exp, expm1, log, log10, log1p, pow } from "../runtime/detmath.js";
 
 const shared = {
   numClasses: Type.Optional(Int(2, 50, { default: 5, description: "K, the number of classes" })),
@@ -109,8 +110,8 @@ function observe(u: Ulpm, ev: ModelEvaluator, blas: Blas, theta: Float64Array, p
   const gammaStar = 1 / (2 * (u.K - 1) * Math.sqrt(u.n));
   const q = l.qmin / rho2;
   // −log(expm1(L)) in log domain: L = N e^{logL}; expm1(L) ≈ L when L is tiny
-  const logL = l.logL + Math.log(u.N);
-  const smoothed = L < Math.log(2) ? -(L > 1e-8 ? Math.log(Math.expm1(L)) : logL + Math.log1p(L / 2)) / rho2 : null;
+  const logL = l.logL + log(u.N);
+  const smoothed = L < log(2) ? -(L > 1e-8 ? log(expm1(L)) : logL + log1p(L / 2)) / rho2 : null;
   const { W, H } = ulpmParts(u, theta);
   const Ht = new Float64Array(u.N * u.d);
   for (let j = 0; j < u.d; j++) for (let i = 0; i < u.N; i++) Ht[i * u.d + j] = H[j * u.N + i]!;
@@ -129,7 +130,7 @@ function observe(u: Ulpm, ev: ModelEvaluator, blas: Blas, theta: Float64Array, p
   let gt = 0, gg = 0;
   for (let i = 0; i < theta.length; i++) { gt += g[i]! * theta[i]!; gg += g[i]! * g[i]!; }
   const beta = -gt / Math.sqrt(gg * rho2);
-  const lowerBound = u.N * Math.log1p((u.K - 1) * Math.exp(-rho2 / (2 * Math.sqrt(u.n) * (u.K - 1))));
+  const lowerBound = u.N * log1p((u.K - 1) * exp(-rho2 / (2 * Math.sqrt(u.n) * (u.K - 1))));
   const kkt = withKkt ? kktResidual(u, theta, l.qmin) : null;
   const approxKkt = smoothed !== null && smoothed > 0 && l.qmin > 0
     ? { eps: Math.sqrt((2 * Math.max(0, 1 - beta)) / smoothed), delta: (u.K * u.K * (u.K - 1) * u.n) / (2 * Math.E * smoothed * l.qmin) }
@@ -158,13 +159,13 @@ export function runUlpm(rt: Runtime, input: UlpmItem, progress?: (p: ItemProgres
   const ev = new ModelEvaluator(rt, u.model), blas = new Blas(rt);
   const theta0 = Rng.fromSeed(s.seed!).fillNormal(new Float64Array(u.model.size), 0, s.scale);
   // GD: full batch, in chunks between log-spaced record points
-  const gd: UlpmPoint[] = [observe(u, ev, blas, theta0, "gd", Math.log10(s.lr!) - 1, null)];
+  const gd: UlpmPoint[] = [observe(u, ev, blas, theta0, "gd", log10(s.lr!) - 1, null)];
   const tr = new Trainer(rt, u.model, u.data, theta0, { loss: "logistic", batch: u.N });
   // GD on the summed loss with rate η is GD on the mean with rate N·η (the same iterates)
   const lrMean = s.loss === "sum" ? s.lr! * u.N : s.lr!;
   let gdStatus = "steps";
   try {
-    const marks = [...new Set(Array.from({ length: 41 }, (_, i) => Math.round(10 ** ((i / 40) * Math.log10(s.epochs!)))))];
+    const marks = [...new Set(Array.from({ length: 41 }, (_, i) => Math.round(pow(10, (i / 40) * log10(s.epochs!)))))];
     let done = 0;
     const order = Int32Array.from({ length: u.N }, (_, i) => i);
     for (const mk of marks) {
@@ -180,10 +181,10 @@ export function runUlpm(rt: Runtime, input: UlpmItem, progress?: (p: ItemProgres
         break;
       }
       done = mk;
-      gd.push(observe(u, ev, blas, tr.params, "gd", Math.log10(lrMean * done), null, mk === marks[marks.length - 1]));
+      gd.push(observe(u, ev, blas, tr.params, "gd", log10(lrMean * done), null, mk === marks[marks.length - 1]));
       progress?.({ text: `GD step ${done}`, fraction: 0.3 * (done / s.epochs!) });
     }
-    if (gd.at(-1)!.kkt === null && done > 0) gd[gd.length - 1] = observe(u, ev, blas, tr.params, "gd", Math.log10(lrMean * done), null, true); // GD stopped early
+    if (gd.at(-1)!.kkt === null && done > 0) gd[gd.length - 1] = observe(u, ev, blas, tr.params, "gd", log10(lrMean * done), null, true); // GD stopped early
   } finally {
     tr.dispose();
   }
@@ -204,14 +205,14 @@ export interface UlpmRuns {
 }
 
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
-const lglg = (t: number) => Math.log10(t * Math.LN10); // log10 of ln t, from log10 t
+const lglg = (t: number) => log10(t * Math.LN10); // log10 of ln t, from log10 t
 
 /** Least-squares slope of log10 y against log10 log t over points with log10 t ≥ from. */
 function slope(points: UlpmPoint[], key: (p: UlpmPoint) => number, from: number): number | null {
   const xs: number[] = [], ys: number[] = [];
   for (const p of points) {
     const y = key(p);
-    if (p.log10t >= from && y > 0) { xs.push(lglg(p.log10t)); ys.push(Math.log10(y)); }
+    if (p.log10t >= from && y > 0) { xs.push(lglg(p.log10t)); ys.push(log10(y)); }
   }
   if (xs.length < 3) return null;
   const mx = xs.reduce((a, b) => a + b, 0) / xs.length, my = ys.reduce((a, b) => a + b, 0) / ys.length;

@@ -4,6 +4,7 @@
 import { ArgumentError, checkAllFinite, checkF64, checkInt } from "../errors.js";
 import { checkMatrix, type Matrix } from "../linalg/matrix.js";
 import { checkLambda, checkParams, scaledSquares, type ParamsLike } from "./seminorm.js";
+import { exp, log, pow } from "../runtime/detmath.js";
 
 const MIN_NORMAL = 2.2250738585072014e-308;
 
@@ -88,12 +89,12 @@ function divideByNormPower(num: number, theta: ParamsLike, lambda: Float64Array)
   const p = 1 / lmax;
   if (!Number.isNaN(sc.scale)) {
     const N = sc.scale * Math.sqrt(sc.sum);
-    const Np = Math.pow(N, p);
+    const Np = pow(N, p);
     const r = num / Np;
     if (N >= MIN_NORMAL && Np >= MIN_NORMAL && Number.isFinite(Np) && Number.isFinite(r) && Math.abs(r) >= MIN_NORMAL) return r;
   }
-  const logNp = p * (sc.logScale + 0.5 * Math.log(sc.sum));
-  return Math.sign(num) * Math.exp(Math.log(Math.abs(num)) - logNp);
+  const logNp = p * (sc.logScale + 0.5 * log(sc.sum));
+  return Math.sign(num) * exp(log(Math.abs(num)) - logNp);
 }
 
 /**
@@ -114,7 +115,7 @@ export function normalizedMargin(qmin: number, theta: ParamsLike, lambda: Float6
 export function smoothedMargin(logL: number, n: number, theta: ParamsLike, lambda: Float64Array): number {
   if (typeof logL !== "number" || !Number.isFinite(logL)) throw new ArgumentError("logL", logL, "a finite log-loss");
   checkInt("n", n, 1);
-  return divideByNormPower(-(logL + Math.log(n)), theta, lambda);
+  return divideByNormPower(-(logL + log(n)), theta, lambda);
 }
 
 /**

@@ -16,6 +16,7 @@
 // ‖θ̄‖_Λ = 1 within a few ulps and folds the correction into log z.
 import { ArgumentError, checkAllFinite, checkF64 } from "../errors.js";
 import { checkLambda, checkLogParams, type LogParams } from "./seminorm.js";
+import { atan2, exp, expm1, log, log1p } from "../runtime/detmath.js";
 
 const EPS = Number.EPSILON;
 const LN2_HI = 6.93147180369123816490e-1; // fdlibm: ln 2 split so that k·LN2_HI is exact for |k| < 2^20
@@ -60,7 +61,7 @@ export function scaleExp(x: number, h: number, l = 0): number {
   const k = Math.round(h / Math.LN2);
   const r = h - k * LN2_HI - k * LN2_LO + l;
   // Apply 2^k first when it shrinks (x·e^r could overflow for |x| near the top), last when it grows.
-  return k < 0 ? ldexp(x, k) * Math.exp(r) : ldexp(x * Math.exp(r), k);
+  return k < 0 ? ldexp(x, k) * exp(r) : ldexp(x * exp(r), k);
 }
 
 /** Solves g(u) = log Σ_i e^{a_i + lam_i·u} = 0 (lam_i > 0) by safeguarded Newton; see the file header. */
@@ -79,11 +80,11 @@ function solveLogZ(a: Float64Array, lam: Float64Array): { u: number; iterations:
     let rest = 0, slope = lam[j]!;
     for (let i = 0; i < k; i++) {
       if (i === j) continue;
-      const e = Math.exp(a[i]! + lam[i]! * u - m);
+      const e = exp(a[i]! + lam[i]! * u - m);
       rest += e;
       slope += lam[i]! * e;
     }
-    return [m + Math.log1p(rest), slope / (1 + rest), 4 * EPS * (1 + Math.abs(a[j]!) + Math.abs(lam[j]! * u))];
+    return [m + log1p(rest), slope / (1 + rest), 4 * EPS * (1 + Math.abs(a[j]!) + Math.abs(lam[j]! * u))];
   };
   const g0 = evalG(0)[0];
   if (g0 === 0) return { u: 0, iterations: 0 };
@@ -125,10 +126,10 @@ function polish(bar: Float64Array, lambda: Float64Array): number {
         d += l * t;
       }
     }
-    const h = Math.log(s);
+    const h = log(s);
     if (Math.abs(h) <= 2 * EPS || !(d > 0)) break;
     const delta = (-h * s) / d;
-    for (let i = 0; i < bar.length; i++) if (lambda[i]! > 0) bar[i] = bar[i]! + bar[i]! * Math.expm1(0.5 * lambda[i]! * delta);
+    for (let i = 0; i < bar.length; i++) if (lambda[i]! > 0) bar[i] = bar[i]! + bar[i]! * expm1(0.5 * lambda[i]! * delta);
     total += delta;
   }
   return total;
@@ -160,7 +161,7 @@ export function lambdaNormalize(theta: Float64Array, lambda: Float64Array): Lamb
   const idx: number[] = [];
   for (let i = 0; i < theta.length; i++) if (lambda[i]! > 0 && theta[i] !== 0) idx.push(i);
   if (idx.length === 0) noRoot(theta);
-  const a = Float64Array.from(idx, (i) => Math.log(lambda[i]!) + 2 * Math.log(Math.abs(theta[i]!)));
+  const a = Float64Array.from(idx, (i) => log(lambda[i]!) + 2 * log(Math.abs(theta[i]!)));
   const { u, iterations } = solveLogZ(a, Float64Array.from(idx, (i) => lambda[i]!));
   const bar = Float64Array.from(theta);
   for (const i of idx) bar[i] = scaleExp(theta[i]!, ...twoProd(lambda[i]!, 0.5 * u));
@@ -176,7 +177,7 @@ export function lambdaNormalizeLog(theta: LogParams, lambda: Float64Array): Lamb
   const idx: number[] = [];
   for (let i = 0; i < logAbs.length; i++) if (lambda[i]! > 0 && logAbs[i]! > -Infinity && sg(i) !== 0) idx.push(i);
   if (idx.length === 0) noRoot(theta);
-  const a = Float64Array.from(idx, (i) => Math.log(lambda[i]!) + 2 * logAbs[i]!);
+  const a = Float64Array.from(idx, (i) => log(lambda[i]!) + 2 * logAbs[i]!);
   const { u, iterations } = solveLogZ(a, Float64Array.from(idx, (i) => lambda[i]!));
   const bar = new Float64Array(logAbs.length);
   const logBar = Float64Array.from(logAbs);
@@ -257,5 +258,5 @@ export function cosAngle(theta: Float64Array, lambda: Float64Array, velocity: Fl
     dm += (a[i]! - b[i]!) ** 2;
     dp += (a[i]! + b[i]!) ** 2;
   }
-  return { cos: Math.min(1, Math.max(-1, dot)), omega: 2 * Math.atan2(Math.sqrt(dm), Math.sqrt(dp)), degenerate: false };
+  return { cos: Math.min(1, Math.max(-1, dot)), omega: 2 * atan2(Math.sqrt(dm), Math.sqrt(dp)), degenerate: false };
 }

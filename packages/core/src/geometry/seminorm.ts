@@ -3,6 +3,7 @@
 // as logarithms, by the largest log|θ_i|) so nothing overflows or underflows for |θ_i| anywhere in
 // 1e-308 … 1e308; the log versions stay exact far beyond the double range.
 import { ArgumentError, checkAllFinite, checkF64 } from "../errors.js";
+import { exp, log } from "../runtime/detmath.js";
 
 /**
  * Parameters carried as logarithms, for values beyond the double range: θ_i = sign_i · e^{logAbs_i}.
@@ -94,14 +95,14 @@ export function scaledSquares(theta: ParamsLike, lambda: Float64Array, threshold
         sum += l * r * r;
       }
     }
-    return { logScale: Math.log(s), scale: s, sum };
+    return { logScale: log(s), scale: s, sum };
   }
   const { logAbs, sign } = theta;
   const live = (i: number) => lambda[i]! > 0 && lambda[i]! >= threshold && logAbs[i]! > -Infinity && (sign === undefined || sign[i] !== 0);
   let m = -Infinity;
   for (let i = 0; i < logAbs.length; i++) if (live(i)) m = Math.max(m, logAbs[i]!);
   if (m === -Infinity) return { logScale: -Infinity, scale: NaN, sum: 0 };
-  for (let i = 0; i < logAbs.length; i++) if (live(i)) sum += lambda[i]! * Math.exp(2 * (logAbs[i]! - m));
+  for (let i = 0; i < logAbs.length; i++) if (live(i)) sum += lambda[i]! * exp(2 * (logAbs[i]! - m));
   return { logScale: m, scale: NaN, sum };
 }
 
@@ -119,10 +120,10 @@ function prepare(theta: ParamsLike, lambda: Float64Array): number {
 function valueOf(s: { logScale: number; scale: number; sum: number }): number {
   if (s.sum === 0) return 0;
   if (!Number.isNaN(s.scale)) return s.scale * Math.sqrt(s.sum);
-  return Math.exp(s.logScale + 0.5 * Math.log(s.sum));
+  return exp(s.logScale + 0.5 * log(s.sum));
 }
 function logOf(s: { logScale: number; sum: number }): number {
-  return s.sum === 0 ? -Infinity : s.logScale + 0.5 * Math.log(s.sum);
+  return s.sum === 0 ? -Infinity : s.logScale + 0.5 * log(s.sum);
 }
 
 /** ‖θ‖_Λ = √(Σ λ_i θ_i²); overflows to Infinity only if the seminorm itself exceeds the double range. */

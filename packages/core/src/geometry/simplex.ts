@@ -4,15 +4,16 @@
 // rounding) and on the penultimate-layer model (rows of Y on the ball, ‖A‖₂ ≤ 1 by clipping singular values).
 import { ArgumentError, checkInt } from "../errors.js";
 import { symmetricEigen } from "../linalg/symmetric-eigen.js";
+import { exp, log, log1p, pow } from "../runtime/detmath.js";
 
 /** Φ_i(z) = log Σ_j e^{z_j} − z_i and its gradient softmax(z) − e_i (into g when given). */
 export function crossEntropyAt(z: ArrayLike<number>, i: number, g?: Float64Array): number {
   let m = -Infinity;
   for (let j = 0; j < z.length; j++) m = Math.max(m, z[j]!);
   let s = 0;
-  for (let j = 0; j < z.length; j++) s += Math.exp(z[j]! - m);
-  if (g) for (let j = 0; j < z.length; j++) g[j] = Math.exp(z[j]! - m) / s - (j === i ? 1 : 0);
-  return m + Math.log(s) - z[i]!;
+  for (let j = 0; j < z.length; j++) s += exp(z[j]! - m);
+  if (g) for (let j = 0; j < z.length; j++) g[j] = exp(z[j]! - m) / s - (j === i ? 1 : 0);
+  return m + log(s) - z[i]!;
 }
 
 function checkKR(k: number, R: number): void {
@@ -23,7 +24,7 @@ function checkKR(k: number, R: number): void {
 /** L*(k, R) = log(1 + (k−1) e^{−R√(k/(k−1))}): the smallest risk over the ℓ2 ball of radius R (log1p-exact). */
 export function simplexRisk(k: number, R: number): number {
   checkKR(k, R);
-  return Math.log1p((k - 1) * Math.exp(-R * Math.sqrt(k / (k - 1))));
+  return log1p((k - 1) * exp(-R * Math.sqrt(k / (k - 1))));
 }
 
 /** The minimizer over the ℓp ball (1 < p < ∞) of Φ_1: z = (α, β, …, β) with |α|^p + (k−1)|β|^p = R^p,
@@ -31,8 +32,8 @@ export function simplexRisk(k: number, R: number): number {
 export function lpSimplex(k: number, R: number, p: number): { alpha: number; beta: number; risk: number } {
   checkKR(k, R);
   if (!(Number.isFinite(p) && p > 1)) throw new ArgumentError("p", p, "an exponent 1 < p < ∞");
-  const c = (k - 1) ** (1 / (p - 1));
-  const alpha = (c / (1 + c)) ** (1 / p) * R, beta = -R / ((k - 1) * (1 + c)) ** (1 / p);
+  const c = pow(k - 1, 1 / (p - 1));
+  const alpha = pow(c / (1 + c), 1 / p) * R, beta = -R / pow((k - 1) * (1 + c), 1 / p);
   const z = [alpha, ...Array.from({ length: k - 1 }, () => beta)];
   return { alpha, beta, risk: crossEntropyAt(z, 0) };
 }
@@ -43,8 +44,8 @@ function pnorm(x: ArrayLike<number>, p: number): number {
   for (let j = 0; j < x.length; j++) m = Math.max(m, Math.abs(x[j]!));
   if (m === 0) return 0;
   let s = 0;
-  for (let j = 0; j < x.length; j++) s += (Math.abs(x[j]!) / m) ** p;
-  return m * s ** (1 / p);
+  for (let j = 0; j < x.length; j++) s += pow(Math.abs(x[j]!) / m, p);
+  return m * pow(s, 1 / p);
 }
 
 /** The Euclidean projection of v onto {‖x‖_p ≤ R}, 1 < p < ∞: x_j = sign(v_j)·t_j with t_j + μ p t_j^{p−1} = |v_j|, the
@@ -62,18 +63,18 @@ export function projectLpBall(v: ArrayLike<number>, R: number, p: number): Float
     for (let it = 0; it < 200 && hi - lo > 0; it++) {
       const mid = 0.5 * (lo + hi);
       if (mid === lo || mid === hi) break;
-      if (mid + mu * p * mid ** (p - 1) > a) hi = mid;
+      if (mid + mu * p * pow(mid, p - 1) > a) hi = mid;
       else lo = mid;
     }
     return 0.5 * (lo + hi);
   };
-  const sumP = (mu: number) => Array.from(v).reduce((s, x) => s + t(Math.abs(x), mu) ** p, 0);
+  const sumP = (mu: number) => Array.from(v).reduce((s, x) => s + pow(t(Math.abs(x), mu), p), 0);
   let lo = 0, hi = 1;
-  while (sumP(hi) > R ** p) hi *= 2;
+  while (sumP(hi) > pow(R, p)) hi *= 2;
   for (let it = 0; it < 200; it++) {
     const mid = 0.5 * (lo + hi);
     if (mid === lo || mid === hi) break;
-    if (sumP(mid) > R ** p) lo = mid;
+    if (sumP(mid) > pow(R, p)) lo = mid;
     else hi = mid;
   }
   const mu = 0.5 * (lo + hi);

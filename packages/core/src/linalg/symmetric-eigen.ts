@@ -2,6 +2,7 @@
 // Computations, §8.5): rotations annihilate the off-diagonal entries sweep by sweep until they are below rounding
 // of the diagonal. Accurate to a few ulps of ‖A‖ (eigenvalues and orthonormal vectors), O(n³) per sweep — for the
 // K×K Gram matrices of class means (K ≤ a few hundred), where a pseudo-inverse needs the eigenvalues near 0.
+import { pow } from "../runtime/detmath.js";
 
 /** Eigenvalues (ascending) and eigenvectors (columns of the n×n row-major `vectors`) of symmetric A (n×n). */
 export function symmetricEigen(A: ArrayLike<number>, n: number): { values: Float64Array; vectors: Float64Array } {
@@ -63,7 +64,7 @@ export function symmetricPinvPower(A: ArrayLike<number>, n: number, power = 1): 
   for (let e = 0; e < n; e++) {
     const l = values[e]!;
     if (Math.abs(l) <= cut) continue;
-    const w = 1 / l ** power;
+    const w = 1 / pow(l, power);
     for (let i = 0; i < n; i++) {
       const vi = vectors[i * n + e]! * w;
       for (let j = 0; j < n; j++) out[i * n + j]! += vi * vectors[j * n + e]!;

@@ -15,6 +15,7 @@
 import { ArgumentError, checkAllFinite, checkF64 } from "../errors.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 import { checkBinaryLabels, checkClassLabels, checkLogits } from "../geometry/margins.js";
+import { exp, log, log1p } from "../runtime/detmath.js";
 
 export interface MarginLossResult {
   /** Number of samples. */
@@ -35,7 +36,7 @@ const MIN_NORMAL = 2.2250738585072014e-308;
 export function loss(result: { readonly logL: number }): number | undefined {
   const { logL } = result;
   if (logL === -Infinity) return 0;
-  const v = Math.exp(logL);
+  const v = exp(logL);
   return Number.isFinite(v) && v >= MIN_NORMAL ? v : undefined;
 }
 
@@ -43,22 +44,22 @@ export function loss(result: { readonly logL: number }): number | undefined {
 
 /** softplus(x) = log(1 + e^x). */
 function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+  return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
 }
 /** log softplus(x) = log log(1 + e^x), for any finite x: x + log(log1p(t)/t), t = e^x, when x < −1. */
 function logSoftplus(x: number): number {
   if (x < -1) {
-    const t = Math.exp(x);
-    return t === 0 ? x : x + Math.log(Math.log1p(t) / t);
+    const t = exp(x);
+    return t === 0 ? x : x + log(log1p(t) / t);
   }
-  return Math.log(softplus(x));
+  return log(softplus(x));
 }
 /** K(x) = log σ(x) − log softplus(x) = x − softplus(x) − log softplus(x) ≤ 0 (→ 0 as x → −∞), without cancellation. */
 function logSigmoidOverSoftplus(x: number): number {
-  if (x > 0) return -Math.log1p(Math.exp(-x)) - logSoftplus(x);
+  if (x > 0) return -log1p(exp(-x)) - logSoftplus(x);
   if (x < -1) {
-    const t = Math.exp(x);
-    return t === 0 ? 0 : -Math.log1p(t) - Math.log(Math.log1p(t) / t);
+    const t = exp(x);
+    return t === 0 ? 0 : -log1p(t) - log(log1p(t) / t);
   }
   return x - softplus(x) - logSoftplus(x);
 }
@@ -67,7 +68,7 @@ function lse(x: Float64Array): { max: number; rest: number } {
   let max = -Infinity, j = -1;
   for (let i = 0; i < x.length; i++) if (x[i]! > max) (max = x[i]!), (j = i);
   let rest = 0;
-  for (let i = 0; i < x.length; i++) if (i !== j) rest += Math.exp(x[i]! - max);
+  for (let i = 0; i < x.length; i++) if (i !== j) rest += exp(x[i]! - max);
   return { max, rest };
 }
 
@@ -81,9 +82,9 @@ function checkMargins(q: unknown): Float64Array {
 function assemble(logl: Float64Array, logRatio: (i: number) => number): MarginLossResult {
   const n = logl.length;
   const { max, rest } = lse(logl);
-  const l1p = Math.log1p(rest);
-  const weights = Float64Array.from(logl, (x, i) => Math.exp(logRatio(i) + (x - max) - l1p));
-  return { n, logL: max + (l1p - Math.log(n)), weights };
+  const l1p = log1p(rest);
+  const weights = Float64Array.from(logl, (x, i) => exp(logRatio(i) + (x - max) - l1p));
+  return { n, logL: max + (l1p - log(n)), weights };
 }
 
 // ---- binary margin losses ----
@@ -135,10 +136,10 @@ export function crossEntropy(f: Float64Array | Matrix, y: ArrayLike<number>): Ou
       if (s < qi) (qi = s), (j = c);
     }
     let r = 0;
-    for (let c = 0; c < C; c++) if (c !== yy[i] && c !== j) r += Math.exp(-(fy - data[row + c]! - qi));
+    for (let c = 0; c < C; c++) if (c !== yy[i] && c !== j) r += exp(-(fy - data[row + c]! - qi));
     q[i] = qi;
     rest[i] = r;
-    logT[i] = -qi + Math.log1p(r); // log Σ_{c≠y} e^{−s_ic}
+    logT[i] = -qi + log1p(r); // log Σ_{c≠y} e^{−s_ic}
     logl[i] = logSoftplus(logT[i]!);
   }
   const base = assemble(logl, (i) => logSigmoidOverSoftplus(logT[i]!));
@@ -146,7 +147,7 @@ export function crossEntropy(f: Float64Array | Matrix, y: ArrayLike<number>): Ou
   for (let i = 0; i < n; i++) {
     const row = i * C, fy = data[row + yy[i]!]!, w = base.weights[i]!;
     for (let c = 0; c < C; c++) {
-      grad.data[row + c] = c === yy[i] ? -w : (w * Math.exp(-(fy - data[row + c]! - q[i]!))) / (1 + rest[i]!);
+      grad.data[row + c] = c === yy[i] ? -w : (w * exp(-(fy - data[row + c]! - q[i]!))) / (1 + rest[i]!);
     }
   }
   return { ...base, grad };
@@ -182,7 +183,7 @@ export function squareLoss(f: Float64Array | Matrix, y: ArrayLike<number>): Outp
   if (s > 0) {
     let sum = 0; // Σ (d/s)², so Σℓ = ½ s² sum
     for (let k = 0; k < d.length; k++) sum += (d[k]! / s) ** 2;
-    logL = 2 * Math.log(s) + (Math.log(0.5 * sum) - Math.log(n));
+    logL = 2 * log(s) + (log(0.5 * sum) - log(n));
     for (let k = 0; k < d.length; k++) grad[k] = d[k]! / s / (0.5 * sum) / s;
   }
   if (f instanceof Float64Array) {

@@ -3,6 +3,7 @@
 // so Σ_k p_tk λ_k = 1 for every term; the proper Λ is the lexicographic-minimax solution of these equalities.
 import { ArgumentError, checkF64 } from "../errors.js";
 import { solveRates, type RateEquation, type RateLevel, type RateOptions, type RateSolution } from "./rates.js";
+import { pow } from "../runtime/detmath.js";
 
 export interface PolynomialTerm {
   coef: number;
@@ -71,8 +72,8 @@ function checkInput(x: unknown, inputs: number): void {
 /** c_t Π_k θ_k^{p_tk} Π_j x_j^{q_tj}. */
 function monomial(t: PolynomialTerm, theta: Float64Array, x: Float64Array): number {
   let v = t.coef;
-  t.powers.forEach((p, k) => p && (v *= p === 1 ? theta[k]! : theta[k]! ** p));
-  t.inputPowers?.forEach((q, j) => q && (v *= q === 1 ? x[j]! : x[j]! ** q));
+  t.powers.forEach((p, k) => p && (v *= p === 1 ? theta[k]! : pow(theta[k]!, p)));
+  t.inputPowers?.forEach((q, j) => q && (v *= q === 1 ? x[j]! : pow(x[j]!, q)));
   return v;
 }
 

@@ -4,6 +4,7 @@
 // progressive filling: minimize t s.t. λ_free ≤ t, fix the variables equal to t at EVERY optimum, repeat. Each
 // step is a small dense LP solved by a two-phase tableau simplex with Bland's rule (no dependencies, f64).
 import { ArgumentError, MarginflowError, checkInt } from "../errors.js";
+import { hypotOf } from "../runtime/detmath.js";
 
 /** Σ_k coef_k·λ_{index_k} = rhs. Structurally compatible with compile.ts's RateConstraint (`why`). */
 export interface RateEquation {
@@ -236,7 +237,7 @@ export function nullSpace(rows: Float64Array[], n: number, tol = 1e-12): Float64
       for (let k = 0; k < n; k++) d += q[k]! * v[k]!;
       for (let k = 0; k < n; k++) v[k]! -= d * q[k]!;
     }
-    const norm = Math.hypot(...v);
+    const norm = hypotOf(v);
     for (let k = 0; k < n; k++) v[k]! /= norm;
     basis.push(v);
   }

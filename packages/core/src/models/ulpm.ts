@@ -6,6 +6,7 @@
 import { ArgumentError, checkInt } from "../errors.js";
 import type { TrainingSet } from "../dynamics/problem.js";
 import { compileModel, type CompiledModel } from "./compile.js";
+import { exp } from "../runtime/detmath.js";
 
 export interface Ulpm {
   K: number;
@@ -50,4 +51,4 @@ export function ulpmParts(u: Ulpm, theta: Float64Array): { W: Float64Array; H: F
 }
 
 /** The paper's summed loss from the kernels' log of the mean loss. */
-export const summedLoss = (u: Ulpm, logMeanLoss: number): number => u.N * Math.exp(logMeanLoss);
+export const summedLoss = (u: Ulpm, logMeanLoss: number): number => u.N * exp(logMeanLoss);

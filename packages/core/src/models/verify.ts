@@ -3,6 +3,7 @@
 // (b) Euler  ⟨∇θ f(x; θ), Λθ⟩ = f(x; θ)  — with the model's gradient if given, otherwise with a Richardson-
 // extrapolated central difference of α ↦ f(x; ψ_α θ) at α = 0 (that derivative IS ⟨∇θ f, Λθ⟩).
 import { ArgumentError, MarginflowError } from "../errors.js";
+import { exp } from "../runtime/detmath.js";
 
 /** One sample: a scalar output, or a vector of outputs (multi-class). */
 export type ModelForward = (theta: Float64Array, x: Float64Array) => number | Float64Array;
@@ -86,7 +87,7 @@ function rel(a: number, b: number, floor: number): number {
 /** ψ_α(θ) = e^{αΛ} θ */
 export function scaleParams(theta: Float64Array, lambda: ArrayLike<number>, alpha: number): Float64Array {
   const out = new Float64Array(theta.length);
-  for (let k = 0; k < theta.length; k++) out[k] = theta[k]! * Math.exp(alpha * lambda[k]!);
+  for (let k = 0; k < theta.length; k++) out[k] = theta[k]! * exp(alpha * lambda[k]!);
   return out;
 }
 
@@ -146,7 +147,7 @@ export function verifyLambda(
     const F = Math.max(0, ...f0.flatMap((v) => [...v].map(Math.abs)));
     outputScale = Math.max(outputScale, F);
     for (const alpha of alphas) {
-      const th = scaleParams(theta, lambda, alpha), ea = Math.exp(alpha);
+      const th = scaleParams(theta, lambda, alpha), ea = exp(alpha);
       xs.forEach((x, si) => {
         const fa = f(th, x);
         for (let o = 0; o < f0[si]!.length; o++) {

@@ -3,6 +3,7 @@
 // split(i) derives the i-th child key from the parent key alone, so item i of a sweep gets the same numbers
 // whichever worker runs it and however the sweep is sharded.
 import { ArgumentError } from "../errors.js";
+import { cos, log, sin } from "./detmath.js";
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
@@ -92,7 +93,8 @@ export class Rng {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
-  /** Standard normal (Box–Muller; the pair's second value is kept for the next call). */
+  /** Standard normal (Box–Muller; the pair's second value is kept for the next call). log, sin and cos are
+   *  detmath's, so a seed gives the same draws on every engine (Math.sin's last bit differs between V8 builds). */
   normal(): number {
     if (!Number.isNaN(this.spare)) {
       const s = this.spare;
@@ -101,9 +103,9 @@ export class Rng {
     }
     const u = 1 - this.uniform(); // (0, 1]
     const v = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    const r = Math.sqrt(-2 * log(u));
+    this.spare = r * sin(2 * Math.PI * v);
+    return r * cos(2 * Math.PI * v);
   }
 
   fillUniform(out: Float64Array, lo = 0, hi = 1): Float64Array {

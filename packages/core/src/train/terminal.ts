@@ -14,6 +14,7 @@ import { measureCollapse } from "../collapse/index.js";
 import { Blas } from "../linalg/blas.js";
 import { Trainer } from "./trainer.js";
 import { lastClassifier, type TrainRecord } from "./train.js";
+import { exp, log, log1p } from "../runtime/detmath.js";
 
 /** Defaults of continueTerminal()'s options — the one place they are written. */
 export const TERMINAL_DEFAULTS = {
@@ -75,7 +76,7 @@ export interface TerminalResult {
   history: TrainRecord[];
 }
 
-const logAddExp = (a: number, b: number) => (a === -Infinity ? b : b === -Infinity ? a : Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b))));
+const logAddExp = (a: number, b: number) => (a === -Infinity ? b : b === -Infinity ? a : Math.max(a, b) + log1p(exp(-Math.abs(a - b))));
 
 /** The loss-adaptive continuation from θ0 on the whole training set. */
 export function continueTerminal(rt: Runtime, model: CompiledModel, data: TrainingSet, theta0: Float64Array, options: TerminalOptions): TerminalResult {
@@ -135,7 +136,7 @@ export function continueTerminal(rt: Runtime, model: CompiledModel, data: Traini
       const logCand = r.logLosses[0]!;
       if (first.completed === 1 && logCand <= logAcc) {
         // accept the candidate (reached with α); the trainer now holds the next candidate (reached with tryAlpha)
-        logT = logAddExp(logT, Math.log(alpha) - logAcc);
+        logT = logAddExp(logT, log(alpha) - logAcc);
         steps++;
         acc = cand;
         logAcc = logCand;

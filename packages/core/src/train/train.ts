@@ -15,6 +15,7 @@ import { Blas } from "../linalg/blas.js";
 import { Trainer } from "./trainer.js";
 import { ScheduleSchema, epochRates, type Schedule } from "./schedule.js";
 import { parseSpec } from "../schema/validate.js";
+import { exp, log, log1p } from "../runtime/detmath.js";
 
 /** Defaults of train()'s options — the one place they are written (loss, epochs, batch and lr have none). */
 export const TRAIN_DEFAULTS = {
@@ -142,7 +143,7 @@ export function epochOrder(seed: number, epoch: number, n: number, steps: number
 /** A batch log L above this (L > 1e300) ends the run as diverged. */
 const DIVERGED_LOG_LOSS = 690;
 
-const logAddExp = (a: number, b: number) => (a === -Infinity ? b : b === -Infinity ? a : Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b))));
+const logAddExp = (a: number, b: number) => (a === -Infinity ? b : b === -Infinity ? a : Math.max(a, b) + log1p(exp(-Math.abs(a - b))));
 
 /** Minibatch SGD from θ0. */
 export function train(rt: Runtime, model: CompiledModel, data: TrainingSet, theta0: Float64Array, options: TrainOptions): TrainResult {
@@ -204,7 +205,7 @@ export function train(rt: Runtime, model: CompiledModel, data: TrainingSet, thet
         break;
       }
       const logT0 = logT;
-      for (const x of rates) logT = logAddExp(logT, Math.log(x));
+      for (const x of rates) logT = logAddExp(logT, log(x));
       totalSteps += steps;
       done = epoch + 1;
       const meanLog = r.logLosses.reduce((a, v) => a + v, 0) / steps;

@@ -9,6 +9,7 @@ import type { F32Buffer, F64Buffer } from "../runtime/arena.js";
 import type { Matrix } from "../linalg/matrix.js";
 import type { CompiledModel } from "../models/compile.js";
 import { checkTrainingSet, lossCode, type LossName, type TrainingSet } from "../dynamics/problem.js";
+import { exp, log, log1p } from "../runtime/detmath.js";
 
 /** Defaults of the trainer — the one place they are written. */
 export const TRAINER_DEFAULTS = {
@@ -269,8 +270,8 @@ export class Trainer {
         fb.view.set(f);
         lb.view.set(labels.subarray(s, s + rows));
         const logL = e.loss_eval(this.code, rows, C, fb.ptr, lb.ptr, g.ptr, z.ptr); // log of the chunk's mean loss
-        const t = logL + Math.log(rows);
-        lse = lse === -Infinity ? t : Math.max(lse, t) + Math.log1p(Math.exp(-Math.abs(lse - t)));
+        const t = logL + log(rows);
+        lse = lse === -Infinity ? t : Math.max(lse, t) + log1p(exp(-Math.abs(lse - t)));
         qmin = Math.min(qmin, e.min_margin(rows, C, fb.ptr, lb.ptr));
         for (let i = 0; i < rows; i++) {
           const y = labels[s + i]!;
@@ -283,7 +284,7 @@ export class Trainer {
         }
       }, theta);
     });
-    return { logL: lse - Math.log(X.rows), accuracy: correct / X.rows, qmin };
+    return { logL: lse - log(X.rows), accuracy: correct / X.rows, qmin };
   }
 
   /** Frees the trainer's WASM memory (and everything allocated after it). */
