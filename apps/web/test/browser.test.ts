@@ -122,7 +122,9 @@ describe("the main page in Chromium", () => {
     process.stdout.write(`web: default network to t = 1e100 in ${ms.toFixed(0)} ms, ${frames} frames drawn; main thread ${fps.fps.toFixed(1)} fps over ${fps.frames} animation frames (worst gap ${fps.worst.toFixed(1)} ms)\n`);
     expect(ms).toBeLessThan(10_000);
     expect(Number(await value("out-log10t"))).toBeGreaterThanOrEqual(100 - 1e-9);
-    expect(frames).toBeGreaterThanOrEqual(5);
+    // updating throughout: frames before the last one, about one per probe interval (120 ms) — a fixed count (5 before)
+    // failed when a fast machine finished the run in 0.37 s with 4 frames
+    expect(frames).toBeGreaterThanOrEqual(Math.max(2, Math.floor(ms / 150)));
     expect(fps.fps).toBeGreaterThanOrEqual(45); // a half-second window: one late frame costs 3 fps (the 55 fps bound is measured over 3 s below)
     expect(await page.textContent("#out-stop")).toMatch(/^horizon/);
     expect(await page.locator("#chart-loss canvas").count()).toBe(1);
