@@ -44,10 +44,12 @@ describe("usage errors: one line, exit code 2, the nearest valid name suggested"
     [["reproduce", "fig5"], /^marginflow: reproduce: unknown id "fig5"; available: fig1, fig2, fig4, fig4n, thm61, appb, nc-mnist, ulpm, ulpm-saddle, simplex, counterexamples, sq-toy, sq-flow, sq-dynamics, sq-runs, sq-rho-acc, sq-margins, sq-random-labels, sq-nc, sq-nc-multiclass, all; did you mean "fig1"\?/],
     [["reproduce", "run"], /^marginflow: reproduce: unknown id "run"; available: .* \(run is run from a spec file: marginflow run SPEC\.json\)/],
     [["reproduce", "fig4", "--sample", "10"], /^marginflow: reproduce: unknown option --sample \(did you mean "--samples"\?\)/],
-    [["bench", "gpu"], /^marginflow: bench: unknown benchmark "gpu"; available: kernels, fig4/],
+    [["bench", "gpu"], /^marginflow: bench: unknown benchmark "gpu"; available: kernels, fig4, collapse, train, web/],
     [["bench", "kernels", "--jsn", "x"], /^marginflow: bench: unknown option --jsn \(did you mean "--json"\?\)/],
     [["bench", "fig4", "--samples", "1e9"], /^marginflow: --samples: expected an integer in \[2, 1000000\], got "1e9" \(fig4\)/],
     [["bench", "kernels", "--radii", "3"], /^marginflow: bench kernels: --radii applies to bench fig4 only/],
+    [["bench", "web", "--radii", "3"], /^marginflow: bench web: --radii does not apply \(only --repeat and --json\)/],
+    [["bench", "web", "--repeat", "0"], /^marginflow: --repeat: expected an integer in \[1, 20\], got "0"/],
     [["demo", "--workers", "0"], /^marginflow: --workers: expected an integer in \[1, 256\], got "0"/],
     [["schema", "fig9"], /^marginflow: schema: unknown experiment "fig9"; available: .*; did you mean "fig1"\?/],
   ])("%j", async (args, message) => {

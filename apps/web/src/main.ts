@@ -174,6 +174,8 @@ function start(): void {
     onFrame: (f) => {
       if (built !== b) return;
       if (!frames.includes(f)) frames.push(f);
+      // the latest frame's clock, for tools (`marginflow bench web` reads the worker's steps per second from it)
+      (window as unknown as { marginflowLive: unknown }).marginflowLive = { step: f.step, log10t: f.log10t, ms: performance.now() - t0 };
       if (playing) cursor = frames.length - 1;
       else if (cursor < 0) cursor = 0;
       dirty = true;

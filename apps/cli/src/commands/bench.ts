@@ -9,6 +9,7 @@ import { repoRoot } from "../repo-root.js";
 import { peerPython } from "../peer-python.js";
 import { benchCollapse } from "./bench-collapse.js";
 import { benchTrainCommand } from "./bench-train.js";
+import { benchWebCommand } from "./bench-web.js";
 import { flagError, intFlag, pathFlag, specFromFlags } from "../flags.js";
 import { createPool, defaultWorkers } from "../pool.js";
 import { checkWritable, writeJson } from "../io.js";
@@ -43,8 +44,8 @@ export function formatKernelBench(r: KernelBenchResult): string {
 
 export const benchCommand: Command = {
   name: "bench",
-  usage: "marginflow bench kernels|fig4|collapse|train [--json FILE] [--quick] [--radii N] [--samples N] [--workers N] [--repeat N]",
-  summary: "measure marginflow against a peer in the same run and print the ratio (kernels: plain TS; fig4: NumPy + SciPy; collapse: NumPy; train: PyTorch, TF.js)",
+  usage: "marginflow bench kernels|fig4|collapse|train|web [--json FILE] [--quick] [--radii N] [--samples N] [--workers N] [--repeat N]",
+  summary: "measure marginflow against a peer in the same run and print the ratio (kernels: plain TS; fig4: NumPy + SciPy; collapse: NumPy; train: PyTorch, TF.js; web: the demo in Chromium against its targets)",
   options: { json: { type: "string" }, quick: { type: "boolean" }, radii: { type: "string" }, samples: { type: "string" }, workers: { type: "string" }, repeat: { type: "string" } },
   help() {
     return `${this.usage}
@@ -67,6 +68,10 @@ export const benchCommand: Command = {
       marginflow (f64; the MLP also f32; one thread), PyTorch on the CPU (one thread, f32 and f64; installs python3-torch) and TF.js in
       Node (wasm and cpu backends, f32): steps/s, GFLOP/s, ratios; GEMM at the training shapes as a fraction of the
       SIMD peak; then bench collapse (the NC accumulators against NumPy). --quick: without bench collapse.
+  marginflow bench web [--json FILE] [--repeat N]
+      The web demo in headless Chromium (Debian's, via playwright-core; needs apps/web/dist built): the time for the
+      default 2-D network to reach t = 1e100 in the page, the main thread's frames per second during that run and
+      while a worker trains it by GD, the worker's steps per second; medians of --repeat page loads (default 3).
   --json FILE writes the measurements as JSON (whole or not at all).
 `;
   },
@@ -75,7 +80,8 @@ export const benchCommand: Command = {
     if (what === "fig4") return benchFig4(values);
     if (what === "collapse") return benchCollapse(values);
     if (what === "train") return benchTrainCommand(values);
-    if (what !== "kernels") throw new UsageError(`bench: unknown benchmark ${JSON.stringify(what ?? "")}; available: kernels, fig4, collapse, train`);
+    if (what === "web") return benchWebCommand(values);
+    if (what !== "kernels") throw new UsageError(`bench: unknown benchmark ${JSON.stringify(what ?? "")}; available: kernels, fig4, collapse, train, web`);
     for (const f of ["radii", "samples", "workers", "repeat"]) if (values[f] !== undefined) throw new UsageError(`bench kernels: --${f} applies to bench fig4 only`);
     if (values.json !== undefined) checkWritable(pathFlag("json", values.json, ""));
     const rt = await Runtime.create();
