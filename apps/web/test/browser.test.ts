@@ -267,7 +267,8 @@ describe("the main page in Chromium", () => {
     ];
     for (const [name, text, expected] of bad) {
       await upload(name, text);
-      await page.waitForFunction(() => !document.getElementById("message")!.hidden);
+      // this file's message (the previous one stays up until the next file is read: wait for the new one by name)
+      await page.waitForFunction((n) => !document.getElementById("message")!.hidden && (document.getElementById("message")!.textContent ?? "").startsWith(n), name, { timeout: 60_000 });
       expect(await message()).toMatch(expected);
       expect(await hash()).toBe(before);
       expect(await page.getAttribute("#csv", "aria-invalid")).toBe("true");
