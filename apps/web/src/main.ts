@@ -1,7 +1,7 @@
 // The lab's main page: reads the controls into a PageState (kept in the URL), builds the dataset and the `marginflow
 // run` spec from it (state.ts, data.ts, spec.ts: DOM-free), runs the spec in workers (live.ts) and draws the frames
 // (draw.ts). Every change is validated first; a bad value is a message naming the field, and the state is kept.
-import { PLANE_FEATURES, getExperiment, type Certificates, type PlaneFeature, type ProbeResult, type RunResult, type RunSpec } from "@marginflow/core";
+import { ArgumentError, PLANE_FEATURES, getExperiment, type Certificates, type PlaneFeature, type ProbeResult, type RunResult, type RunSpec } from "@marginflow/core";
 import { DEFAULT_STATE, decodeState, encodeState, LIMITS, type PageState } from "./state.js";
 import { gridInputs, loadCsv, makePageData, type PageData } from "./data.js";
 import { fnv1a, inlineData, outputsOf, parseRunSpec, runSpecOf } from "./spec.js";
@@ -400,6 +400,18 @@ function wire(): void {
     const label = Number($<HTMLSelectElement>("click-class").value);
     apply({ ...built.state, added: [...built.state.added, [x1, x2, label]] });
   });
+  // the keyboard's way to add a point: coordinates typed, the class of the select above, Enter or the button
+  const addTyped = () => {
+    const at: [number, number] = [0, 0];
+    for (const [k, id] of [[0, "add-x1"], [1, "add-x2"]] as const) {
+      const input = $<HTMLInputElement>(id), v = input.value.trim() === "" ? NaN : Number(input.value);
+      if (!Number.isFinite(v)) return showError(new ArgumentError(id === "add-x1" ? "x1" : "x2", input.value, "a finite number (the point's coordinate)"), input);
+      at[k] = v;
+    }
+    apply({ ...built.state, added: [...built.state.added, [at[0], at[1], Number($<HTMLSelectElement>("click-class").value)]] }, $("add-point"));
+  };
+  $("add-point").addEventListener("click", addTyped);
+  for (const id of ["add-x1", "add-x2"]) $(id).addEventListener("keydown", (e) => void ((e as KeyboardEvent).key === "Enter" && addTyped()));
   $("play").addEventListener("click", play);
   $("step").addEventListener("click", step);
   $("reset").addEventListener("click", () => apply(built.state));

@@ -225,6 +225,20 @@ describe("the main page in Chromium", () => {
     expect(s.added).toHaveLength(1);
     expect(s.added[0]![2]).toBe(-1);
     expect(((await specInPage()).data as { labels: number[] }).labels.at(-1)).toBe(0); // class index 0 = −1 with cross-entropy
+    // the keyboard's way: coordinates typed, Enter adds the point; a bad coordinate is named and changes nothing
+    await page.selectOption("#click-class", "1");
+    await page.fill("#add-x1", "0.25");
+    await page.fill("#add-x2", "-0.5");
+    await page.press("#add-x2", "Enter");
+    const typed = decodeState(await hash()).added;
+    expect(typed).toHaveLength(2);
+    expect(typed[1]).toEqual([0.25, -0.5, 1]);
+    const kept = await hash();
+    await page.fill("#add-x1", "");
+    await page.click("#add-point");
+    expect(await message()).toMatch(/^x1: expected a finite number \(the point's coordinate\), got ""/);
+    expect(await page.getAttribute("#add-x1", "aria-invalid")).toBe("true");
+    expect(await hash()).toBe(kept);
     await page.click("#clear-points");
     expect(decodeState(await hash()).added).toEqual([]);
     expect(pageErrors).toEqual([]);
