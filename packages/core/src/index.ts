@@ -50,7 +50,8 @@ export { gradientFlow, GRADIENT_FLOW_DEFAULTS, type GradientFlowOptions, type Gr
 export { gradientDescent, GRADIENT_DESCENT_DEFAULTS, type DescentOptions, type DescentProgress, type DescentResult, type DescentCheckpoint } from "./dynamics/descent.js";
 export type { PointMonitors } from "./dynamics/monitors.js";
 export { solveRk, DOPRI5, RK_DEFAULTS, type RkTableau, type RkRhs, type RkOptions, type RkSolution } from "./dynamics/explicit-rk.js";
-export { NormalizedFlow, NormalizedSystem, normalizedFlow, marginStats, type NormalizedPoint, type NormalizedFlowOptions, type NormalizedFlowResult } from "./dynamics/normalized-flow.js";
+export { NormalizedFlow, NormalizedSystem, marginStats, type NormalizedPoint } from "./dynamics/normalized-flow.js";
+export { normalizedFlow, type NormalizedFlowOptions, type NormalizedFlowResult } from "./dynamics/normalized-flow-run.js";
 export { ReluKinks, type ReluUnit } from "./dynamics/relu-kinks.js";
 export { balancedScaleRate, expScaleRate, expScaleEquilibrium, lambertW } from "./dynamics/scale-flow.js";
 

@@ -16,15 +16,15 @@
 // passes with that unit's factor set to α (exact in one step when the field is affine in the weights). A unit enters
 // when its input changes sign (or nears 0) at an accepted step and both one-sided fields point into the kink; it
 // leaves when its weight leaves [0, 1] (the field then takes it off the kink to the side it leaves to).
-import { ArgumentError, checkAllFinite, checkF64, checkFinite, checkPositive } from "../errors.js";
+import { ArgumentError, checkFinite } from "../errors.js";
 import type { Runtime } from "../runtime/kernels.js";
 import type { F64Buffer } from "../runtime/arena.js";
 import type { CompiledModel } from "../models/compile.js";
 import { ModelEvaluator } from "../models/evaluate.js";
 import { checkTrainingSet, type TrainingSet } from "./problem.js";
 import { ReluKinks } from "./relu-kinks.js";
-import { solveRk, type RkSolution } from "./explicit-rk.js";
 import { exp } from "../runtime/detmath.js";
+import { solveDense } from "../linalg/dense-solve.js";
 
 /** μ, M and σ² = M − μ² of the margins (seed 001 §3.4.1, 1/N convention). */
 export function marginStats(fbar: ArrayLike<number>): { mu: number; M: number; sigma2: number } {
@@ -289,7 +289,7 @@ export class NormalizedSystem {
       const gamma = this.backward(c, f, g, S)!;
       const r = residual();
       const J = G.map((row) => Float64Array.from(row, (v, j) => k * gamma[j]! * v));
-      const d = solveSmall(J, r);
+      const d = solveDense(J, r);
       let step = 0;
       S.forEach((u, j) => {
         f[u] = f[u]! - d[j]!;
@@ -404,121 +404,4 @@ function dotAll(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let j = 0; j < a.length; j++) s += a[j]! * b[j]!;
   return s;
-}
-
-/** x with J x = r (Gaussian elimination with partial pivoting; a zero pivot leaves its component 0). */
-function solveSmall(J: Float64Array[], r: number[]): number[] {
-  const q = r.length, A = J.map((row, i) => [...row, r[i]!]), x = new Array<number>(q).fill(0);
-  const piv: number[] = [];
-  for (let col = 0, row = 0; col < q && row < q; col++) {
-    let p = row;
-    for (let i = row + 1; i < q; i++) if (Math.abs(A[i]![col]!) > Math.abs(A[p]![col]!)) p = i;
-    if (!(Math.abs(A[p]![col]!) > 1e-300)) continue;
-    [A[row], A[p]] = [A[p]!, A[row]!];
-    for (let i = row + 1; i < q; i++) {
-      const m = A[i]![col]! / A[row]![col]!;
-      for (let j = col; j <= q; j++) A[i]![j]! -= m * A[row]![j]!;
-    }
-    piv.push(col);
-    row++;
-  }
-  for (let i = piv.length - 1; i >= 0; i--) {
-    const col = piv[i]!;
-    let s = A[i]![q]!;
-    for (let j = col + 1; j < q; j++) s -= A[i]![j]! * x[j]!;
-    x[col] = s / A[i]![col]!;
-  }
-  return x;
-}
-
-export interface NormalizedFlowOptions {
-  /** ρ(0) > 0 */
-  rho0: number;
-  /** V(0): every layer is scaled onto its unit sphere first */
-  V0: Float64Array;
-  /** the horizon T > 0 */
-  horizon: number;
-  /** observation times in [0, T], ascending (a flow that stops short is observed where it stopped as well) */
-  tOut: ArrayLike<number>;
-  rtol: number;
-  atol: number;
-  /** the step limit over the whole flow (accepted + rejected; default solveRk's) */
-  maxSteps?: number;
-  /** the integrator's smallest step (solveRk's hmin) */
-  hmin?: number;
-  /** wall-clock budget in milliseconds (status "budget" when spent). Default: none. */
-  budgetMs?: number;
-}
-
-export interface NormalizedFlowResult {
-  status: RkSolution["status"] | "budget";
-  /** where it stopped */
-  tEnd: number;
-  t: number[];
-  points: NormalizedPoint[];
-  /** the final V (not renormalized) */
-  V: Float64Array;
-  stats: RkSolution["stats"] & { segments: number };
-  kinks: { crossed: number; entered: number; left: number; slidingAtEnd: number };
-}
-
-/** Integrates eq. 6–7 from (ρ0, V0/‖V0‖), following the ReLU kinks, and observes the flow at tOut. */
-export function normalizedFlow(flow: NormalizedFlow, options: NormalizedFlowOptions): NormalizedFlowResult {
-  const rho0 = checkPositive("options.rho0", options.rho0);
-  checkF64("options.V0", options.V0, flow.model.size);
-  checkAllFinite("options.V0", options.V0);
-  const T = checkPositive("options.horizon", options.horizon);
-  const outs = Array.from(options.tOut, (v, i) => checkFinite(`options.tOut[${i}]`, v));
-  const budget = options.maxSteps ?? 200_000;
-  let y = new Float64Array(1 + flow.model.size);
-  y[0] = rho0;
-  y.set(flow.normalize(options.V0), 1);
-  return flow.use((sys) => {
-    const t: number[] = [], points: NormalizedPoint[] = [];
-    const stats = { accepted: 0, rejected: 0, nfev: 0, forced: 0, segments: 0 };
-    let next = 0, t0 = 0, status: NormalizedFlowResult["status"] = "done", late = false;
-    const deadline = options.budgetMs === undefined ? Infinity : Date.now() + checkPositive("options.budgetMs", options.budgetMs);
-    const observe = (tt: number, yy: Float64Array) => {
-      while (next < outs.length && outs[next]! <= tt) {
-        t.push(outs[next]!);
-        points.push(sys.observe(yy));
-        next++;
-      }
-    };
-    sys.prime(y);
-    observe(0, y);
-    while (t0 < T) {
-      const left = budget - stats.accepted - stats.rejected;
-      if (left <= 0) {
-        status = "max-steps";
-        break;
-      }
-      const sol = solveRk((_t, yy, dy) => sys.rhs(yy, dy), y, t0, T, {
-        rtol: options.rtol, atol: options.atol, tOut: outs.slice(next).filter((v) => v > t0), maxSteps: left, hmin: options.hmin, h0: stats.segments > 0 ? Math.min(1e-6 * T, T - t0) : undefined,
-        onStep: (tt, yy) => {
-          const changed = sys.update(yy);
-          observe(tt, yy);
-          late = Date.now() > deadline;
-          return changed || late;
-        },
-      });
-      stats.accepted += sol.stats.accepted;
-      stats.rejected += sol.stats.rejected;
-      stats.nfev += sol.stats.nfev;
-      stats.forced += sol.stats.forced;
-      stats.segments++;
-      y = Float64Array.from(sol.y);
-      t0 = sol.t;
-      if (sol.status !== "interrupted" || (late && t0 < T)) {
-        status = sol.status === "interrupted" ? "budget" : sol.status;
-        break;
-      }
-    }
-    // a flow that stopped short is observed where it stopped, too
-    if (t0 > (t.at(-1) ?? -Infinity)) {
-      t.push(t0);
-      points.push(sys.observe(y));
-    }
-    return { status, tEnd: t0, t, points, V: y.slice(1), stats, kinks: { ...sys.counts, slidingAtEnd: sys.sliding.size } };
-  });
 }

@@ -4,7 +4,7 @@
 import { Strict, type Static } from "../schema/schema.js";
 import { lineFigure } from "../report/figure.js";
 import { defineExperiment } from "./experiment.js";
-import { SQ_COLORS, divergedCheck, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
+import { SQ_COLORS, divergedCheck, rhoRatio, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
 
 export const SqDynamicsSpecSchema = Strict({ ...sqGridFields({ inits: [0.01, 5], weightDecays: [0, 0.01], runs: 1 }), ...SQ_NET_FIELDS });
 export type SqDynamicsSpec = Static<typeof SqDynamicsSpecSchema>;
@@ -25,9 +25,6 @@ export function tailEq(r: SqNetResult): { rho: number; rhoEq: number } {
   const mean = (v: number[]) => at.reduce((a, i) => a + v[i]!, 0) / at.length;
   return { rho: mean(r.rho), rhoEq: mean(r.mu) / (mean(r.M) + r.weightDecay) };
 }
-
-/** max/min of the final ρ of some runs. */
-export const rhoRatio = (rs: SqNetResult[]) => Math.max(...rs.map((r) => r.rho.at(-1)!)) / Math.min(...rs.map((r) => r.rho.at(-1)!));
 
 export const sqDynamics = defineExperiment({
   id: "sq-dynamics",

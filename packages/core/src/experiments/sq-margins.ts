@@ -5,9 +5,9 @@
 // decay, far more without".
 import { Strict, type Static } from "../schema/schema.js";
 import { lineFigure, panelFigure } from "../report/figure.js";
+import { meanStd } from "./sq-stats.js";
 import { defineExperiment } from "./experiment.js";
-import { SQ_COLORS, divergedCheck, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
-import { rhoRatio } from "./sq-dynamics.js";
+import { SQ_COLORS, divergedCheck, rhoRatio, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
 
 export const SqMarginsSpecSchema = Strict({ ...sqGridFields({ inits: [0.01, 0.1, 0.5, 1, 3, 5, 10], weightDecays: [0, 0.01], runs: 1 }), ...SQ_NET_FIELDS });
 export type SqMarginsSpec = Static<typeof SqMarginsSpecSchema>;
@@ -69,8 +69,7 @@ export const sqMargins = defineExperiment({
     const ok = finished(runs);
     const wd = ok.filter((r) => r.weightDecay > 0), none = ok.filter((r) => r.weightDecay === 0);
     const pairs = none.map((r0) => [r0, wd.find((r) => r.init === r0.init && r.run === r0.run)] as const).filter(([, w]) => w);
-    const cv = (xs: number[]) => { const m = xs.reduce((a, v) => a + v, 0) / xs.length; return Math.sqrt(xs.reduce((a, v) => a + (v - m) ** 2, 0) / xs.length) / Math.abs(m); };
-    const meansCv = (rs: SqNetResult[]) => cv(rs.map((r) => r.marginMean.at(-1)!));
+    const meansCv = (rs: SqNetResult[]) => { const s = meanStd(rs.map((r) => r.marginMean.at(-1)!)); return s.std / Math.abs(s.mean); };
     return {
       shows: "The §7 network's training margins at the end of training for every initialization, with and without weight decay, and their histogram over epochs.",
       claim: "With weight decay the margins concentrate (NC1) and their mean does not depend on the initialization; without it they spread across inits; ρ forgets the initialization only with weight decay.",

@@ -82,7 +82,7 @@ export const SqNetResultSchema = Strict({
   trainLoss: Type.Array(Num({ description: "mean of ½‖f − y‖²" })), trainError: Type.Array(Num()), testError: Type.Array(Num()),
   nc1: Type.Array(Num({ description: "tr(Σ_W Σ_B⁺) of the last layer's input (seed 001: no 1/C)" })),
   equinormMeans: Type.Array(Num()), equiangularityMeans: Type.Array(Num({ description: "mean |cos + 1/(C−1)| of the centred class means" })),
-  equinormClassifier: Type.Array(Num()), equiangularityClassifier: Type.Array(Num()),
+  equinormClassifier: Type.Array(Num(), { description: "C ≥ 3 outputs: NC2 of the classifier rows; empty with one output" }), equiangularityClassifier: Type.Array(Num()),
   histograms: Type.Array(Hist),
   scales: Type.Array(Num(), { description: "weight normalization: the final layer scales ρ_k (ρ = Π|ρ_k|); batch normalization: none" }),
   schema: Type.Literal(RESULT_SCHEMA_VERSION, { description: "version of the result format" }),
@@ -194,20 +194,20 @@ export function runSqNet(rt: Runtime, input: unknown, progress?: (p: ItemProgres
       return {
         rho, rhoEq: mu / (M + lam), mu, M, marginMean: m, marginSpread: sd / Math.abs(m), nc1: nc.nc1Unscaled,
         equinormMeans: nc.equinormMeans, equiangularityMeans: nc.equiangularityShifted,
-        equinormClassifier: nc.classifier?.equinorm ?? NaN, equiangularityClassifier: nc.classifier?.equiangularityShifted ?? NaN,
+        ...(nc.classifier ? { equinormClassifier: nc.classifier.equinorm, equiangularityClassifier: nc.classifier.equiangularityShifted } : {}),
       };
     },
     onProgress: (p) => void progress?.({ text: `init ${s.init}, λ ${lam}${s.run ? `, run ${s.run}` : ""}${s.randomLabels ? `, ${100 * s.randomLabels!}% random labels` : ""}: epoch ${p.epoch}`, fraction: p.epoch / p.epochs }),
   });
   const h = r.history, o = (k: string) => h.map((x) => x.observed![k]!);
-  // NaN has no place in a result: the binary network has no classifier rows to compare (NC2 of the classifier)
-  const finite = (k: string) => o(k).map((v) => (Number.isFinite(v) ? v : 0));
+  // one output has no classifier rows to compare: NC2 of the classifier is not measured (empty), never NaN or 0
+  const rows = (k: string) => (binary ? [] : o(k));
   return {
     init: s.init, weightDecay: lam, run: s.run!, randomLabels: s.randomLabels!, classes: C, normalization: s.normalization!, status: r.status, note: r.note,
     epochs: h.map((x) => x.epoch), rho: o("rho"), rhoEq: o("rhoEq"), mu: o("mu"), M: o("M"), marginMean: o("marginMean"), marginSpread: o("marginSpread"),
     trainLoss: h.map((x) => exp(x.logL)), trainError: h.map((x) => 1 - x.accuracy), testError: h.map((x) => 1 - (x.testAccuracy ?? 0)),
     nc1: o("nc1"), equinormMeans: o("equinormMeans"), equiangularityMeans: o("equiangularityMeans"),
-    equinormClassifier: finite("equinormClassifier"), equiangularityClassifier: finite("equiangularityClassifier"),
+    equinormClassifier: rows("equinormClassifier"), equiangularityClassifier: rows("equiangularityClassifier"),
     histograms, scales: scaleOf(model, r.theta).scales, schema: RESULT_SCHEMA_VERSION,
   };
 }
@@ -238,6 +238,9 @@ export function divergedCheck(runs: SqNetResult[]): Check {
   const diverged = runs.filter((r) => r.status === "diverged");
   return { claim: "no run diverged", closedForm: "status epochs", measured: diverged.length ? diverged.map((r) => `${sqRunLabel(r)}: ${r.note}`).join("; ") : "all ran every epoch", holds: diverged.length === 0 };
 }
+
+/** max/min of the final ρ of some runs (how far weight decay has made ρ independent of the initialization). */
+export const rhoRatio = (rs: SqNetResult[]) => Math.max(...rs.map((r) => r.rho.at(-1)!)) / Math.min(...rs.map((r) => r.rho.at(-1)!));
 
 /** The runs that did not diverge (a diverged run is reported, never averaged into a figure). */
 export const finished = (runs: SqNetResult[]) => runs.filter((r) => r.status !== "diverged");

@@ -5,9 +5,8 @@
 import { Strict, type Static } from "../schema/schema.js";
 import { lineFigure, type Series } from "../report/figure.js";
 import { defineExperiment } from "./experiment.js";
-import { SQ_COLORS, divergedCheck, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
+import { SQ_COLORS, divergedCheck, rhoRatio, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
 import { correlation, groupBy, meanStd } from "./sq-stats.js";
-import { rhoRatio } from "./sq-dynamics.js";
 
 export const SqRhoAccSpecSchema = Strict({ ...sqGridFields({ inits: [0.01, 0.1, 0.5, 1, 3, 5, 10], weightDecays: [0.01], runs: 2 }), ...SQ_NET_FIELDS });
 export type SqRhoAccSpec = Static<typeof SqRhoAccSpecSchema>;

@@ -5,9 +5,8 @@
 import { Strict, type Static } from "../schema/schema.js";
 import { lineFigure, panelFigure, type Series } from "../report/figure.js";
 import { defineExperiment } from "./experiment.js";
-import { SQ_COLORS, divergedCheck, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
+import { SQ_COLORS, divergedCheck, rhoRatio, SQ_NET_FIELDS, finished, sqGridFields, sqGridItems, sqNetContract, sqNetNotes, sqRunLabel, type SqNetResult } from "./sq-net.js";
 import { groupBy, meanStd } from "./sq-stats.js";
-import { rhoRatio } from "./sq-dynamics.js";
 
 export const SqRunsSpecSchema = Strict({ ...sqGridFields({ inits: [0.01, 1, 5], weightDecays: [0, 0.01], runs: 2 }), ...SQ_NET_FIELDS });
 export type SqRunsSpec = Static<typeof SqRunsSpecSchema>;
