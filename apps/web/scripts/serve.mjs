@@ -21,6 +21,7 @@ const MIME = {
   ".png": "image/png",
   ".ico": "image/x-icon",
   ".txt": "text/plain; charset=utf-8",
+  ".bin": "application/octet-stream",
 };
 
 /**

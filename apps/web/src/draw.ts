@@ -179,6 +179,9 @@ export interface ChartSeries {
   points?: boolean;
 }
 
+/** A log axis's tick: plain between 0.01 and 1e4, else a power of ten (1e-5). */
+export const logTick = (v: number | null): string => (v === null ? "" : v === 0 ? "0" : v >= 0.01 && v < 1e4 ? String(+v.toPrecision(2)) : v.toExponential(0).replace("+", ""));
+
 /** One chart (uPlot): over log10 t unless told otherwise; `markX` draws a vertical rule at that x. */
 export class Chart {
   private readonly plot: uPlot;
@@ -189,7 +192,8 @@ export class Chart {
     this.plot = new uPlot({
       title, width, height: this.height,
       scales: { x: { time: false }, y: yRange === "log" ? { distr: 3 } : yRange ? { range: yRange } : { auto: true } },
-      axes: [{ label: options.xLabel ?? "log₁₀ t", size: 36 }, { size: 52 }],
+      // a log axis labels its decades as 1e-5 (uPlot's default writes small ones as 0)
+      axes: [{ label: options.xLabel ?? "log₁₀ t", size: 36 }, yRange === "log" ? { size: 52, values: (_u: uPlot, splits: (number | null)[]) => splits.map(logTick) } : { size: 52 }],
       legend: { live: false, show: true },
       cursor: { show: false },
       series: [{ label: options.xLabel ?? "log₁₀ t" }, ...series.map((s) => ({

@@ -38,7 +38,8 @@ export const PROGRESS_MS = 33;
  *  otherwise take the main thread's share of the CPU. */
 export const PROBE_MS = 120;
 
-function browserWorker(): WorkerHandle {
+/** A module Worker running core's Lab (worker.js, next to the page's modules). */
+export function browserWorker(): WorkerHandle {
   const w = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   return {
     endpoint: w,

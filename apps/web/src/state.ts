@@ -70,14 +70,16 @@ export const LIMITS = {
   weightDecay: [0, 10], batch: [1, 10_000], stopLog10Loss: [-100_000, 10], points: 10_000,
 } as const;
 
-const num = (name: string, raw: string, [lo, hi]: readonly [number, number], int = false): number => {
+/** A number field of a URL or a control: in [lo, hi] (an integer with `int`), or an ArgumentError naming it. */
+export const num = (name: string, raw: string, [lo, hi]: readonly [number, number], int = false): number => {
   const v = Number(raw);
   if (raw.trim() === "" || !Number.isFinite(v) || v < lo || v > hi || (int && !Number.isInteger(v))) {
     throw new ArgumentError(name, raw, `${int ? "an integer" : "a number"} in [${lo}, ${hi}]`);
   }
   return v;
 };
-const oneOf = <T extends string>(name: string, raw: string, values: readonly T[]): T => {
+/** One of `values`, or an ArgumentError naming the field. */
+export const oneOf = <T extends string>(name: string, raw: string, values: readonly T[]): T => {
   if (!values.includes(raw as T)) throw new ArgumentError(name, raw, `one of ${values.join(", ")}`);
   return raw as T;
 };

@@ -73,10 +73,10 @@ export { nnls, nnlsColumns, type NnlsOptions, type NnlsResult } from "./certify/
 export { kktResiduals, KKT_DEFAULTS, type KktOptions, type KktResult } from "./certify/kkt.js";
 export { certify, type CertifyOptions, type Certificate, type SlidingUnit } from "./certify/certify.js";
 export { Trainer, TRAINER_DEFAULTS, type TrainerOptions, type Evaluation } from "./train/trainer.js";
-export { train, TRAIN_DEFAULTS, weightDecayVector, lastClassifier, epochOrder, type TrainOptions, type TrainResult, type TrainRecord, type TrainStatus } from "./train/train.js";
+export { train, TRAIN_DEFAULTS, weightDecayVector, lastClassifier, epochOrder, type TrainOptions, type TrainResult, type TrainRecord, type TrainStatus, type RecordContext } from "./train/train.js";
 export { continueTerminal, TERMINAL_DEFAULTS, type TerminalOptions, type TerminalResult, type TerminalStatus } from "./train/terminal.js";
 export { ScheduleSchema, epochRates, type Schedule } from "./train/schedule.js";
-export { ClassStats, collapseMetrics, globalMean, SecondPass, measureCollapse, type Classifier, type CollapseMetrics, type CollapseOptions, type GlobalMean, type ProjectedScatter, type SecondPassMetrics } from "./collapse/index.js";
+export { ClassStats, collapseMetrics, globalMean, SecondPass, measureCollapse, type Classifier, type CollapseMetrics, type CollapseOptions, type GlobalMean, type ProjectedScatter, type SecondPassMetrics, simplexView, SIMPLEX_VIEW_DEFAULTS, type SimplexView } from "./collapse/index.js";
 export { cascadeLevel, rateLevels, truncateAbove, type CascadeLevel, type RateLevelShare } from "./certify/cascade.js";
 export { asymmetricMaxMargin, cascadedMaxMargin, diagonalNetwork, diagonalBeta, type AsymmetricResult } from "./certify/asymmetric.js";
 export { ballLimit, ballCascade, type BallLimitOptions, type BallLimitResult, type BallCascadeResult } from "./certify/ball.js";
@@ -85,7 +85,7 @@ export type { CoordinateRole, CoordinateSpec } from "./certify/coordinates.js";
 
 // ---- experiments: the registry and its modules
 export { EXPERIMENTS, REPRODUCTIONS, getExperiment, parseExperimentSpec } from "./experiments/index.js";
-export { defineExperiment, RESULT_SCHEMA_VERSION, type Experiment, type AnyExperiment, type ExperimentSource, type RunContext, type ItemProgress, type TrajectoryState, type Summary, type Check, type Table } from "./experiments/experiment.js";
+export { defineExperiment, RESULT_SCHEMA_VERSION, type Experiment, type AnyExperiment, type ExperimentSource, type RunContext, type ItemProgress, type TrajectoryState, type CollapseFrame, type Summary, type Check, type Table } from "./experiments/experiment.js";
 export { fig1, runFig1, Fig1SpecSchema, type Fig1Spec, type Fig1Result, type Fig1Model, type Fig1Line } from "./experiments/fig1.js";
 export { fig2, characteristicCurves, type Fig2Spec, type Fig2Panel } from "./experiments/fig2.js";
 export { fig4, runFig4, FIG4_MU, FIG4_MODELS, FIG4_BAND, Fig4SpecSchema, type Fig4Spec, type Fig4Item, type Fig4Result, type Fig4Model, type Fig4Horizon, type Fig4Sweep } from "./experiments/fig4.js";

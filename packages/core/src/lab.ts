@@ -19,6 +19,8 @@ export interface Task {
   item: unknown;
   /** milliseconds between progress reports (a live view wants them often); default: the item's own */
   progressMs?: number;
+  /** the host draws the item live (RunContext.live) */
+  live?: boolean;
 }
 
 /** The path of the first NaN, ±Infinity or undefined in a plain-data value (null where there is none). */
@@ -54,6 +56,7 @@ export async function runTask(task: Task, onProgress?: (p: ItemProgress) => unkn
       rt: await runtime(),
       ...(onProgress ? { progress: (p: ItemProgress) => void onProgress(p) } : {}),
       ...(progressMs !== undefined ? { progressMs } : {}),
+      ...(task.live === true ? { live: true } : {}),
     });
   } finally {
     // a comlink proxy holds a MessagePort open until released; a plain callback has no such member

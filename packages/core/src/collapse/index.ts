@@ -3,3 +3,4 @@
 export { ClassStats } from "./class-stats.js";
 export { collapseMetrics, globalMean, type Classifier, type CollapseMetrics, type CollapseOptions, type GlobalMean, type ProjectedScatter } from "./metrics.js";
 export { SecondPass, measureCollapse, type SecondPassMetrics } from "./second-pass.js";
+export { simplexView, SIMPLEX_VIEW_DEFAULTS, type SimplexView } from "./simplex-view.js";

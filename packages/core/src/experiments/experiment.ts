@@ -6,6 +6,7 @@
 import type { Static, TSchema } from "typebox";
 import type { Runtime } from "../runtime/kernels.js";
 import type { Figure } from "../report/figure.js";
+import type { SimplexView } from "../collapse/simplex-view.js";
 
 /** Version of the result format: every result.json, and every item result of the seed-000 experiments, carries it
  *  (stored items of another version are not reused). Bumped on any incompatible change. */
@@ -25,6 +26,22 @@ export interface ItemProgress {
   fraction?: number;
   /** where a trajectory is (a `run` item): what a live view draws — plain data, so it crosses a worker boundary */
   state?: TrajectoryState;
+  /** where neural collapse is (a live host's `ulpm` or `nc-mnist` item): plain data, like `state` */
+  collapse?: CollapseFrame;
+}
+
+/** A point of a run followed for neural collapse: its clock, loss, metrics and the simplex view of its features. */
+export interface CollapseFrame {
+  /** the run's phase: "gd", "flow" (ulpm); "sgd", "continuation" (nc-mnist) */
+  phase: string;
+  log10t: number | null;
+  log10Loss: number | null;
+  /** training accuracy (null where not measured) */
+  accuracy: number | null;
+  /** the experiment's NC metrics at this point (its result's metric names) */
+  metrics: Record<string, number | null>;
+  /** null for K = 2 (no simplex plane to draw) */
+  view: SimplexView | null;
 }
 
 /** A point of a running trajectory: its clock, its loss (log domain) and its parameters. */
@@ -44,6 +61,9 @@ export interface RunContext {
   progress?: (p: ItemProgress) => void;
   /** milliseconds between progress reports, when the host wants them more (or less) often than the item's default */
   progressMs?: number;
+  /** the host draws this item live (a page): items that can report their state as they go (CollapseFrame) do so
+   *  with their progress. Default false: no live state is computed. */
+  live?: boolean;
 }
 
 /** One claim of the paper, checked: the claim, the closed form it predicts, what was measured, whether it holds. */

@@ -13,10 +13,11 @@ import { mnistDigits } from "../data/digits.js";
 import { mnistSubset } from "../data/mnist.js";
 import { compileModel } from "../models/compile.js";
 import { initialize } from "../models/init.js";
-import { train, type TrainRecord } from "../train/train.js";
+import { lastClassifier, train, type RecordContext, type TrainRecord } from "../train/train.js";
+import { simplexView } from "../collapse/simplex-view.js";
 import { continueTerminal } from "../train/terminal.js";
 import { lineFigure, type Series } from "../report/figure.js";
-import { RESULT_SCHEMA_VERSION, defineExperiment, type ItemProgress } from "./experiment.js";
+import { RESULT_SCHEMA_VERSION, defineExperiment, type CollapseFrame, type ItemProgress } from "./experiment.js";
 
 const shared = {
   digits: Type.Optional(Type.Array(Int(0, 9), { minItems: 2, maxItems: 10, default: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], description: "the digits (classes), in label order" })),
@@ -85,7 +86,16 @@ function toRecord(phase: "sgd" | "continuation", r: TrainRecord): NcMnistRecord 
   return { phase, epoch: r.epoch, steps: r.steps, log10t: fin(r.logT / Math.LN10), log10Loss: r.logL / Math.LN10, accuracy: r.accuracy, testAccuracy: fin(r.testAccuracy), qmin: r.qmin, metrics: m };
 }
 
-export function runNcMnist(rt: Runtime, input: NcMnistItem, progress?: (p: ItemProgress) => void): NcMnistResult {
+/** A live frame of a record (RunContext.live): its metrics and the simplex view of its features (K ≥ 3). */
+function mnistFrame(phase: "sgd" | "continuation", r: TrainRecord, at: RecordContext, labels: ArrayLike<number>, K: number, W: ReturnType<typeof lastClassifier>): CollapseFrame {
+  const rec = toRecord(phase, r);
+  return {
+    phase, log10t: rec.log10t, log10Loss: rec.log10Loss, accuracy: rec.accuracy, metrics: rec.metrics,
+    view: K >= 3 && at.features ? simplexView(at.features, labels, K, W?.W) : null,
+  };
+}
+
+export function runNcMnist(rt: Runtime, input: NcMnistItem, progress?: (p: ItemProgress) => void, live = false): NcMnistResult {
   const s = parseSpec(NcMnistItemSchema, input, "spec");
   const { train: data, test } = mnistSubset(mnistDigits(), { digits: s.digits!, perClass: s.perClass!, testPerClass: s.testPerClass!, scale: "pixels", targets: "index", randomLabels: 0, seed: s.seed! });
   const K = s.digits!.length, w = s.width!;
@@ -96,12 +106,14 @@ export function runNcMnist(rt: Runtime, input: NcMnistItem, progress?: (p: ItemP
     loss: "logistic", epochs: s.epochs!, batch: s.batch!, lr: s.lr!, momentum: s.momentum!, evalEvery: s.evalEvery!, seed: s.seed!, stopAtAccuracy: 1, collapse: true,
     ...(test.X.rows ? { test } : {}),
     onProgress: (p) => void progress?.({ text: `${s.network}: SGD epoch ${p.epoch}, log L ${p.logL.toFixed(2)}`, fraction: 0.1 * (p.epoch / p.epochs) }),
+    ...(live && progress ? { onRecord: (r: TrainRecord, at: RecordContext) => progress({ text: `${s.network}: SGD epoch ${r.epoch}`, fraction: 0.1 * (r.epoch / s.epochs!), collapse: mnistFrame("sgd", r, at, data.labels, K, lastClassifier(model, at.theta)) }) } : {}),
   });
   const t1 = performance.now();
   const cont = continueTerminal(rt, model, data, sgd.theta, {
     loss: "logistic", momentum: s.continuationMomentum!, targetLogL: s.targetLogL!, recordEvery: s.recordEvery!, maxSteps: s.maxSteps!, budgetMs: s.budgetS! * 1000,
     logT0: sgd.logT, epoch: sgd.epochs, runningStats: sgd.runningStats, ...(test.X.rows ? { test } : {}),
     onProgress: (p) => void progress?.({ text: `${s.network}: continuation step ${p.steps}, log10 L ${(p.logL / Math.LN10).toFixed(1)}`, fraction: 0.1 + 0.9 * Math.min(1, p.logL / s.targetLogL!) }),
+    ...(live && progress ? { onRecord: (r: TrainRecord, at: RecordContext) => progress({ text: `${s.network}: continuation step ${r.steps}`, fraction: 0.1 + 0.9 * Math.min(1, Math.max(0, r.logL / s.targetLogL!)), collapse: mnistFrame("continuation", r, at, data.labels, K, lastClassifier(model, at.theta)) }) } : {}),
   });
   const t2 = performance.now();
   return {
@@ -148,7 +160,7 @@ export const ncMnist = defineExperiment({
     return { kind: "nc-mnist", network, ...rest };
   }),
   label: (item) => item.network,
-  run: (item, { rt, progress }) => runNcMnist(rt, item, progress),
+  run: (item, { rt, progress, live }) => runNcMnist(rt, item, progress, live === true),
   assemble: (_spec, runs): NcMnistRuns => ({ runs }),
   figures: ({ runs }) => [
     ...runs.map((r) =>

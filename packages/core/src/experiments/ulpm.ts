@@ -11,13 +11,13 @@ import type { Runtime } from "../runtime/kernels.js";
 import { Rng } from "../runtime/rng.js";
 import { summedLoss, ulpm, ulpmParts, type Ulpm } from "../models/ulpm.js";
 import { ModelEvaluator } from "../models/evaluate.js";
-import { measureCollapse } from "../collapse/index.js";
+import { measureCollapse, simplexView } from "../collapse/index.js";
 import { Blas } from "../linalg/blas.js";
 import { nnlsColumns } from "../certify/nnls.js";
 import { Trainer } from "../train/trainer.js";
 import { gradientFlow } from "../dynamics/flow.js";
 import { lineFigure, type Series } from "../report/figure.js";
-import { RESULT_SCHEMA_VERSION, defineExperiment, type ItemProgress } from "./experiment.js";
+import { RESULT_SCHEMA_VERSION, defineExperiment, type CollapseFrame, type ItemProgress } from "./experiment.js";
 import { exp, expm1, log, log10, log1p, pow } from "../runtime/detmath.js";
 
 const shared = {
@@ -153,7 +153,35 @@ function conserved(u: Ulpm, W: Float64Array, H: Float64Array): { C: Float64Array
   return { C, s, wtw: Math.sqrt(wtw) };
 }
 
-export function runUlpm(rt: Runtime, input: UlpmItem, progress?: (p: ItemProgress) => void): UlpmResult {
+/** A live frame of θ (RunContext.live): seed 002's metrics, the training accuracy and the simplex view, in plain TS
+ *  (no kernel call: it runs inside the flow's progress callback, while the integrator holds the runtime). */
+function ulpmFrame(u: Ulpm, theta: Float64Array, phase: string, log10t: number, logMeanLoss: number): CollapseFrame {
+  const { W, H } = ulpmParts(u, theta);
+  const { N, d, K } = u;
+  const Ht = new Float64Array(N * d);
+  for (let j = 0; j < d; j++) for (let i = 0; i < N; i++) Ht[i * d + j] = H[j * N + i]!;
+  const feats = { rows: N, cols: d, data: Ht }, cls = { rows: K, cols: d, data: W };
+  const m = measureCollapse(feats, u.data.labels, K, { W: cls }) as unknown as Record<string, number> & { classifier: Record<string, number> };
+  const metrics: Record<string, number | null> = {};
+  for (const k of ULPM_METRICS) {
+    const v = k.startsWith("w.") ? m.classifier[k.slice(2)]! : m[k]!;
+    metrics[k] = Number.isFinite(v) ? v : null;
+  }
+  let right = 0;
+  for (let i = 0; i < N; i++) {
+    let best = 0, top = -Infinity;
+    for (let k = 0; k < K; k++) {
+      let z = 0;
+      for (let j = 0; j < d; j++) z += W[k * d + j]! * Ht[i * d + j]!;
+      if (z > top) { top = z; best = k; }
+    }
+    if (best === u.data.labels[i]) right++;
+  }
+  const log10Loss = (logMeanLoss + log(N)) / Math.LN10; // the summed loss (2.3), in log domain
+  return { phase, log10t, log10Loss: Number.isFinite(log10Loss) ? log10Loss : null, accuracy: right / N, metrics, view: simplexView(feats, u.data.labels, K, cls) };
+}
+
+export function runUlpm(rt: Runtime, input: UlpmItem, progress?: (p: ItemProgress) => void, live = false, progressMs?: number): UlpmResult {
   const s = parseSpec(UlpmItemSchema, input, "spec");
   const u = ulpm(s.numClasses!, s.perClass!, s.dim!, "spec");
   const ev = new ModelEvaluator(rt, u.model), blas = new Blas(rt);
@@ -181,8 +209,12 @@ export function runUlpm(rt: Runtime, input: UlpmItem, progress?: (p: ItemProgres
         break;
       }
       done = mk;
-      gd.push(observe(u, ev, blas, tr.params, "gd", log10(lrMean * done), null, mk === marks[marks.length - 1]));
-      progress?.({ text: `GD step ${done}`, fraction: 0.3 * (done / s.epochs!) });
+      const point = observe(u, ev, blas, tr.params, "gd", log10(lrMean * done), null, mk === marks[marks.length - 1]);
+      gd.push(point);
+      progress?.({
+        text: `GD step ${done}`, fraction: 0.3 * (done / s.epochs!),
+        ...(live ? { collapse: ulpmFrame(u, tr.params, "gd", point.log10t, log(point.loss / u.N)) } : {}),
+      });
     }
     if (gd.at(-1)!.kkt === null && done > 0) gd[gd.length - 1] = observe(u, ev, blas, tr.params, "gd", log10(lrMean * done), null, true); // GD stopped early
   } finally {
@@ -194,8 +226,13 @@ export function runUlpm(rt: Runtime, input: UlpmItem, progress?: (p: ItemProgres
   const cps = Array.from({ length: Math.floor(s.log10T!) + 2 }, (_, i) => i - 1); // every decade from t = 0.1
   const f = gradientFlow(rt, u.model, u.data, "logistic", theta0, {
     rtol: s.rtol!, atol: s.atol!, log10T: s.log10T!, checkpoints: [...new Set([...cps, s.log10T!])].sort((a, b) => a - b), cascade: "off",
-    onProgress: (p) => void progress?.({ text: `flow log10 t ${p.log10t.toFixed(1)}`, fraction: 0.3 + 0.7 * Math.min(1, Math.max(0, p.log10t) / s.log10T!) }),
+    ...(progressMs !== undefined ? { progressMs } : {}),
+    onProgress: (p) => void progress?.({
+      text: `flow log10 t ${p.log10t.toFixed(1)}`, fraction: 0.3 + 0.7 * Math.min(1, Math.max(0, p.log10t) / s.log10T!),
+      ...(live ? { collapse: ulpmFrame(u, p.theta, "flow", p.log10t, p.logL) } : {}),
+    }),
   });
+  if (live) progress?.({ text: `flow ${f.status} at log10 t ${f.log10t.toFixed(1)}`, fraction: 1, collapse: ulpmFrame(u, f.theta, "flow", f.log10t, f.logL) });
   const flow = f.checkpoints.map((c, i) => observe(u, ev, blas, c.theta, c.phase, c.log10t, { C: ref.C, s: ref.s, w: ref.wtw }, c.log10t % 20 === 0 || i === f.checkpoints.length - 1));
   return { kind: "ulpm", scale: s.scale, K: u.K, n: u.n, d: u.d, gammaStar: 1 / (2 * (u.K - 1) * Math.sqrt(u.n)), gd, gdStatus, flow, flowStatus: f.status, schema: RESULT_SCHEMA_VERSION };
 }
@@ -236,7 +273,7 @@ export const ulpmExperiment = defineExperiment({
     return { kind: "ulpm", scale, ...rest };
   }),
   label: (item) => `scale ${item.scale}`,
-  run: (item, { rt, progress }) => runUlpm(rt, item, progress),
+  run: (item, { rt, progress, live, progressMs }) => runUlpm(rt, item, progress, live === true, progressMs),
   assemble: (_s, runs): UlpmRuns => ({ runs }),
   figures: ({ runs }) => [
     ...runs.map((r) => lineFigure({

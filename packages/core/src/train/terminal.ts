@@ -13,7 +13,8 @@ import { checkTrainingSet, type LossName, type TrainingSet } from "../dynamics/p
 import { measureCollapse } from "../collapse/index.js";
 import { Blas } from "../linalg/blas.js";
 import { Trainer } from "./trainer.js";
-import { lastClassifier, type TrainRecord } from "./train.js";
+import { lastClassifier, type RecordContext, type TrainRecord } from "./train.js";
+import type { Matrix } from "../linalg/matrix.js";
 import { exp, log, log1p } from "../runtime/detmath.js";
 
 /** Defaults of continueTerminal()'s options — the one place they are written. */
@@ -59,6 +60,8 @@ export interface TerminalOptions {
   test?: TrainingSet;
   /** after each record; returning true interrupts */
   onProgress?: (p: { steps: number; logL: number; logT: number }) => boolean | void;
+  /** after each record: the record, θ and the collapse layer's features (as TrainOptions.onRecord) */
+  onRecord?: (record: TrainRecord, at: RecordContext) => void;
 }
 
 export type TerminalStatus = "target" | "steps" | "stalled" | "budget" | "interrupted";
@@ -109,14 +112,17 @@ export function continueTerminal(rt: Runtime, model: CompiledModel, data: Traini
   const record = (logL: number, theta: Float64Array) => {
     const ev = trainer.evaluate(data.X, data.labels, theta);
     const te = options.test ? trainer.evaluate(options.test.X, options.test.labels, theta) : null;
-    let nc: TrainRecord["collapse"] = null;
+    let nc: TrainRecord["collapse"] = null, H: Matrix | null = null;
     if (collapse) {
       const keep = trainer.params;
       trainer.params = theta;
-      nc = measureCollapse(trainer.features(data.X, layer), data.labels, K, lastClassifier(model, theta) ?? undefined, { blas });
+      H = trainer.features(data.X, layer);
+      nc = measureCollapse(H, data.labels, K, lastClassifier(model, theta) ?? undefined, { blas });
       trainer.params = keep;
     }
-    history.push({ epoch: options.epoch ?? 0, steps, logT, batchLogL: logL, logL: ev.logL, accuracy: ev.accuracy, qmin: ev.qmin, testAccuracy: te?.accuracy ?? null, testLogL: te?.logL ?? null, lr: alpha, collapse: nc });
+    const rec: TrainRecord = { epoch: options.epoch ?? 0, steps, logT, batchLogL: logL, logL: ev.logL, accuracy: ev.accuracy, qmin: ev.qmin, testAccuracy: te?.accuracy ?? null, testLogL: te?.logL ?? null, lr: alpha, collapse: nc };
+    history.push(rec);
+    options.onRecord?.(rec, { theta, features: H });
   };
   try {
     // θ_acc: the accepted point; the trainer holds the candidate one step (α) beyond it

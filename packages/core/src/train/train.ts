@@ -65,6 +65,16 @@ export interface TrainOptions {
   observe?: (theta: Float64Array, trainer: Trainer, epoch: number) => Record<string, number>;
   /** after each epoch; returning true interrupts the run */
   onProgress?: (p: { epoch: number; epochs: number; logL: number }) => boolean | void;
+  /** after each evaluation: its record, θ and the features measured for collapse (null without `collapse`) — what a
+   *  live view draws */
+  onRecord?: (record: TrainRecord, at: RecordContext) => void;
+}
+
+/** What an evaluation saw, for TrainOptions.onRecord and TerminalOptions.onRecord. */
+export interface RecordContext {
+  theta: Float64Array;
+  /** the collapse layer's features of the training set (N×d), or null when collapse is not measured */
+  features: Matrix | null;
 }
 
 export interface TrainRecord {
@@ -176,16 +186,18 @@ export function train(rt: Runtime, model: CompiledModel, data: TrainingSet, thet
     const record = (epoch: number, batchLogL: number, rate: number) => {
       const ev = trainer.evaluate();
       const te = options.test ? trainer.evaluate(options.test.X, options.test.labels) : null;
-      let nc: TrainRecord["collapse"] = null;
+      let nc: TrainRecord["collapse"] = null, H: Matrix | null = null;
       if (collapse) {
-        const H = trainer.features(data.X, layer);
+        H = trainer.features(data.X, layer);
         const cls = lastClassifier(model, trainer.params);
         nc = measureCollapse(H, data.labels, K, cls ?? undefined, { blas });
       }
-      history.push({
+      const rec: TrainRecord = {
         epoch, steps: totalSteps, logT, batchLogL, logL: ev.logL, accuracy: ev.accuracy, qmin: ev.qmin, testAccuracy: te?.accuracy ?? null, testLogL: te?.logL ?? null, lr: rate, collapse: nc,
         ...(options.observe ? { observed: options.observe(trainer.params, trainer, epoch) } : {}),
-      });
+      };
+      history.push(rec);
+      options.onRecord?.(rec, { theta: trainer.params, features: H });
       return ev;
     };
     record(0, NaN, options.lr);
