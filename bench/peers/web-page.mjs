@@ -3,7 +3,10 @@
 //   1. the default network (two Gaussians, 2 × 8 ReLU with biases, exponential loss, gradient flow) played to
 //      t = 1e100: the page's own wall clock for the run, and the main thread's frames per second meanwhile;
 //   2. the same network trained by GD (10⁶ steps): over 3 s, the main thread's frames per second and the worker's
-//      steps per second (from the latest frame the page received).
+//      steps per second (from the latest frame the page received);
+//   3. the neural-collapse page's default ULPM (K = 3, GD then gradient flow to t = 1e100) and its layer-normalized
+//      MLP on 4 MNIST digits (to L = 1e-100): the page's clock for each run, the frames it drew from, and the main
+//      thread's frames per second meanwhile (the 3-D view turns on every animation frame).
 // Prints one JSON object on stdout. Usage: node bench/peers/web-page.mjs [repeats]
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -22,9 +25,9 @@ const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
 const errors = [];
 page.on("pageerror", (e) => errors.push(e.message));
 
-const open = async (hash) => {
+const open = async (hash, file = "") => {
   await page.goto("about:blank");
-  await page.goto(`${server.url}${hash ? `#${hash}` : ""}`);
+  await page.goto(`${server.url}${file}${hash ? `#${hash}` : ""}`);
   await page.waitForFunction(() => document.body.dataset.state === "idle", null, { timeout: 60_000 });
 };
 const settled = () => page.waitForFunction(() => ["done", "error", "cancelled"].includes(document.body.dataset.state ?? ""), null, { timeout: 300_000 });
@@ -61,7 +64,17 @@ try {
     const trainFps = await fps(), b = await live();
     await page.click("#cancel");
     await settled();
-    runs.push({ toT100Ms, log10t, frames, flowFps, trainFps, stepsPerSecond: ((b.step - a.step) / (b.ms - a.ms)) * 1000 });
+    const nc = {};
+    for (const [key, hash] of [["ncUlpm", ""], ["ncMnist", "model=layernorm&classes=4"]]) {
+      await open(hash, "nc.html");
+      await countFrames();
+      await page.click("#play");
+      await settled();
+      const f = await fps();
+      const r = await page.evaluate(() => ({ ms: window.marginflow.ms, frames: window.marginflow.frames }));
+      Object.assign(nc, { [`${key}Ms`]: r.ms, [`${key}Frames`]: r.frames, [`${key}Fps`]: f });
+    }
+    runs.push({ toT100Ms, log10t, frames, flowFps, trainFps, stepsPerSecond: ((b.step - a.step) / (b.ms - a.ms)) * 1000, ...nc });
   }
 } finally {
   await browser.close();

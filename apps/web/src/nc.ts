@@ -116,9 +116,10 @@ function start(): void {
       const e = getExperiment(job.experiment);
       const summary = e.summary(e.assemble(parseExperimentSpec(e, job.spec), [r]));
       $("summary").textContent = [...summary.checks.map((c) => `${c.holds === null ? "·" : c.holds ? "✓" : "✗"} ${c.claim} — ${c.measured}`), ...summary.numbers.map(([k, v]) => `${k}: ${v}`)].join("\n");
-      (window as unknown as { marginflow: unknown }).marginflow = { experiment: job.experiment, spec: job.spec, item: job.item, result: r, frames: frames.length, last: frames.at(-1) ?? null };
+      const ms = performance.now() - t0;
+      (window as unknown as { marginflow: unknown }).marginflow = { experiment: job.experiment, spec: job.spec, item: job.item, result: r, frames: frames.length, last: frames.at(-1) ?? null, ms };
       const last = frames.at(-1);
-      setStatus("done", `done in ${((performance.now() - t0) / 1000).toFixed(2)} s — ${frames.length} frames, log₁₀ t = ${last?.log10t?.toFixed(1) ?? "—"}, log₁₀ L = ${last?.log10Loss?.toFixed(1) ?? "—"}`);
+      setStatus("done", `done in ${(ms / 1000).toFixed(2)} s — ${frames.length} frames, log₁₀ t = ${last?.log10t?.toFixed(1) ?? "—"}, log₁₀ L = ${last?.log10Loss?.toFixed(1) ?? "—"}`);
       dirty = true;
     },
     (e) => {

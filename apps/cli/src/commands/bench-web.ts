@@ -1,7 +1,7 @@
 // marginflow bench web: the web demo in headless Chromium (bench/peers/web-page.mjs drives Debian's /usr/bin/chromium
 // through playwright-core on a local server of apps/web/dist): the time for the default 2-D network to reach
 // t = 1e100 in the page, the main thread's frames per second meanwhile and while a worker trains it by GD, and the
-// worker's GD steps per second — medians of --repeat fresh page loads, against the issue's targets (≥ 55 fps, < 10 s).
+// worker's GD steps per second, and the neural-collapse page's two default runs (time, frames, fps) — medians of --repeat fresh page loads, against the issue's targets (≥ 55 fps, < 10 s).
 // TensorFlow Playground, the page people compare with, trains on the main thread and cannot run offline here: the
 // targets stand in for a peer.
 import { spawnSync } from "node:child_process";
@@ -23,6 +23,12 @@ interface PageRun {
   flowFps: number;
   trainFps: number;
   stepsPerSecond: number;
+  ncUlpmMs: number;
+  ncUlpmFrames: number;
+  ncUlpmFps: number;
+  ncMnistMs: number;
+  ncMnistFrames: number;
+  ncMnistFps: number;
 }
 
 export async function benchWebCommand(values: Values): Promise<number> {
@@ -43,11 +49,13 @@ export async function benchWebCommand(values: Values): Promise<number> {
     ["main thread during that run", `${m("flowFps").toFixed(1)} fps`, `${m("frames")} frames drawn`],
     ["main thread while the worker trains (GD, 3 s)", `${m("trainFps").toFixed(1)} fps`, `target ≥ 55 fps: ${m("trainFps") >= 55 ? "met" : "MISS"}`],
     ["worker's GD steps per second (default network)", m("stepsPerSecond").toFixed(0), ""],
+    ["neural collapse: the ULPM (K = 3) to t = 1e100", `${(m("ncUlpmMs") / 1000).toFixed(2)} s`, `${m("ncUlpmFrames")} frames; main thread ${m("ncUlpmFps").toFixed(1)} fps`],
+    ["neural collapse: LN MLP on 4 digits to L = 1e-100", `${(m("ncMnistMs") / 1000).toFixed(2)} s`, `${m("ncMnistFrames")} frames; main thread ${m("ncMnistFps").toFixed(1)} fps`],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`web demo in headless Chromium ${out.chromium ?? ""} — medians of ${out.runs.length} page load(s)\n` + rows.map(([a, b, c]) => `  ${a.padEnd(w)}  ${b.padStart(10)}  ${c}`).join("\n") + "\n");
   if (typeof values.json === "string") {
-    writeJson(values.json, { ...out, medians: { toT100Ms: m("toT100Ms"), flowFps: m("flowFps"), trainFps: m("trainFps"), stepsPerSecond: m("stepsPerSecond") }, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, date: new Date().toISOString() });
+    writeJson(values.json, { ...out, medians: { toT100Ms: m("toT100Ms"), flowFps: m("flowFps"), trainFps: m("trainFps"), stepsPerSecond: m("stepsPerSecond"), ncUlpmMs: m("ncUlpmMs"), ncUlpmFps: m("ncUlpmFps"), ncMnistMs: m("ncMnistMs"), ncMnistFps: m("ncMnistFps") }, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, date: new Date().toISOString() });
     process.stdout.write(`wrote ${values.json}\n`);
   }
   return 0;
