@@ -1,0 +1,13 @@
+import { runOne, runtime } from "@marginflow/core";
+import { DEFAULT_STATE } from "/work/main/apps/web/src/state.js";
+import { makePageData } from "/work/main/apps/web/src/data.js";
+import { parseRunSpec, runSpecOf } from "/work/main/apps/web/src/spec.js";
+const rt = await runtime();
+const over = JSON.parse(process.argv[2] ?? "{}");
+const s = { ...DEFAULT_STATE, ...over } as typeof DEFAULT_STATE;
+const spec = runSpecOf(s, makePageData(s)) as Record<string, any>;
+const sp = parseRunSpec({ ...spec, dynamics: { ...spec.dynamics, budgetSeconds: Number(process.argv[3] ?? 60) } });
+const t0 = performance.now();
+const r = runOne(rt, sp) as any;
+console.log(JSON.stringify(over), (performance.now() - t0).toFixed(0), "ms", r.stop, r.status, r.log10t, r.note ?? "", JSON.stringify(r.warnings ?? []).slice(0, 600), JSON.stringify(r.stats ?? r.solver ?? {}).slice(0, 400));
+console.log(Object.keys(r).join(","));
