@@ -1,6 +1,7 @@
 // An esbuild plugin for the apps' bundles: marks TypeBox's modules side-effect free (they are; its package.json
 // does not say so), so that a bundle keeps only the builders and validators marginflow imports (the worker bundle:
 // 741 → 347 KiB minified, see docs/decisions.md).
+/** @type {import("esbuild").Plugin} */
 export const typeboxIsPure = {
   name: "typebox-is-pure",
   setup(b) {
