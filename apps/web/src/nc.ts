@@ -20,13 +20,18 @@ let progressText = "";
 let result: unknown = null;
 let ran: { experiment: string; spec: Record<string, unknown> } | null = null;
 let dirty = true;
+/** the frame shown (an index into frames), or null: the latest, following the run */
+let pinned: number | null = null;
+const shown = (): CollapseFrame | undefined => (pinned === null ? frames.at(-1) : frames[pinned]);
+/** the charts' rule: the shown frame's log t, when one is chosen */
+const markX = () => (pinned === null ? null : shown()?.log10t ?? null);
 const pool = new LabPool(browserWorker, 1);
 let controller: AbortController | null = null;
 let generation = 0;
 const view = new SimplexCanvas($<HTMLCanvasElement>("simplex"));
 let metricsChart: Chart | null = null;
 let chartFor = "";
-const lossChart = new Chart($("chart-loss"), "log₁₀ L (training loss) against log t", [{ label: "log₁₀ L", stroke: "#111" }]);
+const lossChart = new Chart($("chart-loss"), "log₁₀ L (training loss) against log t", [{ label: "log₁₀ L", stroke: "#111" }], undefined, { markX });
 const experimentOf = (s: NcState) => (s.model === "ulpm" ? "ulpm" : "nc-mnist");
 
 function setStatus(st: string, text: string): void {
@@ -44,7 +49,7 @@ function metricsLayout(): void {
   const names = NC_CHART_METRICS[id];
   const el = $("chart-metrics");
   el.replaceChildren();
-  metricsChart = new Chart(el, "NC metrics against log t (→ 0 at collapse)", names.map((k, i) => ({ label: k, stroke: METRIC_COLORS[i % METRIC_COLORS.length]! })), "log", { height: 220 });
+  metricsChart = new Chart(el, "NC metrics against log t (→ 0 at collapse)", names.map((k, i) => ({ label: k, stroke: METRIC_COLORS[i % METRIC_COLORS.length]! })), "log", { height: 220, markX });
   metricsChart.resize(Math.max(240, el.clientWidth));
   $("metrics").replaceChildren(...names.map((k) => {
     const tr = document.createElement("tr");
@@ -87,6 +92,7 @@ function start(): void {
   const live = () => id === generation;
   controller = new AbortController();
   frames = [];
+  pinned = null;
   result = null;
   ran = { experiment: job.experiment, spec: job.spec };
   progressText = "starting the worker…";
@@ -99,6 +105,7 @@ function start(): void {
     onStart: () => {
       if (starts++ > 0 && live()) {
         frames = []; // the retried item reports from its start again
+        pinned = null;
         progressText = "a worker died and was restarted; the run is retried";
       }
     },
@@ -142,7 +149,12 @@ function render(): void {
   // a metric at 0 (or not measured) has no place on a log axis
   metricsChart?.set([x, ...names.map((k) => pts.map((f) => (f.metrics[k] ?? 0) > 0 ? f.metrics[k]! : null))]);
   lossChart.set([x, pts.map((f) => f.log10Loss)]);
-  const last = frames.at(-1);
+  const last = shown();
+  const slider = $<HTMLInputElement>("frame");
+  slider.max = String(Math.max(0, frames.length - 1));
+  slider.value = String(pinned ?? Math.max(0, frames.length - 1));
+  slider.disabled = frames.length < 2;
+  $("frame-out").textContent = frames.length === 0 ? "—" : `${(pinned ?? frames.length - 1) + 1} of ${frames.length}${pinned === null ? " (latest)" : ""}`;
   put("out-phase", last?.phase ?? null);
   put("out-t", last?.log10t ?? null, fmt(last?.log10t, 4));
   put("out-loss", last?.log10Loss ?? null, fmt(last?.log10Loss, 4));
@@ -157,12 +169,12 @@ function render(): void {
 }
 
 function drawView(): void {
-  const v = frames.at(-1)?.view ?? null;
+  const v = shown()?.view ?? null;
   view.draw(v, { features: $<HTMLInputElement>("show-features").checked, classifiers: $<HTMLInputElement>("show-classifiers").checked });
 }
 
 function tick(): void {
-  const turning = $<HTMLInputElement>("rotate").checked && frames.at(-1)?.view?.dims === 3;
+  const turning = $<HTMLInputElement>("rotate").checked && shown()?.view?.dims === 3;
   if (turning) view.yaw += 0.008;
   if (dirty) {
     dirty = false;
@@ -200,6 +212,13 @@ function bind(): void {
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   });
   for (const id of ["show-features", "show-classifiers"]) $(id).addEventListener("change", () => void (dirty = true));
+  // scrubbing through the frames received: the last position follows the run again
+  const slider = $<HTMLInputElement>("frame");
+  slider.addEventListener("input", () => {
+    const k = Number(slider.value);
+    pinned = k >= frames.length - 1 ? null : k;
+    dirty = true;
+  });
   // turning the 3-D view: drag, or the arrow keys on the focused canvas
   const canvas = $<HTMLCanvasElement>("simplex");
   let drag: { x: number; y: number } | null = null;

@@ -535,6 +535,17 @@ describe("the neural-collapse page in Chromium", () => {
     const cmp = await ncCompare();
     expect(cmp.fields).toEqual([]);
     await page.screenshot({ path: join(SHOTS, "nc-mnist.png"), fullPage: true });
+    // scrubbing back by keyboard: the first frame (SGD's start, features spread) is shown; End follows the run again
+    await page.focus("#frame");
+    await page.keyboard.press("Home");
+    await painted();
+    expect(await page.textContent("#out-phase")).toBe("sgd");
+    expect(await page.textContent("#frame-out")).toBe(`1 of ${frames}`);
+    expect(Number(await value("m-nc1"))).toBe(records[0]!.metrics.nc1);
+    await page.keyboard.press("End");
+    await painted();
+    expect(await page.textContent("#frame-out")).toBe(`${frames} of ${frames} (latest)`);
+    expect(Number(await value("m-nc1"))).toBe(last.metrics.nc1);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -28,15 +28,10 @@ export const GRADIENT_FLOW_DEFAULTS = {
    *  through their kinks, DOPRI5 first, until its stiffness test fires (their early terminal phase crosses
    *  thousands of kinks, each cutting a step, and an explicit step costs ~7 evaluations against Radau's ~40). */
   terminalMethod: "auto",
-  /** Radau's linear algebra: "auto" is dense for m ≤ krylovAbove parameters with m² ≤ krylovRatio·n (n samples),
-   *  matrix-free (krylov) otherwise. */
+  /** Radau's linear algebra: krylov beyond `krylovAbove` parameters. */
   linearSolver: "auto",
   /** Parameters beyond which "auto" solves Radau's systems matrix-free. */
   krylovAbove: 400,
-  /** "auto" is also matrix-free once m² > krylovRatio·n: a dense step costs an LU of ~3m³ flops, a matrix-free one
-   *  ~25 more right-hand sides of ~6nm flops each, so dense pays only while m² is small against n (crossovers measured
-   *  on ULPMs, deep linear nets and the balls: docs/decisions.md, 2026-12-01). */
-  krylovRatio: 40,
   /** GMRES restart length of the matrix-free mode. */
   krylovRestart: 30,
   /** Step limit per phase (accepted + rejected steps). */
@@ -229,8 +224,7 @@ export function gradientFlow(
   const lambda = options.lambda === undefined ? undefined : checkLambdaVector(model, options.lambda);
   const linearSolver = options.linearSolver ?? D.linearSolver;
   if (!["auto", "dense", "krylov"].includes(linearSolver)) throw new ArgumentError("options.linearSolver", linearSolver, '"auto", "dense" or "krylov"');
-  const size = model.size;
-  const krylov = linearSolver === "krylov" || (linearSolver === "auto" && (size > D.krylovAbove || size * size > D.krylovRatio * data.X.rows)) ? D.krylovRestart : 0;
+  const krylov = linearSolver === "krylov" || (linearSolver === "auto" && model.size > D.krylovAbove) ? D.krylovRestart : 0;
   const terminalMethod = options.terminalMethod ?? D.terminalMethod;
   if (!["auto", "dopri5", "radau5"].includes(terminalMethod)) throw new ArgumentError("options.terminalMethod", terminalMethod, '"auto", "dopri5" or "radau5"');
   const method1 = options.method ?? D.method;

@@ -21,7 +21,7 @@ export const FlowSpecSchema = Strict({
   atol: Type.Optional(Positive({ maximum: 0.1, default: 1e-10, description: "absolute tolerance" })),
   log10T: Type.Optional(Num({ minimum: -10, maximum: 100_000, default: 100, description: "horizon as log10 t (100: t = 1e100; beyond 300 only in the terminal phase)" })),
   terminal: Type.Optional(Nullable(Enum(["auto", "off"] as const), { default: null, description: `enter the terminal-phase clock once A5 holds ("${GRADIENT_FLOW_DEFAULTS.terminal}") or stay in ordinary time ("off"); null: "${GRADIENT_FLOW_DEFAULTS.terminal}", and "off" for the square loss` })),
-  linearSolver: Type.Optional(Enum(["auto", "dense", "krylov"] as const, { default: GRADIENT_FLOW_DEFAULTS.linearSolver, description: `Radau's linear algebra ("auto": dense for m ≤ ${GRADIENT_FLOW_DEFAULTS.krylovAbove} parameters with m² ≤ ${GRADIENT_FLOW_DEFAULTS.krylovRatio}·n samples, else matrix-free)` })),
+  linearSolver: Type.Optional(Enum(["auto", "dense", "krylov"] as const, { default: GRADIENT_FLOW_DEFAULTS.linearSolver, description: `Radau's linear algebra ("auto": matrix-free beyond ${GRADIENT_FLOW_DEFAULTS.krylovAbove} parameters)` })),
   maxSteps: Type.Optional(Int(1, 2 ** 31 - 1, { default: GRADIENT_FLOW_DEFAULTS.maxSteps, description: "step limit per phase" })),
   weightDecay: Type.Optional(Num({ minimum: 0, default: GRADIENT_FLOW_DEFAULTS.weightDecay, description: "weight decay λ: dθ/dt = −∇L − λθ (> 0: no terminal phase; the flow goes to a stationary point, in ordinary time)" })),
   budgetSeconds: budget(),

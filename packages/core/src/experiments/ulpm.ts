@@ -226,6 +226,10 @@ export function runUlpm(rt: Runtime, input: UlpmItem, progress?: (p: ItemProgres
   const cps = Array.from({ length: Math.floor(s.log10T!) + 2 }, (_, i) => i - 1); // every decade from t = 0.1
   const f = gradientFlow(rt, u.model, u.data, "logistic", theta0, {
     rtol: s.rtol!, atol: s.atol!, log10T: s.log10T!, checkpoints: [...new Set([...cps, s.log10T!])].sort((a, b) => a - b), cascade: "off",
+    // matrix-free at every size: a ULPM has few samples for its parameters (one-hot inputs), and a dense Radau step's
+    // LU (~3m³) costs far more than GMRES's extra evaluations — K = 3, n = 10, d = 10 (330 parameters): 67 s dense,
+    // 1.0 s matrix-free (docs/decisions.md, 2026-12-01); beyond 400 parameters "auto" chose it already
+    linearSolver: "krylov",
     ...(progressMs !== undefined ? { progressMs } : {}),
     onProgress: (p) => void progress?.({
       text: `flow log10 t ${p.log10t.toFixed(1)}`, fraction: 0.3 + 0.7 * Math.min(1, Math.max(0, p.log10t) / s.log10T!),
