@@ -1,67 +1,50 @@
-// The lab's main page in a real browser (Debian's Chromium via playwright-core, never a downloaded one): its
+// The lab's main page and the Fig. 4 page in a real browser (Debian's Chromium via playwright-core, never a downloaded one): its
 // controls, its URL, CSV uploads, cancel, and — the point of it all — a run's numbers in the page equal the same
 // spec run by core in Node, bit for bit. Also measures what issue 15 asks: time to t = 1e100 and frames per second
 // on the main thread while the workers train. Screenshots go to test/screenshots/ for the README. Core computes with
 // detmath, not Math.*, so the seeded spec itself (data drawn from the seed, θ0 the seed's He draw) gives the same bits
 // in the page as in Node; determinism-probe.ts checks every generator, initialization and both dynamics by hex.
-import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { build } from "esbuild";
-import { createRequire } from "node:module";
-import { getExperiment, registerMnist, runOne, runtime, type CollapseFrame, type RunResult } from "@marginflow/core";
-import { NC_CHART_METRICS } from "../src/nc-model.js";
-import { DIST, startServer } from "../scripts/serve.mjs";
+import { runOne, runtime, type RunResult } from "@marginflow/core";
 import { DEFAULT_STATE, decodeState } from "../src/state.js";
 import { makePageData } from "../src/data.js";
 import { fnv1a, parseRunSpec, runSpecOf } from "../src/spec.js";
 import { determinismProbe, mathProbe } from "./determinism-probe.js";
+import { SHOTS, differences, openSession, pageTools, type Session } from "./chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-const SHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
-
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
+let session: Session;
+let server: Session["server"];
+let browser: Session["browser"];
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
+let tools: ReturnType<typeof pageTools>;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run \`node scripts/ensure-system-deps.mjs chromium\` at the repository root`);
-  if (!existsSync(join(DIST, "index.html"))) throw new Error("apps/web/dist/index.html not found: build first with `npx turbo run build` at the repository root");
-  mkdirSync(SHOTS, { recursive: true });
-  // Node's MNIST for the neural-collapse page's comparisons: the CLI's source, the `mnist` package
-  registerMnist(() => (createRequire(import.meta.url)("mnist") as { raw: number[]; length: number }[]).map((d) => ({ count: d.length, raw: d.raw })));
-  server = await startServer({ port: 0 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  page.on("console", (m) => void (m.type() === "error" && pageErrors.push(m.text())));
+  session = await openSession();
+  ({ server, browser, page, pageErrors } = session);
+  tools = pageTools(page);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await session?.close();
 });
 
-const state = () => page.evaluate(() => document.body.dataset.state ?? "");
+const state = () => tools.state();
 async function open(hash = ""): Promise<void> {
   await page.goto("about:blank"); // a load, not a fragment navigation (which keeps the page's state on a bad hash)
   await page.goto(`${server.url}${hash ? `#${hash}` : ""}`);
   await page.waitForFunction(() => document.body.dataset.state === "idle", null, { timeout: 30_000 });
 }
-async function settled(): Promise<string> {
-  await page.waitForFunction(() => ["done", "error", "cancelled"].includes(document.body.dataset.state ?? ""), null, { timeout: 120_000 });
-  return state();
-}
-/** Resolves after the page has painted twice (its frame loop draws on requestAnimationFrame). */
-const painted = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-const hash = () => page.evaluate(() => location.hash.slice(1));
+const settled = () => tools.settled();
+const painted = () => tools.painted();
+const hash = () => tools.hash();
 const specInPage = async () => JSON.parse((await page.textContent("#spec-json"))!) as Record<string, unknown>;
-const value = async (id: string) => page.getAttribute(`#${id}`, "data-value");
-const message = async () => ((await page.isVisible("#message")) ? (await page.textContent("#message")) ?? "" : "");
+const value = (id: string) => tools.value(id);
+const message = () => tools.message();
 
 /** Starts counting animation frames on the main thread (requestAnimationFrame). */
 const countFrames = () => page.evaluate(() => {
@@ -88,13 +71,6 @@ async function nodeHash(spec: unknown): Promise<string> {
   return fnv1a(JSON.stringify(runOne(await runtime(), parseRunSpec(spec))));
 }
 
-/** The leaves of two results that are not the same double: path, page, Node. */
-function differences(a: unknown, b: unknown, path = "result", out: [string, unknown, unknown][] = []): [string, unknown, unknown][] {
-  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, out);
-  } else if (!Object.is(a, b)) out.push([path, a, b]);
-  return out;
-}
 
 /** The page's last result against Node's run of the page's spec: identical, leaf by leaf (the differing leaves are
  *  printed with their relative size when they are not). */
@@ -441,111 +417,6 @@ describe("the Fig. 4 page in Chromium", () => {
     expect(cmp.fields).toEqual([]);
     expect(cmp.differing).toBe(0);
     await page.screenshot({ path: join(SHOTS, "fig4.png"), fullPage: true });
-    expect(pageErrors).toEqual([]);
-  });
-});
-
-describe("the neural-collapse page in Chromium", () => {
-  const openNc = async (hash = "") => {
-    await page.goto("about:blank");
-    await page.goto(`${server.url}nc.html${hash ? `#${hash}` : ""}`);
-    await page.waitForFunction(() => document.body.dataset.state === "idle", null, { timeout: 30_000 });
-  };
-  type NcWindow = { marginflow: { experiment: string; item: unknown; result: Record<string, unknown>; frames: number; last: CollapseFrame } };
-  const ncRun = () => page.evaluate(() => (window as unknown as NcWindow).marginflow);
-  /** The page's item run by core in Node (the CLI's MNIST: the `mnist` package); timings left out of both. */
-  async function ncCompare(): Promise<{ differing: number; fields: string[] }> {
-    const { experiment, item, result } = await ncRun();
-    const node = JSON.parse(JSON.stringify(await getExperiment(experiment).run(item, { rt: await runtime() })));
-    const d = differences(result, node).filter(([p]) => !p.endsWith(".seconds"));
-    return { differing: d.length, fields: [...new Set(d.map(([p]) => p.replace(/\.\d+/g, "[]")))] };
-  }
-
-  test("a bad control or URL names the field and keeps the state; Cancel stops the worker", async () => {
-    await openNc("classes=2");
-    expect(await message()).toBe("the URL's state: #classes: expected an integer in [3, 10], got \"2\" — the defaults are shown instead");
-    expect(await page.inputValue("#classes")).toBe("3");
-    await page.fill("#classes", "11");
-    await page.dispatchEvent("#classes", "change");
-    expect(await message()).toBe('classes K: expected an integer in [3, 10], got "11"');
-    expect(await page.getAttribute("#classes", "aria-invalid")).toBe("true");
-    expect(await hash()).toBe("");
-    await page.fill("#dim", "4");
-    await page.dispatchEvent("#dim", "change");
-    await page.fill("#classes", "5");
-    await page.dispatchEvent("#classes", "change");
-    expect(await message()).toMatch(/^dim: expected d ≥ K = 5/);
-    expect(await hash()).toBe("dim=4");
-    await page.selectOption("#model", "plain");
-    expect(await page.isVisible("#mnist-fields")).toBe(true);
-    expect(await page.isVisible("#ulpm-fields")).toBe(false);
-    expect(await hash()).toBe("model=plain&dim=4");
-    expect(await page.textContent("#cli")).toMatch(/^npx marginflow reproduce nc-mnist --networks plain --digits 0,1,2 --per-class 30 /);
-    // a long run, cancelled: the page says so and the next run starts on a fresh worker
-    await openNc("epochs=1000000");
-    await page.click("#play");
-    await page.waitForFunction(() => (document.getElementById("status")?.textContent ?? "").startsWith("GD step"), null, { timeout: 30_000 });
-    await page.click("#cancel");
-    expect(await state()).toBe("cancelled");
-    expect(await page.isDisabled("#cancel")).toBe(true);
-    expect(pageErrors).toEqual([]);
-  });
-
-  test("the ULPM (K = 3) reaches t = 1e100 live: the means on the simplex plane, every NC metric falling, Node's numbers bitwise", async () => {
-    await openNc();
-    const t0 = Date.now();
-    await page.click("#play");
-    expect(await settled()).toBe("done");
-    const { result, frames, last } = await ncRun();
-    process.stdout.write(`web: NC page, ULPM K = 3: ${frames} frames to log10 t = ${last.log10t} in ${((Date.now() - t0) / 1000).toFixed(2)} s, log10 L = ${last.log10Loss?.toFixed(1)}\n`);
-    expect(frames).toBeGreaterThan(20);
-    expect(last.log10t!).toBeGreaterThanOrEqual(100 - 1e-9);
-    expect(last.log10Loss!).toBeLessThan(-99); // the summed loss far below 1e-99: carried as log L
-    expect(last.view!.dims).toBe(2);
-    // the means at t = 1e100 are within 2% of the regular simplex (seed 002's equinorm 4e-3, angles 6e-3)
-    const gap = Math.max(...last.view!.means.map((m, k) => Math.hypot(m[0]! - last.view!.ideal![k]![0]!, m[1]! - last.view!.ideal![k]![1]!)));
-    expect(gap).toBeLessThan(0.02);
-    const flow = result.flow as { metrics: Record<string, number> }[];
-    for (const k of NC_CHART_METRICS.ulpm) expect(flow.at(-1)!.metrics[k]!).toBeLessThan(flow[1]!.metrics[k]!);
-    expect(Number(await value("out-t"))).toBe(last.log10t);
-    const cmp = await ncCompare();
-    expect(cmp.fields).toEqual([]);
-    await page.screenshot({ path: join(SHOTS, "nc-ulpm.png"), fullPage: true });
-    expect(pageErrors).toEqual([]);
-  });
-
-  test("the layer-normalized MLP on 4 MNIST digits reaches L < 1e-100: the 3-D simplex view, NC1 collapsed, Node's numbers bitwise", async () => {
-    await openNc("model=layernorm&classes=4");
-    await page.click("#play");
-    expect(await settled()).toBe("done");
-    const { result, frames, last } = await ncRun();
-    const records = result.records as { phase: string; metrics: Record<string, number | null> }[];
-    process.stdout.write(`web: NC page, LN MLP on 4 digits: ${frames} frames, log10 L = ${last.log10Loss?.toFixed(1)}, NC1 ${records[0]!.metrics.nc1} → ${last.metrics.nc1}\n`);
-    expect(frames).toBe(records.length + 1); // the continuation's first record repeats SGD's last
-    expect(last.phase).toBe("continuation");
-    expect(last.log10Loss!).toBeLessThan(-100);
-    expect(last.accuracy).toBe(1);
-    expect(last.view!.dims).toBe(3);
-    expect(last.view!.features.length).toBe(80);
-    expect(last.metrics.nc1!).toBeLessThan(1e-3 * records[0]!.metrics.nc1!);
-    // the view can be turned by keyboard
-    await page.focus("#simplex");
-    await page.keyboard.press("ArrowLeft");
-    expect(await page.isChecked("#rotate")).toBe(false);
-    const cmp = await ncCompare();
-    expect(cmp.fields).toEqual([]);
-    await page.screenshot({ path: join(SHOTS, "nc-mnist.png"), fullPage: true });
-    // scrubbing back by keyboard: the first frame (SGD's start, features spread) is shown; End follows the run again
-    await page.focus("#frame");
-    await page.keyboard.press("Home");
-    await painted();
-    expect(await page.textContent("#out-phase")).toBe("sgd");
-    expect(await page.textContent("#frame-out")).toBe(`1 of ${frames}`);
-    expect(Number(await value("m-nc1"))).toBe(records[0]!.metrics.nc1);
-    await page.keyboard.press("End");
-    await painted();
-    expect(await page.textContent("#frame-out")).toBe(`${frames} of ${frames} (latest)`);
-    expect(Number(await value("m-nc1"))).toBe(last.metrics.nc1);
     expect(pageErrors).toEqual([]);
   });
 });
